@@ -1,0 +1,125 @@
+/**
+ * `createApp(deps)` builds the whole HTTP app — REST API, OpenAPI description and the built
+ * client — without listening anywhere, so tests call it in-process with `app.request(...)`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { HealthSchema } from '../shared/api.js';
+import { ErrorCode, type ErrorBody } from '../shared/errors.js';
+import { API_PREFIX, SYNC_PREFIX } from '../shared/routes.js';
+import { AppError } from './errors.js';
+import { registerAuthRoutes } from './http/authRoutes.js';
+import { type AppDeps, type AppEnv, jsonResponse } from './http/context.js';
+import { registerSiteRoutes } from './http/siteRoutes.js';
+import { VERSION } from './version.js';
+
+export type { AppDeps } from './http/context.js';
+
+export interface CreateAppOptions {
+  /** Folder of the built client (`dist/client`); when absent, a short notice is served. */
+  clientDir?: string;
+}
+
+function errorJson(code: ErrorCode, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/**
+ * @example
+ * const app = createApp({ config, storage, auth, log })
+ * const res = await app.request('/api/health')
+ */
+export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAPIHono<AppEnv> {
+  const startedAt = Date.now();
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+      return c.json(errorJson(ErrorCode.ValidationFailed, `The request is not valid: ${summary}`, issues), 400);
+    },
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      for (const [name, value] of Object.entries(err.options.headers ?? {})) c.header(name, value);
+      return c.json(errorJson(err.code, err.message, err.options.details), err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code =
+        status === 413 ? ErrorCode.PayloadTooLarge : status === 401 ? ErrorCode.Unauthorized : status === 403 ? ErrorCode.Forbidden : ErrorCode.BadRequest;
+      const message = status === 413 ? 'The request body is too large.' : err.message || 'Bad request.';
+      return c.json(errorJson(code, message), status);
+    }
+    deps.log.error('unhandled error in a request', { method: c.req.method, path: c.req.path, error: err });
+    return c.json(errorJson(ErrorCode.Internal, 'Something went wrong on the server. It has been logged.'), 500);
+  });
+
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(`${API_PREFIX}/*`, csrf({ origin: deps.config.allowedOrigins }));
+  app.use(
+    `${API_PREFIX}/*`,
+    bodyLimit({
+      maxSize: deps.config.maxRequestBytes,
+      onError: (c) => c.json(errorJson(ErrorCode.PayloadTooLarge, 'The request body is too large.'), 413),
+    }),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/health',
+      tags: ['system'],
+      summary: 'Liveness and a few numbers',
+      responses: { 200: jsonResponse(HealthSchema, 'Healthy') },
+    }),
+    (c) => {
+      const stats = deps.syncStats?.() ?? { rooms: 0, connections: 0 };
+      return c.json(
+        { status: 'ok' as const, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...stats },
+        200,
+      );
+    },
+  );
+
+  registerAuthRoutes(app, deps);
+  registerSiteRoutes(app, deps);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Systems Leadership Workspace API',
+      version: VERSION,
+      description:
+        'REST API of the workspace. Authenticate with the session cookie or `Authorization: Bearer <token>`. Live documents sync over the y-websocket protocol at `/sync/{roomId}`. Errors are `{ error: { code, message } }`.',
+    },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  app.all(`${API_PREFIX}/*`, (c) =>
+    c.json(errorJson(ErrorCode.NotFound, `No API endpoint ${c.req.method} ${c.req.path}.`), 404),
+  );
+  app.all(`${SYNC_PREFIX}/*`, (c) =>
+    c.json(errorJson(ErrorCode.BadRequest, 'The sync endpoint speaks WebSocket only.'), 426),
+  );
+
+  const clientDir = options.clientDir;
+  if (clientDir && existsSync(join(clientDir, 'index.html'))) {
+    const indexHtml = readFileSync(join(clientDir, 'index.html'), 'utf8');
+    app.use('/*', serveStatic({ root: clientDir }));
+    // Client-side routes (/sites/x, /setup, /invite) all get the app shell.
+    app.get('*', (c) => c.html(indexHtml));
+  } else {
+    app.get('*', (c) =>
+      c.text('The workspace client has not been built. Run `npm run build` (npm start does this).', 503),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * Where a request's credential comes from: `Authorization: Bearer`, the `token` query parameter
+ * (how the y-websocket provider passes `params`), or the session cookie. Cookie credentials are
+ * the only ones a browser attaches by itself, so only they need an Origin check.
+ */
+import { SESSION_COOKIE } from '../../shared/routes.js';
+
+export interface Credential {
+  secret: string;
+  source: 'bearer' | 'query' | 'cookie';
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * @example
+ * readCredential({ authorization: 'Bearer abc' }, null) // { secret: 'abc', source: 'bearer' }
+ */
+export function readCredential(
+  headers: { authorization?: string | undefined; cookie?: string | undefined },
+  queryToken: string | null,
+): Credential | null {
+  const auth = headers.authorization;
+  if (auth) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (match) return { secret: match[1]!, source: 'bearer' };
+  }
+  if (queryToken) return { secret: queryToken, source: 'query' };
+  const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
+  if (cookie) return { secret: cookie, source: 'cookie' };
+  return null;
+}
+
+/** True when a cookie-authenticated request comes from a page we serve (or from no browser). */
+export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  return allowed.includes(origin);
+}

@@ -1,0 +1,279 @@
+/**
+ * Who is calling, and what they may do: sign-in with throttling, sessions, API tokens, the
+ * first-admin setup link and site invites. HTTP and sync both authenticate through here.
+ */
+import { ErrorCode } from '../../shared/errors.js';
+import { effectiveRole, roleAtLeast, type SiteRole } from '../../shared/roles.js';
+import { AppError, errors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { InviteRecord, SiteRecord, Storage, TokenKind, TokenRecord, UserRecord } from '../storage/types.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { hashSecret, newSecret } from './tokens.js';
+
+export interface AuthOptions {
+  sessionTtlMs: number;
+  loginMaxFailures: number;
+  loginLockMs: number;
+  publicUrl: string;
+}
+
+/** An authenticated caller: the person and the credential they used. */
+export interface Principal {
+  user: UserRecord;
+  tokenId: string;
+  tokenKind: TokenKind;
+}
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: string;
+  user: UserRecord;
+}
+
+const SETUP_SETTING = 'setup_token_hash';
+/** Don't write `last_used_at` on every request: once a minute is enough to show activity. */
+const TOUCH_INTERVAL_MS = 60_000;
+/** An address gets more tries than one account, since many people share an office NAT. */
+const IP_FAILURE_FACTOR = 4;
+
+export class AuthService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: AuthOptions,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  // ---- sign-in ---------------------------------------------------------------------------
+
+  /**
+   * Checks a password and opens a session. Throws 401 for a wrong email or password (the same
+   * message for both) and 429 while the account or the address is locked out.
+   */
+  async login(email: string, password: string, ip: string | null): Promise<IssuedSession> {
+    const keys = [`email:${email}`, ...(ip ? [`ip:${ip}`] : [])];
+    await this.assertNotLocked(keys);
+    const user = await this.storage.getUserByEmail(email);
+    const hash = user ? await this.storage.getPasswordHash(user.id) : null;
+    const ok = hash ? await verifyPassword(password, hash) : await verifyAgainstDummy(password);
+    if (!user || !ok) {
+      await this.recordFailure(keys);
+      this.logger.warn('sign-in failed', { email, ip });
+      throw new AppError(401, ErrorCode.InvalidCredentials, 'That email and password do not match an account.');
+    }
+    await this.storage.clearLoginFailures(`email:${email}`);
+    return this.openSession(user);
+  }
+
+  private async assertNotLocked(keys: string[]): Promise<void> {
+    const nowMs = this.now().getTime();
+    for (const key of keys) {
+      const throttle = await this.storage.getLoginThrottle(key);
+      if (throttle.lockedUntil && Date.parse(throttle.lockedUntil) > nowMs) {
+        const seconds = Math.ceil((Date.parse(throttle.lockedUntil) - nowMs) / 1000);
+        throw new AppError(
+          429,
+          ErrorCode.TooManyAttempts,
+          `Too many failed sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute(s), or ask an administrator to reset your password.`,
+          { headers: { 'Retry-After': String(seconds) } },
+        );
+      }
+    }
+  }
+
+  private async recordFailure(keys: string[]): Promise<void> {
+    const at = this.now().toISOString();
+    for (const key of keys) {
+      const factor = key.startsWith('ip:') ? IP_FAILURE_FACTOR : 1;
+      await this.storage.recordLoginFailure(key, at, {
+        maxFailures: this.options.loginMaxFailures * factor,
+        lockMs: this.options.loginLockMs,
+        windowMs: this.options.loginLockMs,
+      });
+    }
+  }
+
+  async openSession(user: UserRecord): Promise<IssuedSession> {
+    const token = newSecret();
+    const expiresAt = new Date(this.now().getTime() + this.options.sessionTtlMs).toISOString();
+    await this.storage.createToken({ userId: user.id, kind: 'session', name: 'session', hash: hashSecret(token), expiresAt });
+    return { token, expiresAt, user };
+  }
+
+  /** The caller behind a session or API token, or null when it is unknown or expired. */
+  async authenticate(secret: string | null | undefined): Promise<Principal | null> {
+    if (!secret || secret.length > 256) return null;
+    const now = this.now();
+    const found = await this.storage.findToken(hashSecret(secret), now.toISOString());
+    if (!found) return null;
+    const last = found.token.lastUsedAt ? Date.parse(found.token.lastUsedAt) : 0;
+    if (now.getTime() - last > TOUCH_INTERVAL_MS) await this.storage.touchToken(found.token.id, now.toISOString());
+    return { user: found.user, tokenId: found.token.id, tokenKind: found.token.kind };
+  }
+
+  async logout(secret: string): Promise<void> {
+    await this.storage.deleteTokenByHash(hashSecret(secret));
+  }
+
+  // ---- API tokens ------------------------------------------------------------------------
+
+  async createApiToken(
+    userId: string,
+    name: string,
+    expiresInDays?: number,
+  ): Promise<{ record: TokenRecord; token: string }> {
+    const token = newSecret();
+    const expiresAt =
+      expiresInDays === undefined ? null : new Date(this.now().getTime() + expiresInDays * 86_400_000).toISOString();
+    const record = await this.storage.createToken({ userId, kind: 'api', name, hash: hashSecret(token), expiresAt });
+    return { record, token };
+  }
+
+  // ---- people ----------------------------------------------------------------------------
+
+  /** Creates an account; 409 when the email is taken. */
+  async createUser(input: {
+    email: string;
+    password: string;
+    name: string;
+    organisation: string;
+    isAdmin: boolean;
+  }): Promise<UserRecord> {
+    if (await this.storage.getUserByEmail(input.email)) {
+      throw errors.conflict(`An account for ${input.email} already exists.`);
+    }
+    return this.storage.createUser({
+      email: input.email,
+      name: input.name,
+      organisation: input.organisation,
+      isAdmin: input.isAdmin,
+      passwordHash: await hashPassword(input.password),
+    });
+  }
+
+  // ---- first start -----------------------------------------------------------------------
+
+  /**
+   * While nobody has an account, returns a fresh one-time secret for the first-admin setup link
+   * (replacing any earlier one); once someone exists, returns null.
+   */
+  async issueSetupToken(): Promise<string | null> {
+    if ((await this.storage.countUsers()) > 0) {
+      await this.storage.setSetting(SETUP_SETTING, null);
+      return null;
+    }
+    const token = newSecret();
+    await this.storage.setSetting(SETUP_SETTING, hashSecret(token));
+    return token;
+  }
+
+  setupUrl(token: string): string {
+    return `${this.options.publicUrl}/setup#token=${token}`;
+  }
+
+  /** Uses the setup secret to create the first admin and sign them in. */
+  async completeSetup(input: {
+    token: string;
+    email: string;
+    password: string;
+    name: string;
+    organisation: string;
+  }): Promise<IssuedSession> {
+    const expected = await this.storage.getSetting(SETUP_SETTING);
+    if (!expected || expected !== hashSecret(input.token)) {
+      throw new AppError(
+        403,
+        ErrorCode.Forbidden,
+        'This setup link is not valid or was already used. Restart the server on an empty data folder, or run `npm run cli -- setup-link`.',
+      );
+    }
+    await this.storage.setSetting(SETUP_SETTING, null);
+    const user = await this.createUser({ ...input, isAdmin: true });
+    this.logger.info('first administrator created', { email: user.email });
+    return this.openSession(user);
+  }
+
+  // ---- sites -----------------------------------------------------------------------------
+
+  /** The caller's effective role on a site (admins act as facilitators everywhere). */
+  async roleOn(site: Pick<SiteRecord, 'id'>, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<SiteRole | null> {
+    return effectiveRole(await this.storage.getRole(site.id, user.id), user.isAdmin);
+  }
+
+  async requireRole(site: SiteRecord, user: Pick<UserRecord, 'id' | 'isAdmin'>, needed: SiteRole): Promise<SiteRole> {
+    const role = await this.roleOn(site, user);
+    if (!roleAtLeast(role, needed)) {
+      throw role === null
+        ? errors.forbidden(`You are not a member of ${site.name}.`)
+        : errors.forbidden(`That needs the ${needed} role on ${site.name}; you are a ${role}.`);
+    }
+    return role!;
+  }
+
+  // ---- invites ---------------------------------------------------------------------------
+
+  async createInvite(input: {
+    site: SiteRecord;
+    role: SiteRole;
+    email: string | null;
+    expiresInDays: number;
+    createdBy: string;
+  }): Promise<{ record: InviteRecord; token: string; url: string }> {
+    const token = newSecret();
+    const expiresAt = new Date(this.now().getTime() + input.expiresInDays * 86_400_000).toISOString();
+    const record = await this.storage.createInvite({
+      siteId: input.site.id,
+      role: input.role,
+      email: input.email,
+      hash: hashSecret(token),
+      createdBy: input.createdBy,
+      expiresAt,
+    });
+    return { record, token, url: `${this.options.publicUrl}/invite#token=${token}` };
+  }
+
+  /** A usable invite for `token`; 404 unknown, 410 expired or used. */
+  async openInvite(token: string): Promise<InviteRecord> {
+    const invite = await this.storage.getInviteByHash(hashSecret(token));
+    if (!invite) throw errors.notFound('That invite');
+    if (invite.usedAt) throw errors.gone('This invite has already been used. Sign in, or ask your facilitator for a new invite.');
+    if (Date.parse(invite.expiresAt) <= this.now().getTime()) {
+      throw errors.gone('This invite has expired. Ask your facilitator for a new one.');
+    }
+    return invite;
+  }
+
+  /**
+   * Accepts an invite: a new person creates their account; someone who already has one proves
+   * it with their password. Either way they join the site and are signed in.
+   */
+  async acceptInvite(
+    token: string,
+    input: { email: string; name: string; organisation: string; password: string },
+  ): Promise<IssuedSession> {
+    const invite = await this.openInvite(token);
+    if (invite.email && invite.email !== input.email) {
+      throw errors.forbidden(`This invite is for ${invite.email}. Use that address, or ask for an invite of your own.`);
+    }
+    let user = await this.storage.getUserByEmail(input.email);
+    if (user) {
+      const hash = await this.storage.getPasswordHash(user.id);
+      if (!hash || !(await verifyPassword(input.password, hash))) {
+        throw new AppError(
+          401,
+          ErrorCode.InvalidCredentials,
+          `An account for ${input.email} already exists: enter its password to accept the invite.`,
+        );
+      }
+    } else {
+      user = await this.createUser({ ...input, isAdmin: false });
+    }
+    if (!(await this.storage.claimInvite(invite.id, user.id, this.now().toISOString()))) {
+      throw errors.gone('This invite has already been used.');
+    }
+    const current = await this.storage.getRole(invite.siteId, user.id);
+    // An invite never lowers a role someone already has.
+    if (!roleAtLeast(current, invite.role)) await this.storage.setRole(invite.siteId, user.id, invite.role);
+    return this.openSession(user);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The sync endpoint's access policy: signed in (4401), allowed origin for cookie sign-in and
+ * member of the room's site (4403), the room exists (4404). Viewers, and everyone in an
+ * archived room, get a read-only connection.
+ */
+import type { IncomingMessage } from 'node:http';
+import { CloseCode } from '../../shared/closeCodes.js';
+import { canEditRooms, effectiveRole } from '../../shared/roles.js';
+import type { SyncAccess, SyncAccessPolicy } from '../sync/server.js';
+import type { Storage, UserRecord } from '../storage/types.js';
+import { readCredential, originAllowed } from './credentials.js';
+import { hashSecret } from './tokens.js';
+
+async function decide(storage: Storage, user: UserRecord, credential: string, roomId: string): Promise<SyncAccess> {
+  const room = await storage.getRoom(roomId);
+  if (!room) return { ok: false, code: CloseCode.NotFound, reason: 'no such room' };
+  const role = effectiveRole(await storage.getRole(room.siteId, user.id), user.isAdmin);
+  if (role === null) return { ok: false, code: CloseCode.Forbidden, reason: 'not a member of this site' };
+  return {
+    ok: true,
+    identity: { userId: user.id, role, credential },
+    readOnly: !canEditRooms(role) || room.archived,
+  };
+}
+
+export function createSyncAccessPolicy(storage: Storage, allowedOrigins: readonly string[]): SyncAccessPolicy {
+  return {
+    async authorize(request: IncomingMessage, roomId: string): Promise<SyncAccess> {
+      const url = new URL(request.url ?? '/', 'http://placeholder');
+      const credential = readCredential(request.headers, url.searchParams.get('token'));
+      if (!credential) return { ok: false, code: CloseCode.Unauthorized, reason: 'sign in first' };
+      if (credential.source === 'cookie' && !originAllowed(request.headers.origin, allowedOrigins)) {
+        return { ok: false, code: CloseCode.Forbidden, reason: 'origin not allowed' };
+      }
+      const hash = hashSecret(credential.secret);
+      const found = await storage.findToken(hash, new Date().toISOString());
+      if (!found) return { ok: false, code: CloseCode.Unauthorized, reason: 'session expired or unknown' };
+      return decide(storage, found.user, hash, roomId);
+    },
+    async recheck(identity, roomId): Promise<SyncAccess> {
+      const found = await storage.findToken(identity.credential, new Date().toISOString());
+      if (!found) return { ok: false, code: CloseCode.Unauthorized, reason: 'session ended' };
+      return decide(storage, found.user, identity.credential, roomId);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The server's configuration, read once from the environment by `server/index.ts` (the only
+ * file that touches `process.env`) and validated here so a typo fails at start with a clear
+ * message instead of misbehaving later.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.url().optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  MAX_MESSAGE_BYTES: int(1024, 256 * 1024 * 1024).default(8 * 1024 * 1024),
+  MAX_REQUEST_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  COMPACT_AFTER_UPDATES: int(1, 1_000_000).default(500),
+  COMPACT_AFTER_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  ROOM_IDLE_MS: int(0, 24 * 3600 * 1000).default(30_000),
+  KEEPALIVE_MS: int(1000, 60_000).default(10_000),
+  PERMISSION_RECHECK_MS: int(1000, 3600_000).default(15_000),
+  SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 14),
+  LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),
+  TRUST_PROXY: bool.default(false),
+  SEED_SITES: bool.default(true),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** The address people use to reach the workspace; invite links and cookie `Secure` follow it. */
+  publicUrl: string;
+  /** Origins allowed to open a cookie-authenticated WebSocket (the public URL's, plus extras). */
+  allowedOrigins: string[];
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  maxMessageBytes: number;
+  maxRequestBytes: number;
+  compactAfterUpdates: number;
+  compactAfterBytes: number;
+  roomIdleMs: number;
+  keepaliveMs: number;
+  permissionRecheckMs: number;
+  sessionTtlMs: number;
+  loginMaxFailures: number;
+  loginLockMs: number;
+  trustProxy: boolean;
+  seedSites: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Validates environment variables into a `Config`.
+ *
+ * @example
+ * const config = loadConfig({ PORT: '0', DATA_DIR: '/tmp/x' })
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "not set", as they do in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const extra = (e.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of extra) {
+    if (!z.url().safeParse(origin).success) throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is not a URL`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    publicUrl,
+    allowedOrigins: [...new Set([new URL(publicUrl).origin, ...extra.map((o) => new URL(o).origin)])],
+    logLevel: e.LOG_LEVEL,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxRequestBytes: e.MAX_REQUEST_BYTES,
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    compactAfterBytes: e.COMPACT_AFTER_BYTES,
+    roomIdleMs: e.ROOM_IDLE_MS,
+    keepaliveMs: e.KEEPALIVE_MS,
+    permissionRecheckMs: e.PERMISSION_RECHECK_MS,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
+    trustProxy: e.TRUST_PROXY,
+    seedSites: e.SEED_SITES,
+  };
+}

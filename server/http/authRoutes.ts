@@ -1,0 +1,161 @@
+/** Sign-in, sign-out, the first-admin setup and API tokens. */
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  ApiTokenSchema,
+  CreatedApiTokenSchema,
+  CreateTokenRequestSchema,
+  LoginRequestSchema,
+  LoginResponseSchema,
+  SetupRequestSchema,
+  UserSchema,
+} from '../../shared/api.js';
+import { errors } from '../errors.js';
+import type { TokenRecord } from '../storage/types.js';
+import {
+  type App,
+  type AppDeps,
+  clearSessionCookie,
+  clientIp,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  principal,
+  requirePrincipal,
+  setSessionCookie,
+} from './context.js';
+
+function tokenView(t: TokenRecord) {
+  return { id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt };
+}
+
+export function registerAuthRoutes(app: App, deps: AppDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/setup',
+      tags: ['auth'],
+      summary: 'Whether the workspace still needs its first administrator',
+      responses: { 200: jsonResponse(z.object({ needed: z.boolean() }), 'Setup state') },
+    }),
+    async (c) => c.json({ needed: (await deps.storage.countUsers()) === 0 }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/setup',
+      tags: ['auth'],
+      summary: 'Create the first administrator with the one-time link printed at first start',
+      request: { body: jsonBody(SetupRequestSchema) },
+      responses: { 201: jsonResponse(LoginResponseSchema, 'Administrator created and signed in'), ...errorResponses(400, 403, 409) },
+    }),
+    async (c) => {
+      const session = await deps.auth.completeSetup(c.req.valid('json'));
+      setSessionCookie(c, deps, session);
+      return c.json(session, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/auth/login',
+      tags: ['auth'],
+      summary: 'Sign in with email and password',
+      description:
+        'Returns a session token (usable as `Authorization: Bearer`) and sets the HttpOnly session cookie. Repeated failures lock the account and the address for a while (429).',
+      request: { body: jsonBody(LoginRequestSchema) },
+      responses: { 200: jsonResponse(LoginResponseSchema, 'Signed in'), ...errorResponses(400, 401, 429) },
+    }),
+    async (c) => {
+      const { email, password } = c.req.valid('json');
+      const session = await deps.auth.login(email, password, clientIp(c, deps));
+      setSessionCookie(c, deps, session);
+      return c.json(session, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/auth/logout',
+      tags: ['auth'],
+      summary: 'End the current session',
+      responses: { 204: { description: 'Signed out' } },
+    }),
+    async (c) => {
+      const who = await principal(c, deps);
+      const secret = c.get('credentialSecret');
+      if (who && secret && who.tokenKind === 'session') {
+        await deps.auth.logout(secret);
+        deps.onAccessChanged?.(who.user.id);
+      }
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/auth/me',
+      tags: ['auth'],
+      summary: 'The signed-in person',
+      responses: { 200: jsonResponse(z.object({ user: UserSchema }), 'The caller'), ...errorResponses(401) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      return c.json({ user }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/tokens',
+      tags: ['tokens'],
+      summary: 'Your API tokens (without their secrets)',
+      responses: { 200: jsonResponse(z.object({ tokens: z.array(ApiTokenSchema) }), 'Tokens'), ...errorResponses(401) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const tokens = await deps.storage.listTokens(user.id, 'api');
+      return c.json({ tokens: tokens.map(tokenView) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/tokens',
+      tags: ['tokens'],
+      summary: 'Create an API token for scripts and non-browser clients',
+      description: 'The secret is shown once, in this response.',
+      request: { body: jsonBody(CreateTokenRequestSchema) },
+      responses: { 201: jsonResponse(CreatedApiTokenSchema, 'Created'), ...errorResponses(400, 401) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { name, expiresInDays } = c.req.valid('json');
+      const { record, token } = await deps.auth.createApiToken(user.id, name, expiresInDays);
+      return c.json({ ...tokenView(record), token }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/tokens/{id}',
+      tags: ['tokens'],
+      summary: 'Revoke one of your API tokens',
+      request: { params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) }) },
+      responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      if (!(await deps.storage.deleteToken(user.id, c.req.valid('param').id))) throw errors.notFound('That token');
+      deps.onAccessChanged?.(user.id);
+      return c.body(null, 204);
+    },
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * What every route module shares: the app's dependencies, the Hono env type, and helpers for
+ * the caller's identity, cookies and error responses in the OpenAPI description.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { ErrorBodySchema } from '../../shared/api.js';
+import { SESSION_COOKIE } from '../../shared/routes.js';
+import type { AuthService, IssuedSession, Principal } from '../auth/service.js';
+import { readCredential } from '../auth/credentials.js';
+import type { Config } from '../config.js';
+import { errors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Storage } from '../storage/types.js';
+
+export interface AppDeps {
+  config: Config;
+  storage: Storage;
+  auth: AuthService;
+  log: Logger;
+  /** Live numbers for `/api/health` (rooms loaded, sockets open). */
+  syncStats?: () => { rooms: number; connections: number };
+  /** Called after someone's access changed, so live sync connections are re-checked at once. */
+  onAccessChanged?: (userId?: string) => void;
+}
+
+export interface AppEnv {
+  Variables: {
+    /** Resolved once per request by `principal()`; undefined until then, null when signed out. */
+    principal: Principal | null | undefined;
+    credentialSecret: string | null;
+  };
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** The signed-in caller, or null. Reads `Authorization: Bearer` or the session cookie. */
+export async function principal(c: Context<AppEnv>, deps: AppDeps): Promise<Principal | null> {
+  const cached = c.get('principal');
+  if (cached !== undefined) return cached;
+  const credential = readCredential(
+    { authorization: c.req.header('authorization'), cookie: c.req.header('cookie') },
+    null,
+  );
+  const found = await deps.auth.authenticate(credential?.secret);
+  c.set('principal', found);
+  c.set('credentialSecret', found ? credential!.secret : null);
+  return found;
+}
+
+/** The signed-in caller; throws 401 when there is none. */
+export async function requirePrincipal(c: Context<AppEnv>, deps: AppDeps): Promise<Principal> {
+  const found = await principal(c, deps);
+  if (!found) throw errors.unauthorized('Sign in first: your session has expired or no token was sent.');
+  return found;
+}
+
+export function setSessionCookie(c: Context<AppEnv>, deps: AppDeps, session: IssuedSession): void {
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: deps.config.publicUrl.startsWith('https:'),
+    path: '/',
+    expires: new Date(session.expiresAt),
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
+
+/** The client's address for sign-in throttling; X-Forwarded-For only behind a trusted proxy. */
+export function clientIp(c: Context<AppEnv>, deps: AppDeps): string | null {
+  if (deps.config.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    // Requests made in-process (tests) have no socket.
+    return null;
+  }
+}
+
+const errorContent = { 'application/json': { schema: ErrorBodySchema } };
+
+/** OpenAPI response entries for the error statuses a route can return. */
+export function errorResponses<S extends number>(...statuses: S[]): Record<S, { description: string; content: typeof errorContent }> {
+  const text: Record<number, string> = {
+    400: 'The request is malformed or fails validation.',
+    401: 'Not signed in, or the credentials are wrong.',
+    403: 'Signed in, but not allowed.',
+    404: 'Not found.',
+    409: 'Conflicts with what exists.',
+    410: 'No longer available.',
+    429: 'Too many attempts; see Retry-After.',
+  };
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: text[s] ?? 'Error.', content: errorContent }]),
+  ) as Record<S, { description: string; content: typeof errorContent }>;
+}
+
+export function jsonBody<T>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } } as const;
+}
+
+export function jsonResponse<T>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } } as const;
+}

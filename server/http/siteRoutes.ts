@@ -1,0 +1,325 @@
+/** Sites, their members and rooms, and invites to join them. */
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  AcceptInviteRequestSchema,
+  CreateInviteRequestSchema,
+  CreateRoomRequestSchema,
+  InviteInfoSchema,
+  InviteSchema,
+  LoginResponseSchema,
+  MemberSchema,
+  OpaqueTokenSchema,
+  RoomIdSchema,
+  RoomSchema,
+  SiteDetailSchema,
+  SiteSchema,
+  SlugSchema,
+  UpdateRoomRequestSchema,
+  UpsertMemberRequestSchema,
+  UserIdSchema,
+} from '../../shared/api.js';
+import { roleAtLeast } from '../../shared/roles.js';
+import { errors } from '../errors.js';
+import type { RoomRecord, SiteRecord } from '../storage/types.js';
+import {
+  type App,
+  type AppDeps,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  requirePrincipal,
+  setSessionCookie,
+} from './context.js';
+
+const SlugParams = z.object({ slug: SlugSchema });
+
+function roomView(r: RoomRecord) {
+  return {
+    id: r.id,
+    siteSlug: r.siteSlug,
+    kind: r.kind,
+    title: r.title,
+    archived: r.archived,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export function registerSiteRoutes(app: App, deps: AppDeps): void {
+  const { storage, auth } = deps;
+
+  async function siteOr404(slug: string): Promise<SiteRecord> {
+    const site = await storage.getSite(slug);
+    if (!site) throw errors.notFound(`The site "${slug}"`);
+    return site;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites',
+      tags: ['sites'],
+      summary: 'Every site, with your role (null where you are not a member); your sites first',
+      responses: { 200: jsonResponse(z.array(SiteSchema), 'Sites'), ...errorResponses(401) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const sites = await storage.listSites(user.id);
+      return c.json(
+        sites.map((s) => ({ slug: s.slug, name: s.name, issue: s.issue, sponsor: s.sponsor, role: s.role })),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites/{slug}',
+      tags: ['sites'],
+      summary: 'One site: its issue, sponsor, members (for members) and number of rooms',
+      request: { params: SlugParams },
+      responses: { 200: jsonResponse(SiteDetailSchema, 'Site'), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const site = await siteOr404(c.req.valid('param').slug);
+      const role = await auth.roleOn(site, user);
+      const members = role ? await storage.listMembers(site.id) : [];
+      return c.json(
+        {
+          slug: site.slug,
+          name: site.name,
+          issue: site.issue,
+          sponsor: site.sponsor,
+          role,
+          members,
+          roomCount: role ? await storage.countRooms(site.id) : 0,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites/{slug}/members',
+      tags: ['members'],
+      summary: 'Members of a site with role and organisation (members only)',
+      request: { params: SlugParams },
+      responses: { 200: jsonResponse(z.array(MemberSchema), 'Members'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const site = await siteOr404(c.req.valid('param').slug);
+      await auth.requireRole(site, user, 'viewer');
+      return c.json(await storage.listMembers(site.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/sites/{slug}/members/{userId}',
+      tags: ['members'],
+      summary: "Set a person's role on the site (facilitators)",
+      request: { params: SlugParams.extend({ userId: UserIdSchema }), body: jsonBody(UpsertMemberRequestSchema) },
+      responses: { 200: jsonResponse(MemberSchema, 'Member'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { slug, userId } = c.req.valid('param');
+      const site = await siteOr404(slug);
+      await auth.requireRole(site, user, 'facilitator');
+      const target = await storage.getUserById(userId);
+      if (!target) throw errors.notFound('That person');
+      await storage.setRole(site.id, userId, c.req.valid('json').role);
+      deps.onAccessChanged?.(userId);
+      const member = (await storage.listMembers(site.id)).find((m) => m.userId === userId)!;
+      return c.json(member, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/sites/{slug}/members/{userId}',
+      tags: ['members'],
+      summary: 'Remove a person from the site (facilitators)',
+      request: { params: SlugParams.extend({ userId: UserIdSchema }) },
+      responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { slug, userId } = c.req.valid('param');
+      const site = await siteOr404(slug);
+      await auth.requireRole(site, user, 'facilitator');
+      if (!(await storage.removeMember(site.id, userId))) throw errors.notFound('That member');
+      deps.onAccessChanged?.(userId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites/{slug}/rooms',
+      tags: ['rooms'],
+      summary: "A site's rooms (members only); archived ones with ?archived=true",
+      request: {
+        params: SlugParams,
+        query: z.object({ archived: z.enum(['true', 'false']).optional() }),
+      },
+      responses: { 200: jsonResponse(z.array(RoomSchema), 'Rooms'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const site = await siteOr404(c.req.valid('param').slug);
+      await auth.requireRole(site, user, 'viewer');
+      const rooms = await storage.listRooms(site.id, { includeArchived: c.req.valid('query').archived === 'true' });
+      return c.json(rooms.map(roomView), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/sites/{slug}/rooms',
+      tags: ['rooms'],
+      summary: 'Create a map or document room (members and facilitators)',
+      request: { params: SlugParams, body: jsonBody(CreateRoomRequestSchema) },
+      responses: { 201: jsonResponse(RoomSchema, 'Created'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const site = await siteOr404(c.req.valid('param').slug);
+      await auth.requireRole(site, user, 'member');
+      const { kind, title } = c.req.valid('json');
+      const room = await storage.createRoom({ siteId: site.id, kind, title, createdBy: user.id });
+      deps.log.info('room created', { room: room.id, site: site.slug, kind, user: user.id });
+      return c.json(roomView(room), 201);
+    },
+  );
+
+  async function roomAndRole(id: string, user: { id: string; isAdmin: boolean }) {
+    const room = await storage.getRoom(id);
+    // A room of a site you are not in reads as missing, so room ids cannot be probed.
+    if (!room) throw errors.notFound('That room');
+    const site = (await storage.getSite(room.siteSlug))!;
+    const role = await auth.roleOn(site, user);
+    if (!role) throw errors.notFound('That room');
+    return { room, site, role };
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/rooms/{id}',
+      tags: ['rooms'],
+      summary: 'One room (members of its site only)',
+      request: { params: z.object({ id: RoomIdSchema }) },
+      responses: { 200: jsonResponse(RoomSchema, 'Room'), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { room } = await roomAndRole(c.req.valid('param').id, user);
+      return c.json(roomView(room), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/rooms/{id}',
+      tags: ['rooms'],
+      summary: 'Rename (members) or archive and restore (facilitators) a room',
+      request: { params: z.object({ id: RoomIdSchema }), body: jsonBody(UpdateRoomRequestSchema) },
+      responses: { 200: jsonResponse(RoomSchema, 'Updated'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { room, site, role } = await roomAndRole(c.req.valid('param').id, user);
+      const patch = c.req.valid('json');
+      if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers cannot change rooms of ${site.name}.`);
+      if (patch.archived !== undefined && !roleAtLeast(role, 'facilitator')) {
+        throw errors.forbidden('Only facilitators can archive or restore a room.');
+      }
+      const updated = (await storage.updateRoom(room.id, patch))!;
+      // Archiving makes the room read-only for everyone connected.
+      if (patch.archived !== undefined) deps.onAccessChanged?.();
+      return c.json(roomView(updated), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/sites/{slug}/invites',
+      tags: ['invites'],
+      summary: 'Invite someone to the site with a role (facilitators)',
+      description: 'Returns a one-time link. Send it to the invitee; it expires after `expiresInDays` (default 7).',
+      request: { params: SlugParams, body: jsonBody(CreateInviteRequestSchema) },
+      responses: { 201: jsonResponse(InviteSchema, 'Invite created'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const site = await siteOr404(c.req.valid('param').slug);
+      await auth.requireRole(site, user, 'facilitator');
+      const body = c.req.valid('json');
+      const { record, token, url } = await auth.createInvite({
+        site,
+        role: body.role,
+        email: body.email ?? null,
+        expiresInDays: body.expiresInDays,
+        createdBy: user.id,
+      });
+      return c.json(
+        { token, url, siteSlug: site.slug, role: record.role, email: record.email, expiresAt: record.expiresAt },
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/invites/{token}',
+      tags: ['invites'],
+      summary: 'What an invite is for (no sign-in needed)',
+      request: { params: z.object({ token: OpaqueTokenSchema }) },
+      responses: { 200: jsonResponse(InviteInfoSchema, 'Invite'), ...errorResponses(400, 404, 410) },
+    }),
+    async (c) => {
+      const invite = await auth.openInvite(c.req.valid('param').token);
+      const site = (await storage.getSite(invite.siteSlug))!;
+      return c.json(
+        {
+          site: { slug: site.slug, name: site.name, issue: site.issue },
+          role: invite.role,
+          email: invite.email,
+          expiresAt: invite.expiresAt,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/invites/{token}/accept',
+      tags: ['invites'],
+      summary: 'Accept an invite: create an account (or prove an existing one) and join the site',
+      request: { params: z.object({ token: OpaqueTokenSchema }), body: jsonBody(AcceptInviteRequestSchema) },
+      responses: { 200: jsonResponse(LoginResponseSchema, 'Joined and signed in'), ...errorResponses(400, 401, 403, 404, 410) },
+    }),
+    async (c) => {
+      const session = await auth.acceptInvite(c.req.valid('param').token, c.req.valid('json'));
+      setSessionCookie(c, deps, session);
+      deps.onAccessChanged?.(session.user.id);
+      return c.json(session, 200);
+    },
+  );
+}

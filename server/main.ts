@@ -1,0 +1,133 @@
+/**
+ * Wires the server together and starts it: storage, seed data, auth, the HTTP app and the
+ * sync endpoint on one port. Tests call `startServer` with port 0; `index.ts` calls it with the
+ * configuration from the environment.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './app.js';
+import { AuthService } from './auth/service.js';
+import { createSyncAccessPolicy } from './auth/syncAccess.js';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { seedSites } from './seed/sites.js';
+import { openSqliteStorage } from './storage/sqlite.js';
+import type { Storage } from './storage/types.js';
+import { SyncServer } from './sync/server.js';
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:40123` */
+  url: string;
+  port: number;
+  storage: Storage;
+  auth: AuthService;
+  sync: SyncServer;
+  /** Present on a first start: the one-time link that creates the first administrator. */
+  setupUrl: string | null;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+
+/** Opens the project's storage in `dataDir` (creating it) and seeds the Local Vision sites. */
+export async function openStorage(config: Pick<Config, 'dataDir' | 'seedSites'>): Promise<Storage> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const storage = openSqliteStorage({ filename: join(config.dataDir, 'workspace.db') });
+  if (config.seedSites) await seedSites(storage);
+  return storage;
+}
+
+/**
+ * @example
+ * const server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent' }))
+ * await fetch(`${server.url}/api/health`)
+ * await server.close()
+ */
+export async function startServer(
+  config: Config,
+  options: { log?: Logger; clientDir?: string } = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const storage = await openStorage(config);
+  const auth = new AuthService(
+    storage,
+    {
+      sessionTtlMs: config.sessionTtlMs,
+      loginMaxFailures: config.loginMaxFailures,
+      loginLockMs: config.loginLockMs,
+      publicUrl: config.publicUrl,
+    },
+    log,
+  );
+  await storage.deleteExpiredTokens(new Date().toISOString());
+
+  const sync = new SyncServer({
+    store: storage,
+    access: createSyncAccessPolicy(storage, config.allowedOrigins),
+    log: log.child({ component: 'sync' }),
+    maxMessageBytes: config.maxMessageBytes,
+    compactAfterUpdates: config.compactAfterUpdates,
+    compactAfterBytes: config.compactAfterBytes,
+    roomIdleMs: config.roomIdleMs,
+    keepaliveMs: config.keepaliveMs,
+    permissionRecheckMs: config.permissionRecheckMs,
+  });
+
+  const app = createApp(
+    {
+      config,
+      storage,
+      auth,
+      log,
+      syncStats: () => sync.stats(),
+      onAccessChanged: (userId) => void (userId ? sync.refreshUser(userId) : sync.recheckAll()),
+    },
+    { clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR },
+  );
+
+  const server = createAdaptorServer({ fetch: app.fetch });
+  server.on('upgrade', (request, socket, head) => {
+    if (sync.handles(request)) sync.handleUpgrade(request, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+
+  const setupToken = await auth.issueSetupToken();
+  const setupUrl = setupToken ? auth.setupUrl(setupToken) : null;
+  log.info('workspace listening', { url, publicUrl: config.publicUrl, dataDir: config.dataDir, storage: storage.kind });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    storage,
+    auth,
+    sync,
+    setupUrl,
+    close() {
+      closing ??= (async () => {
+        await sync.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive HTTP connections would otherwise hold close() open.
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        await storage.close();
+        log.info('workspace stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * The storage contract: one suite that every `Storage` implementation must pass. Each backend's
+ * test file calls `describeStorageContract` with a factory that opens a fresh, empty store.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Storage } from './types.js';
+
+function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  return doc;
+}
+
+/** Records the incremental updates a doc emits, as a client would send them. */
+function recordUpdates(doc: Y.Doc): Uint8Array[] {
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  return updates;
+}
+
+export function describeStorageContract(name: string, open: () => Promise<Storage>): void {
+  describe(`storage contract: ${name}`, () => {
+    let storage: Storage;
+    beforeEach(async () => {
+      storage = await open();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    describe('documents', () => {
+      it('loads an unknown doc as empty', async () => {
+        expect(await storage.loadDoc('nobody-here')).toEqual({ snapshot: null, updates: [] });
+      });
+
+      it('returns appended updates in order, and they rebuild the doc', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        source.getMap('m').set('a', 1);
+        source.getText('t').insert(0, 'hello');
+        source.getMap('m').set('a', 2);
+        for (const u of updates) await storage.appendUpdate('room-1', u);
+
+        const stored = await storage.loadDoc('room-1');
+        expect(stored.updates).toHaveLength(3);
+        expect(stored.updates.map((u) => Array.from(u))).toEqual(updates.map((u) => Array.from(u)));
+        const rebuilt = docFrom(stored);
+        expect(rebuilt.getMap('m').get('a')).toBe(2);
+        expect(rebuilt.getText('t').toString()).toBe('hello');
+      });
+
+      it('keeps documents apart', async () => {
+        const a = new Y.Doc();
+        const b = new Y.Doc();
+        const ua = recordUpdates(a);
+        const ub = recordUpdates(b);
+        a.getText('t').insert(0, 'A');
+        b.getText('t').insert(0, 'B');
+        await storage.appendUpdate('doc-a', ua[0]!);
+        await storage.appendUpdate('doc-b', ub[0]!);
+        expect(docFrom(await storage.loadDoc('doc-a')).getText('t').toString()).toBe('A');
+        expect(docFrom(await storage.loadDoc('doc-b')).getText('t').toString()).toBe('B');
+      });
+
+      it('compacts the log into one snapshot with the same content', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        for (let i = 0; i < 50; i++) source.getArray<number>('a').push([i]);
+        source.getText('t').insert(0, 'compacted');
+        for (const u of updates) await storage.appendUpdate('room-c', u);
+
+        await storage.compactDoc('room-c');
+        const stored = await storage.loadDoc('room-c');
+        expect(stored.updates).toHaveLength(0);
+        expect(stored.snapshot).not.toBeNull();
+        const rebuilt = docFrom(stored);
+        expect(rebuilt.getArray('a').toArray()).toEqual(source.getArray('a').toArray());
+        expect(rebuilt.getText('t').toString()).toBe('compacted');
+      });
+
+      it('appends after a compaction and keeps both', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        source.getMap('m').set('before', true);
+        await storage.appendUpdate('room-d', updates[0]!);
+        await storage.compactDoc('room-d');
+        source.getMap('m').set('after', true);
+        await storage.appendUpdate('room-d', updates[1]!);
+
+        const stored = await storage.loadDoc('room-d');
+        expect(stored.updates).toHaveLength(1);
+        expect(docFrom(stored).getMap('m').toJSON()).toEqual({ before: true, after: true });
+
+        await storage.compactDoc('room-d');
+        await storage.compactDoc('room-d');
+        const again = await storage.loadDoc('room-d');
+        expect(again.updates).toHaveLength(0);
+        expect(docFrom(again).getMap('m').toJSON()).toEqual({ before: true, after: true });
+      });
+
+      it('compacting an unknown doc changes nothing', async () => {
+        await storage.compactDoc('never-written');
+        expect(await storage.loadDoc('never-written')).toEqual({ snapshot: null, updates: [] });
+      });
+    });
+
+    describe('people and tokens', () => {
+      it('creates users and finds them by id and email', async () => {
+        expect(await storage.countUsers()).toBe(0);
+        const user = await storage.createUser({
+          email: 'ana@council.gov.uk',
+          name: 'Ana',
+          organisation: 'Torbay Council',
+          passwordHash: 'hash-1',
+          isAdmin: false,
+        });
+        expect(user.id).toMatch(/^[A-Za-z0-9_-]{10,}$/);
+        expect(await storage.getUserById(user.id)).toEqual(user);
+        expect(await storage.getUserByEmail('ana@council.gov.uk')).toEqual(user);
+        expect(await storage.getPasswordHash(user.id)).toBe('hash-1');
+        await storage.setPasswordHash(user.id, 'hash-2');
+        expect(await storage.getPasswordHash(user.id)).toBe('hash-2');
+        await storage.setAdmin(user.id, true);
+        expect((await storage.getUserById(user.id))?.isAdmin).toBe(true);
+        expect(await storage.countUsers()).toBe(1);
+        expect(await storage.listUsers()).toHaveLength(1);
+      });
+
+      it('refuses a second user with the same email', async () => {
+        const base = { name: 'X', organisation: 'Y', passwordHash: 'h', isAdmin: false };
+        await storage.createUser({ ...base, email: 'dup@nhs.net' });
+        await expect(storage.createUser({ ...base, email: 'dup@nhs.net' })).rejects.toThrow();
+      });
+
+      it('finds tokens by hash until they expire or are deleted', async () => {
+        const user = await storage.createUser({
+          email: 'tok@nhs.net',
+          name: 'T',
+          organisation: 'NHS',
+          passwordHash: 'h',
+          isAdmin: false,
+        });
+        const now = new Date('2030-01-01T00:00:00Z').toISOString();
+        const later = new Date('2030-01-02T00:00:00Z').toISOString();
+        const session = await storage.createToken({
+          userId: user.id,
+          kind: 'session',
+          name: 'browser',
+          hash: 'hash-session',
+          expiresAt: new Date('2030-01-01T12:00:00Z').toISOString(),
+        });
+        const api = await storage.createToken({
+          userId: user.id,
+          kind: 'api',
+          name: 'script',
+          hash: 'hash-api',
+          expiresAt: null,
+        });
+        expect((await storage.findToken('hash-session', now))?.user.id).toBe(user.id);
+        expect(await storage.findToken('hash-session', later)).toBeNull();
+        expect((await storage.findToken('hash-api', later))?.token).toMatchObject({ id: api.id, kind: 'api' });
+        expect(await storage.findToken('unknown', now)).toBeNull();
+
+        await storage.touchToken(api.id, now);
+        expect((await storage.listTokens(user.id, 'api'))[0]?.lastUsedAt).toBe(now);
+        expect(await storage.deleteExpiredTokens(later)).toBe(1);
+        expect(await storage.listTokens(user.id, 'session')).toEqual([]);
+        expect(session.kind).toBe('session');
+
+        expect(await storage.deleteToken('someone-else', api.id)).toBe(false);
+        expect(await storage.deleteToken(user.id, api.id)).toBe(true);
+        expect(await storage.findToken('hash-api', now)).toBeNull();
+      });
+    });
+
+    describe('sites, members, rooms, invites', () => {
+      async function seed() {
+        const site = await storage.upsertSite({
+          slug: 'torbay',
+          name: 'Torbay',
+          issue: 'create dementia aware high streets',
+          sponsor: 'Health and Wellbeing Board',
+        });
+        const other = await storage.upsertSite({
+          slug: 'york',
+          name: 'York',
+          issue: 'extending life',
+          sponsor: 'Health and Wellbeing Board',
+        });
+        const user = await storage.createUser({
+          email: 'm@x.org',
+          name: 'Mo',
+          organisation: 'Age UK',
+          passwordHash: 'h',
+          isAdmin: false,
+        });
+        return { site, other, user };
+      }
+
+      it('upserts sites by slug without duplicating them', async () => {
+        const { site } = await seed();
+        const again = await storage.upsertSite({
+          slug: 'torbay',
+          name: 'Torbay',
+          issue: 'create dementia-aware high streets',
+          sponsor: 'Health and Wellbeing Board',
+        });
+        expect(again.id).toBe(site.id);
+        expect(again.issue).toBe('create dementia-aware high streets');
+        expect(await storage.getSite('nowhere')).toBeNull();
+      });
+
+      it('lists every site with the caller’s role, their sites first', async () => {
+        const { other, user } = await seed();
+        await storage.setRole(other.id, user.id, 'viewer');
+        const sites = await storage.listSites(user.id);
+        expect(sites.map((s) => [s.slug, s.role])).toEqual([
+          ['york', 'viewer'],
+          ['torbay', null],
+        ]);
+      });
+
+      it('sets, changes and removes roles', async () => {
+        const { site, user } = await seed();
+        expect(await storage.getRole(site.id, user.id)).toBeNull();
+        await storage.setRole(site.id, user.id, 'member');
+        await storage.setRole(site.id, user.id, 'facilitator');
+        expect(await storage.getRole(site.id, user.id)).toBe('facilitator');
+        const members = await storage.listMembers(site.id);
+        expect(members).toHaveLength(1);
+        expect(members[0]).toMatchObject({ userId: user.id, role: 'facilitator', organisation: 'Age UK' });
+        expect(await storage.removeMember(site.id, user.id)).toBe(true);
+        expect(await storage.removeMember(site.id, user.id)).toBe(false);
+        expect(await storage.getRole(site.id, user.id)).toBeNull();
+      });
+
+      it('creates, renames, archives and lists rooms', async () => {
+        const { site, user } = await seed();
+        const map = await storage.createRoom({ siteId: site.id, kind: 'map', title: 'High street map', createdBy: user.id });
+        const doc = await storage.createRoom({ siteId: site.id, kind: 'doc', title: 'Framing', createdBy: null });
+        expect(map).toMatchObject({ siteSlug: 'torbay', kind: 'map', title: 'High street map', archived: false });
+        expect(await storage.getRoom(map.id)).toEqual(map);
+        expect(await storage.countRooms(site.id)).toBe(2);
+
+        const renamed = await storage.updateRoom(map.id, { title: 'Loops on the high street' });
+        expect(renamed?.title).toBe('Loops on the high street');
+        await storage.updateRoom(doc.id, { archived: true });
+        expect((await storage.listRooms(site.id, { includeArchived: false })).map((r) => r.id)).toEqual([map.id]);
+        expect(await storage.listRooms(site.id, { includeArchived: true })).toHaveLength(2);
+        expect(await storage.countRooms(site.id)).toBe(1);
+        expect(await storage.updateRoom('missing-room-id', { title: 'x' })).toBeNull();
+        expect(await storage.getRoom('missing-room-id')).toBeNull();
+      });
+
+      it('lets an invite be claimed once', async () => {
+        const { site, user } = await seed();
+        const invite = await storage.createInvite({
+          siteId: site.id,
+          role: 'member',
+          email: null,
+          hash: 'invite-hash',
+          createdBy: user.id,
+          expiresAt: '2030-01-01T00:00:00.000Z',
+        });
+        expect(await storage.getInviteByHash('invite-hash')).toEqual(invite);
+        expect(invite).toMatchObject({ siteSlug: 'torbay', role: 'member', usedAt: null });
+        expect(await storage.claimInvite(invite.id, user.id, '2029-01-01T00:00:00.000Z')).toBe(true);
+        expect(await storage.claimInvite(invite.id, user.id, '2029-01-01T00:00:01.000Z')).toBe(false);
+        expect((await storage.getInviteByHash('invite-hash'))?.usedBy).toBe(user.id);
+        expect(await storage.getInviteByHash('nope')).toBeNull();
+      });
+    });
+
+    describe('sign-in throttle and settings', () => {
+      it('locks a key after too many failures within the window, and clears', async () => {
+        const options = { maxFailures: 3, lockMs: 60_000, windowMs: 60_000 };
+        const t0 = Date.parse('2030-01-01T00:00:00Z');
+        const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+        expect(await storage.getLoginThrottle('email:a@b.c')).toEqual({ failures: 0, lockedUntil: null });
+        await storage.recordLoginFailure('email:a@b.c', at(0), options);
+        await storage.recordLoginFailure('email:a@b.c', at(1), options);
+        const third = await storage.recordLoginFailure('email:a@b.c', at(2), options);
+        expect(third).toEqual({ failures: 3, lockedUntil: at(62) });
+        expect(await storage.getLoginThrottle('email:a@b.c')).toEqual(third);
+        // Outside the window the count starts again.
+        const fresh = await storage.recordLoginFailure('email:a@b.c', at(120), options);
+        expect(fresh).toEqual({ failures: 1, lockedUntil: null });
+        await storage.clearLoginFailures('email:a@b.c');
+        expect((await storage.getLoginThrottle('email:a@b.c')).failures).toBe(0);
+      });
+
+      it('stores and removes settings', async () => {
+        expect(await storage.getSetting('k')).toBeNull();
+        await storage.setSetting('k', 'v1');
+        await storage.setSetting('k', 'v2');
+        expect(await storage.getSetting('k')).toBe('v2');
+        await storage.setSetting('k', null);
+        expect(await storage.getSetting('k')).toBeNull();
+      });
+    });
+  });
+}

@@ -1,0 +1,623 @@
+/**
+ * SQLite implementation of `Storage`, the embedded default. One database file under DATA_DIR
+ * in WAL mode, so the operator CLI can read and write while the server runs, and a committed
+ * append survives `kill -9` of the process.
+ */
+import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { newId } from '../../shared/ids.js';
+import type { RoomKind } from '../../shared/api.js';
+import type { SiteRole } from '../../shared/roles.js';
+import type {
+  InviteRecord,
+  LoginThrottle,
+  MemberRecord,
+  NewUser,
+  RoomRecord,
+  SiteRecord,
+  SiteWithRole,
+  Storage,
+  StoredDoc,
+  TokenKind,
+  TokenRecord,
+  UserRecord,
+} from './types.js';
+
+/** Ordered schema migrations; each runs once, in its own transaction. Append, never edit. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    password_hash TEXT,
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('session', 'api')),
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    expires_at TEXT
+  );
+  CREATE INDEX tokens_user ON tokens (user_id, kind);
+  CREATE TABLE sites (
+    id TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    issue TEXT NOT NULL,
+    sponsor TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE memberships (
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('facilitator', 'member', 'viewer')),
+    joined_at TEXT NOT NULL,
+    PRIMARY KEY (site_id, user_id)
+  );
+  CREATE INDEX memberships_user ON memberships (user_id);
+  CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('map', 'doc')),
+    title TEXT NOT NULL,
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX rooms_site ON rooms (site_id, archived);
+  CREATE TABLE invites (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('facilitator', 'member', 'viewer')),
+    email TEXT,
+    hash TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    used_by TEXT REFERENCES users(id) ON DELETE SET NULL
+  );
+  CREATE TABLE login_throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    first_failure_at TEXT NOT NULL,
+    locked_until TEXT
+  );
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE doc_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX doc_updates_doc ON doc_updates (doc, id);
+  CREATE TABLE doc_snapshots (
+    doc TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
+];
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  organisation: string;
+  is_admin: number;
+  created_at: string;
+}
+interface TokenRow {
+  id: string;
+  user_id: string;
+  kind: TokenKind;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+}
+interface RoomRow {
+  id: string;
+  site_id: string;
+  site_slug: string;
+  kind: RoomKind;
+  title: string;
+  archived: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+interface InviteRow {
+  id: string;
+  site_id: string;
+  site_slug: string;
+  role: SiteRole;
+  email: string | null;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by: string | null;
+}
+
+const USER_COLUMNS = 'id, email, name, organisation, is_admin, created_at';
+const TOKEN_COLUMNS = 'id, user_id, kind, name, created_at, last_used_at, expires_at';
+const ROOM_SELECT = `SELECT r.id, r.site_id, s.slug AS site_slug, r.kind, r.title, r.archived,
+  r.created_by, r.created_at, r.updated_at FROM rooms r JOIN sites s ON s.id = r.site_id`;
+const INVITE_SELECT = `SELECT i.id, i.site_id, s.slug AS site_slug, i.role, i.email, i.created_by,
+  i.created_at, i.expires_at, i.used_at, i.used_by FROM invites i JOIN sites s ON s.id = i.site_id`;
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    organisation: row.organisation,
+    isAdmin: row.is_admin === 1,
+    createdAt: row.created_at,
+  };
+}
+function toToken(row: TokenRow): TokenRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    kind: row.kind,
+    name: row.name,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    expiresAt: row.expires_at,
+  };
+}
+function toRoom(row: RoomRow): RoomRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    siteSlug: row.site_slug,
+    kind: row.kind,
+    title: row.title,
+    archived: row.archived === 1,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+function toInvite(row: InviteRow): InviteRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    siteSlug: row.site_slug,
+    role: row.role,
+    email: row.email,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    usedAt: row.used_at,
+    usedBy: row.used_by,
+  };
+}
+function nowIso(): string {
+  return new Date().toISOString();
+}
+/** better-sqlite3 returns Buffers; Yjs wants plain Uint8Arrays over exactly the stored bytes. */
+function toBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+export interface SqliteStorageOptions {
+  /** Path of the database file, or `:memory:` for tests. */
+  filename: string;
+  /** How long a writer waits for another process (the CLI) to finish, in ms. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating and migrating when needed) the SQLite database.
+ *
+ * @example
+ * const storage = openSqliteStorage({ filename: 'data/workspace.db' })
+ * await storage.appendUpdate(roomId, update)
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  return new SqliteStorage(options);
+}
+
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(options: SqliteStorageOptions) {
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed transaction survives a crash of this process (kill -9);
+    // only a power loss can take the last few commits. FULL would fsync on every edit.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.migrate();
+    const db = this.db;
+    this.stmt = {
+      appendUpdate: db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)'),
+      snapshot: db.prepare('SELECT data FROM doc_snapshots WHERE doc = ?').pluck(),
+      updates: db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id').pluck(),
+      updatesWithId: db.prepare('SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id'),
+      userById: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
+      userByEmail: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`),
+      findToken: db.prepare(
+        `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = ? AND (expires_at IS NULL OR expires_at > ?)`,
+      ),
+      role: db.prepare('SELECT role FROM memberships WHERE site_id = ? AND user_id = ?').pluck(),
+      room: db.prepare(`${ROOM_SELECT} WHERE r.id = ?`),
+      touchToken: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+    };
+  }
+
+  private migrate(): void {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const applied = this.db
+      .prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')
+      .pluck()
+      .get() as number;
+    MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1;
+      if (version <= applied) return;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+          .run(version, nowIso());
+      })();
+    });
+  }
+
+  // ---- documents -------------------------------------------------------------------------
+
+  async loadDoc(name: string): Promise<StoredDoc> {
+    return this.db.transaction(() => {
+      const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
+      const updates = this.stmt.updates.all(name) as Buffer[];
+      return { snapshot: snapshot ? toBytes(snapshot) : null, updates: updates.map(toBytes) };
+    })();
+  }
+
+  async appendUpdate(name: string, update: Uint8Array): Promise<void> {
+    this.stmt.appendUpdate.run(name, update);
+  }
+
+  async compactDoc(name: string): Promise<void> {
+    // One synchronous transaction: nothing can append between reading the log and deleting it.
+    this.db.transaction(() => {
+      const rows = this.stmt.updatesWithId.all(name) as { id: number; data: Buffer }[];
+      if (rows.length === 0) return;
+      const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
+      const doc = new Y.Doc({ gc: true });
+      Y.transact(doc, () => {
+        if (snapshot) Y.applyUpdate(doc, toBytes(snapshot));
+        for (const row of rows) Y.applyUpdate(doc, toBytes(row.data));
+      });
+      const merged = Y.encodeStateAsUpdate(doc);
+      doc.destroy();
+      this.db
+        .prepare(
+          `INSERT INTO doc_snapshots (doc, data, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (doc) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        )
+        .run(name, merged, nowIso());
+      const lastId = rows[rows.length - 1]!.id;
+      this.db.prepare('DELETE FROM doc_updates WHERE doc = ? AND id <= ?').run(name, lastId);
+    })();
+  }
+
+  // ---- people ----------------------------------------------------------------------------
+
+  async createUser(user: NewUser): Promise<UserRecord> {
+    const id = newId();
+    const createdAt = nowIso();
+    this.db
+      .prepare(
+        `INSERT INTO users (id, email, name, organisation, password_hash, is_admin, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, user.email, user.name, user.organisation, user.passwordHash, user.isAdmin ? 1 : 0, createdAt);
+    return { id, email: user.email, name: user.name, organisation: user.organisation, isAdmin: user.isAdmin, createdAt };
+  }
+
+  async getUserById(id: string): Promise<UserRecord | null> {
+    const row = this.stmt.userById.get(id) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async getUserByEmail(email: string): Promise<UserRecord | null> {
+    const row = this.stmt.userByEmail.get(email) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async getPasswordHash(userId: string): Promise<string | null> {
+    const hash = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(userId);
+    return (hash as string | null | undefined) ?? null;
+  }
+
+  async setPasswordHash(userId: string, hash: string): Promise<void> {
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, userId);
+  }
+
+  async setAdmin(userId: string, isAdmin: boolean): Promise<void> {
+    this.db.prepare('UPDATE users SET is_admin = ? WHERE id = ?').run(isAdmin ? 1 : 0, userId);
+  }
+
+  async countUsers(): Promise<number> {
+    return this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const rows = this.db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY email`).all() as UserRow[];
+    return rows.map(toUser);
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------
+
+  async createToken(token: {
+    userId: string;
+    kind: TokenKind;
+    name: string;
+    hash: string;
+    expiresAt: string | null;
+  }): Promise<TokenRecord> {
+    const record: TokenRecord = {
+      id: newId(),
+      userId: token.userId,
+      kind: token.kind,
+      name: token.name,
+      createdAt: nowIso(),
+      lastUsedAt: null,
+      expiresAt: token.expiresAt,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO tokens (id, user_id, kind, name, hash, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(record.id, record.userId, record.kind, record.name, token.hash, record.createdAt, record.expiresAt);
+    return record;
+  }
+
+  async findToken(hash: string, now: string): Promise<{ token: TokenRecord; user: UserRecord } | null> {
+    const row = this.stmt.findToken.get(hash, now) as TokenRow | undefined;
+    if (!row) return null;
+    const user = this.stmt.userById.get(row.user_id) as UserRow | undefined;
+    return user ? { token: toToken(row), user: toUser(user) } : null;
+  }
+
+  async touchToken(id: string, at: string): Promise<void> {
+    this.stmt.touchToken.run(at, id);
+  }
+
+  async listTokens(userId: string, kind: TokenKind): Promise<TokenRecord[]> {
+    const rows = this.db
+      .prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE user_id = ? AND kind = ? ORDER BY created_at`)
+      .all(userId, kind) as TokenRow[];
+    return rows.map(toToken);
+  }
+
+  async deleteToken(userId: string, id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM tokens WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
+  }
+
+  async deleteTokenByHash(hash: string): Promise<void> {
+    this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(hash);
+  }
+
+  async deleteExpiredTokens(now: string): Promise<number> {
+    return this.db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now)
+      .changes;
+  }
+
+  // ---- sites and members -----------------------------------------------------------------
+
+  async upsertSite(site: Omit<SiteRecord, 'id'>): Promise<SiteRecord> {
+    this.db
+      .prepare(
+        `INSERT INTO sites (id, slug, name, issue, sponsor, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, issue = excluded.issue,
+           sponsor = excluded.sponsor`,
+      )
+      .run(newId(), site.slug, site.name, site.issue, site.sponsor, nowIso());
+    return (await this.getSite(site.slug))!;
+  }
+
+  async listSites(userId: string): Promise<SiteWithRole[]> {
+    return this.db
+      .prepare(
+        `SELECT s.id, s.slug, s.name, s.issue, s.sponsor, m.role FROM sites s
+         LEFT JOIN memberships m ON m.site_id = s.id AND m.user_id = ?
+         ORDER BY (m.role IS NULL), s.name COLLATE NOCASE`,
+      )
+      .all(userId) as SiteWithRole[];
+  }
+
+  async getSite(slug: string): Promise<SiteRecord | null> {
+    const row = this.db.prepare('SELECT id, slug, name, issue, sponsor FROM sites WHERE slug = ?').get(slug);
+    return (row as SiteRecord | undefined) ?? null;
+  }
+
+  async getRole(siteId: string, userId: string): Promise<SiteRole | null> {
+    return (this.stmt.role.get(siteId, userId) as SiteRole | undefined) ?? null;
+  }
+
+  async setRole(siteId: string, userId: string, role: SiteRole): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO memberships (site_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (site_id, user_id) DO UPDATE SET role = excluded.role`,
+      )
+      .run(siteId, userId, role, nowIso());
+  }
+
+  async removeMember(siteId: string, userId: string): Promise<boolean> {
+    return (
+      this.db.prepare('DELETE FROM memberships WHERE site_id = ? AND user_id = ?').run(siteId, userId).changes > 0
+    );
+  }
+
+  async listMembers(siteId: string): Promise<MemberRecord[]> {
+    return this.db
+      .prepare(
+        `SELECT u.id AS userId, u.email, u.name, u.organisation, m.role, m.joined_at AS joinedAt
+         FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.site_id = ?
+         ORDER BY CASE m.role WHEN 'facilitator' THEN 0 WHEN 'member' THEN 1 ELSE 2 END,
+           u.name COLLATE NOCASE`,
+      )
+      .all(siteId) as MemberRecord[];
+  }
+
+  // ---- rooms -----------------------------------------------------------------------------
+
+  async createRoom(room: {
+    siteId: string;
+    kind: RoomKind;
+    title: string;
+    createdBy: string | null;
+  }): Promise<RoomRecord> {
+    const id = newId();
+    const at = nowIso();
+    this.db
+      .prepare(
+        `INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?)`,
+      )
+      .run(id, room.siteId, room.kind, room.title, room.createdBy, at, at);
+    return (await this.getRoom(id))!;
+  }
+
+  async getRoom(id: string): Promise<RoomRecord | null> {
+    const row = this.stmt.room.get(id) as RoomRow | undefined;
+    return row ? toRoom(row) : null;
+  }
+
+  async listRooms(siteId: string, options: { includeArchived: boolean }): Promise<RoomRecord[]> {
+    const rows = this.db
+      .prepare(
+        `${ROOM_SELECT} WHERE r.site_id = ? ${options.includeArchived ? '' : 'AND r.archived = 0'}
+         ORDER BY r.archived, r.updated_at DESC`,
+      )
+      .all(siteId) as RoomRow[];
+    return rows.map(toRoom);
+  }
+
+  async countRooms(siteId: string): Promise<number> {
+    return this.db
+      .prepare('SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0')
+      .pluck()
+      .get(siteId) as number;
+  }
+
+  async updateRoom(id: string, patch: { title?: string; archived?: boolean }): Promise<RoomRecord | null> {
+    this.db
+      .prepare(
+        `UPDATE rooms SET title = COALESCE(?, title), archived = COALESCE(?, archived), updated_at = ?
+         WHERE id = ?`,
+      )
+      .run(patch.title ?? null, patch.archived === undefined ? null : patch.archived ? 1 : 0, nowIso(), id);
+    return this.getRoom(id);
+  }
+
+  // ---- invites ---------------------------------------------------------------------------
+
+  async createInvite(invite: {
+    siteId: string;
+    role: SiteRole;
+    email: string | null;
+    hash: string;
+    createdBy: string;
+    expiresAt: string;
+  }): Promise<InviteRecord> {
+    const id = newId();
+    this.db
+      .prepare(
+        `INSERT INTO invites (id, site_id, role, email, hash, created_by, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, invite.siteId, invite.role, invite.email, invite.hash, invite.createdBy, nowIso(), invite.expiresAt);
+    const row = this.db.prepare(`${INVITE_SELECT} WHERE i.id = ?`).get(id) as InviteRow;
+    return toInvite(row);
+  }
+
+  async getInviteByHash(hash: string): Promise<InviteRecord | null> {
+    const row = this.db.prepare(`${INVITE_SELECT} WHERE i.hash = ?`).get(hash) as InviteRow | undefined;
+    return row ? toInvite(row) : null;
+  }
+
+  async claimInvite(id: string, userId: string, at: string): Promise<boolean> {
+    return (
+      this.db
+        .prepare('UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL')
+        .run(at, userId, id).changes > 0
+    );
+  }
+
+  // ---- sign-in throttling ----------------------------------------------------------------
+
+  async getLoginThrottle(key: string): Promise<LoginThrottle> {
+    const row = this.db.prepare('SELECT failures, locked_until FROM login_throttle WHERE key = ?').get(key) as
+      | { failures: number; locked_until: string | null }
+      | undefined;
+    return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
+  }
+
+  async recordLoginFailure(
+    key: string,
+    at: string,
+    options: { maxFailures: number; lockMs: number; windowMs: number },
+  ): Promise<LoginThrottle> {
+    return this.db.transaction((): LoginThrottle => {
+      const row = this.db
+        .prepare('SELECT failures, first_failure_at FROM login_throttle WHERE key = ?')
+        .get(key) as { failures: number; first_failure_at: string } | undefined;
+      const atMs = Date.parse(at);
+      const fresh = !row || atMs - Date.parse(row.first_failure_at) > options.windowMs;
+      const failures = fresh ? 1 : row.failures + 1;
+      const firstAt = fresh ? at : row.first_failure_at;
+      const lockedUntil =
+        failures >= options.maxFailures ? new Date(atMs + options.lockMs).toISOString() : null;
+      this.db
+        .prepare(
+          `INSERT INTO login_throttle (key, failures, first_failure_at, locked_until) VALUES (?, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
+             first_failure_at = excluded.first_failure_at, locked_until = excluded.locked_until`,
+        )
+        .run(key, failures, firstAt, lockedUntil);
+      return { failures, lockedUntil };
+    })();
+  }
+
+  async clearLoginFailures(key: string): Promise<void> {
+    this.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(key);
+  }
+
+  // ---- settings --------------------------------------------------------------------------
+
+  async getSetting(key: string): Promise<string | null> {
+    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
+  }
+
+  async setSetting(key: string, value: string | null): Promise<void> {
+    if (value === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    else
+      this.db
+        .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The one storage interface of the server. Everything durable goes through it: Yjs document
+ * updates and the directory of people, sites, rooms and credentials. SQLite implements it
+ * (the embedded default); PostgreSQL will implement it for scale-out. `contract.ts` is the one
+ * test suite every implementation must pass.
+ *
+ * Every method is async even where SQLite could answer synchronously, so callers are already
+ * written for a networked backend.
+ */
+import type { RoomKind } from '../../shared/api.js';
+import type { SiteRole } from '../../shared/roles.js';
+
+export interface StoredDoc {
+  /** The compacted state, or null when the doc has never been compacted. */
+  snapshot: Uint8Array | null;
+  /** Updates appended since the snapshot, oldest first. */
+  updates: Uint8Array[];
+}
+
+/** Yjs document persistence: an append-only update log compacted into a snapshot. */
+export interface DocStore {
+  /** The stored state of a document; an empty doc (no snapshot, no updates) when unknown. */
+  loadDoc(name: string): Promise<StoredDoc>;
+  /**
+   * Durably appends one update. When the promise resolves the update survives a crash of
+   * this process: callers relay an update to other clients only after that.
+   */
+  appendUpdate(name: string, update: Uint8Array): Promise<void>;
+  /**
+   * Merges the snapshot and every logged update into a new snapshot and deletes the merged
+   * updates, atomically: a crash leaves either the old log or the new snapshot, never neither.
+   */
+  compactDoc(name: string): Promise<void>;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  organisation: string;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  organisation: string;
+  passwordHash: string;
+  isAdmin: boolean;
+}
+
+export type TokenKind = 'session' | 'api';
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  kind: TokenKind;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface SiteRecord {
+  id: string;
+  slug: string;
+  name: string;
+  issue: string;
+  sponsor: string;
+}
+
+export interface SiteWithRole extends SiteRecord {
+  role: SiteRole | null;
+}
+
+export interface MemberRecord {
+  userId: string;
+  email: string;
+  name: string;
+  organisation: string;
+  role: SiteRole;
+  joinedAt: string;
+}
+
+export interface RoomRecord {
+  id: string;
+  siteId: string;
+  siteSlug: string;
+  kind: RoomKind;
+  title: string;
+  archived: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InviteRecord {
+  id: string;
+  siteId: string;
+  siteSlug: string;
+  role: SiteRole;
+  email: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  usedBy: string | null;
+}
+
+export interface LoginThrottle {
+  failures: number;
+  lockedUntil: string | null;
+}
+
+/** People, sites, rooms and credentials. Secrets are stored only as hashes. */
+export interface Directory {
+  createUser(user: NewUser): Promise<UserRecord>;
+  getUserById(id: string): Promise<UserRecord | null>;
+  getUserByEmail(email: string): Promise<UserRecord | null>;
+  getPasswordHash(userId: string): Promise<string | null>;
+  setPasswordHash(userId: string, hash: string): Promise<void>;
+  setAdmin(userId: string, isAdmin: boolean): Promise<void>;
+  countUsers(): Promise<number>;
+  listUsers(): Promise<UserRecord[]>;
+
+  createToken(token: {
+    userId: string;
+    kind: TokenKind;
+    name: string;
+    hash: string;
+    expiresAt: string | null;
+  }): Promise<TokenRecord>;
+  /** The token and its user, when the hash is known and the token has not expired. */
+  findToken(hash: string, now: string): Promise<{ token: TokenRecord; user: UserRecord } | null>;
+  touchToken(id: string, at: string): Promise<void>;
+  listTokens(userId: string, kind: TokenKind): Promise<TokenRecord[]>;
+  /** Deletes a token of that user; false when there was none. */
+  deleteToken(userId: string, id: string): Promise<boolean>;
+  deleteTokenByHash(hash: string): Promise<void>;
+  deleteExpiredTokens(now: string): Promise<number>;
+
+  /** Inserts or updates a site by slug; returns the stored site. */
+  upsertSite(site: Omit<SiteRecord, 'id'>): Promise<SiteRecord>;
+  /** Every site with the user's role (null where not a member), the user's sites first. */
+  listSites(userId: string): Promise<SiteWithRole[]>;
+  getSite(slug: string): Promise<SiteRecord | null>;
+
+  getRole(siteId: string, userId: string): Promise<SiteRole | null>;
+  setRole(siteId: string, userId: string, role: SiteRole): Promise<void>;
+  removeMember(siteId: string, userId: string): Promise<boolean>;
+  listMembers(siteId: string): Promise<MemberRecord[]>;
+
+  createRoom(room: {
+    siteId: string;
+    kind: RoomKind;
+    title: string;
+    createdBy: string | null;
+  }): Promise<RoomRecord>;
+  getRoom(id: string): Promise<RoomRecord | null>;
+  listRooms(siteId: string, options: { includeArchived: boolean }): Promise<RoomRecord[]>;
+  countRooms(siteId: string): Promise<number>;
+  updateRoom(id: string, patch: { title?: string; archived?: boolean }): Promise<RoomRecord | null>;
+
+  createInvite(invite: {
+    siteId: string;
+    role: SiteRole;
+    email: string | null;
+    hash: string;
+    createdBy: string;
+    expiresAt: string;
+  }): Promise<InviteRecord>;
+  getInviteByHash(hash: string): Promise<InviteRecord | null>;
+  /** Marks an unused invite used by `userId`; false if someone used it first. */
+  claimInvite(id: string, userId: string, at: string): Promise<boolean>;
+
+  getLoginThrottle(key: string): Promise<LoginThrottle>;
+  /** Counts one failed sign-in for `key`, locking it when the count reaches `maxFailures`. */
+  recordLoginFailure(
+    key: string,
+    at: string,
+    options: { maxFailures: number; lockMs: number; windowMs: number },
+  ): Promise<LoginThrottle>;
+  clearLoginFailures(key: string): Promise<void>;
+
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string | null): Promise<void>;
+}
+
+export interface Storage extends DocStore, Directory {
+  /** Short name for logs and health output, e.g. `sqlite`. */
+  readonly kind: string;
+  close(): Promise<void>;
+}

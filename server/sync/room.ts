@@ -1,0 +1,246 @@
+/**
+ * One live room: its Y.Doc, its awareness and its connections. Every message for the room
+ * runs through one serial queue, so the doc is only touched after the stored state has loaded
+ * and an update is relayed only after it is durably stored.
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { CloseCode } from '../../shared/closeCodes.js';
+import type { Logger } from '../logger.js';
+import type { DocStore } from '../storage/types.js';
+import type { Connection } from './connection.js';
+import {
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  type IncomingMessage,
+} from './messages.js';
+
+export interface RoomLimits {
+  compactAfterUpdates: number;
+  compactAfterBytes: number;
+}
+
+type RoomState = 'loading' | 'ready' | 'failed' | 'closed';
+
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<Connection>();
+  state: RoomState = 'loading';
+  /** Set by the registry while the room waits to be unloaded. */
+  idleTimer: NodeJS.Timeout | undefined;
+
+  private tail: Promise<void>;
+  private logCount = 0;
+  private logBytes = 0;
+  /** Updates the doc emitted during the current apply, to store and then relay. */
+  private emitted: { update: Uint8Array; origin: unknown }[] = [];
+  /** Which connection speaks for each awareness client id, so no one can forge another's. */
+  private readonly awarenessOwners = new Map<number, Connection>();
+
+  constructor(
+    readonly id: string,
+    private readonly store: DocStore,
+    private readonly limits: RoomLimits,
+    private readonly log: Logger,
+    private readonly onFailure: (room: Room, error: unknown) => void,
+  ) {
+    // The server is not a participant: it must not show up in anyone's presence list.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      this.emitted.push({ update, origin });
+    });
+    this.awareness.on('update', this.relayAwareness);
+    this.tail = this.load().catch((error: unknown) => this.fail(error));
+  }
+
+  private async load(): Promise<void> {
+    const started = Date.now();
+    const stored = await this.store.loadDoc(this.id);
+    Y.transact(
+      this.doc,
+      () => {
+        if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+        for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+      },
+      'load',
+    );
+    this.emitted = [];
+    this.logCount = stored.updates.length;
+    this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
+    if (this.state === 'loading') this.state = 'ready';
+    this.log.debug('room loaded', { room: this.id, ms: Date.now() - started, logCount: this.logCount });
+  }
+
+  /** Runs `task` after everything queued before it; a failure fails the whole room. */
+  private enqueue(task: () => Promise<void> | void): Promise<void> {
+    const run = async () => {
+      if (this.state !== 'ready') return;
+      await task();
+    };
+    this.tail = this.tail.then(run, () => undefined).catch((error: unknown) => this.fail(error));
+    return this.tail;
+  }
+
+  /** Waits for everything queued so far. */
+  drain(): Promise<void> {
+    return this.tail.catch(() => undefined);
+  }
+
+  private fail(error: unknown): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    this.state = 'failed';
+    this.log.error('room failed; closing its connections so clients resync from storage', {
+      room: this.id,
+      error,
+    });
+    for (const conn of this.connections) conn.close(CloseCode.InternalError, 'room failed on the server');
+    this.onFailure(this, error);
+  }
+
+  join(conn: Connection): void {
+    this.connections.add(conn);
+    // Queued behind the load: the first sync step must describe the stored doc, or the client
+    // would be told the doc is empty and upload everything it has (y-websocket server #81).
+    void this.enqueue(() => {
+      conn.send(encodeSyncStep1(this.doc));
+      const states = [...this.awareness.getStates().keys()];
+      if (states.length > 0) {
+        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+      }
+    });
+  }
+
+  /** Queues validated messages from one connection, preserving their order. */
+  receive(conn: Connection, messages: IncomingMessage[]): void {
+    void this.enqueue(async () => {
+      for (const message of messages) {
+        if (conn.closed) return;
+        await this.handle(conn, message);
+      }
+    });
+  }
+
+  private async handle(conn: Connection, message: IncomingMessage): Promise<void> {
+    switch (message.type) {
+      case 'sync-step1':
+        conn.send(encodeSyncStep2(this.doc, message.stateVector));
+        return;
+      case 'sync-step2':
+      case 'sync-update':
+        if (conn.readOnly) {
+          this.log.debug('dropped an edit from a read-only connection', { room: this.id, user: conn.identity.userId });
+          return;
+        }
+        await this.applyAndStore(conn, message.update);
+        return;
+      case 'awareness':
+        this.applyAwareness(conn, message);
+        return;
+      case 'query-awareness':
+        conn.send(
+          encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])),
+        );
+        return;
+      case 'auth':
+        return;
+    }
+  }
+
+  private async applyAndStore(conn: Connection, update: Uint8Array): Promise<void> {
+    this.emitted = [];
+    let applyError: unknown;
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+    } catch (error) {
+      // The update decoded but could not be integrated. Whatever Yjs did integrate before
+      // failing was emitted below and is stored like any other change, so the doc in memory
+      // and the stored log never disagree.
+      applyError = error;
+    }
+    const changes = this.emitted;
+    this.emitted = [];
+    // Store before relaying: the queue holds every other message for this room until the
+    // append resolves, so nobody can see state that a crash would lose.
+    for (const { update: change } of changes) {
+      await this.store.appendUpdate(this.id, change);
+      this.logCount++;
+      this.logBytes += change.byteLength;
+    }
+    for (const { update: change, origin } of changes) {
+      const message = encodeUpdate(change);
+      for (const other of this.connections) if (other !== origin) other.send(message);
+    }
+    if (applyError) {
+      this.log.warn('rejected an update that could not be applied', { room: this.id, error: applyError });
+      conn.close(CloseCode.ProtocolError, 'update could not be applied');
+    }
+    if (this.logCount >= this.limits.compactAfterUpdates || this.logBytes >= this.limits.compactAfterBytes) {
+      await this.compact();
+    }
+  }
+
+  private applyAwareness(conn: Connection, message: Extract<IncomingMessage, { type: 'awareness' }>): void {
+    for (const { clientID } of message.entries) {
+      const owner = this.awarenessOwners.get(clientID);
+      if (owner && owner !== conn) {
+        this.log.warn('ignored an awareness update for a client id owned by another connection', {
+          room: this.id,
+          user: conn.identity.userId,
+        });
+        return;
+      }
+    }
+    for (const { clientID, state } of message.entries) {
+      if (state === null) {
+        this.awarenessOwners.delete(clientID);
+        conn.controlledClients.delete(clientID);
+      } else {
+        this.awarenessOwners.set(clientID, conn);
+        conn.controlledClients.add(clientID);
+      }
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, conn);
+  }
+
+  private readonly relayAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    // Echo to the sender too: it is how the reference server keeps quiet clients' sockets busy.
+    for (const conn of this.connections) conn.send(message);
+  };
+
+  /** Removes a connection and its presence; returns true when the room is now empty. */
+  leave(conn: Connection): boolean {
+    if (!this.connections.delete(conn)) return this.connections.size === 0;
+    const clients = [...conn.controlledClients];
+    for (const id of clients) this.awarenessOwners.delete(id);
+    if (clients.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, clients, 'disconnect');
+    return this.connections.size === 0;
+  }
+
+  private async compact(): Promise<void> {
+    const started = Date.now();
+    await this.store.compactDoc(this.id);
+    this.log.debug('room compacted', { room: this.id, updates: this.logCount, bytes: this.logBytes, ms: Date.now() - started });
+    this.logCount = 0;
+    this.logBytes = 0;
+  }
+
+  /** Compacts what is left in the log (when the room is healthy) and frees the doc. */
+  async close(): Promise<void> {
+    await this.enqueue(async () => {
+      if (this.logCount > 0) await this.compact();
+    });
+    this.state = 'closed';
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.awareness.off('update', this.relayAwareness);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The sync endpoint: accepts WebSocket upgrades on `/sync/:roomId`, authorises them, and keeps
+ * the registry of live rooms (load on first join, unload when the last client has left).
+ * This and `connection.ts` are the only server modules that know about WebSockets.
+ */
+import type { IncomingMessage as HttpRequest } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode } from '../../shared/closeCodes.js';
+import { isRoomId } from '../../shared/ids.js';
+import { SYNC_PREFIX } from '../../shared/routes.js';
+import type { Logger } from '../logger.js';
+import type { DocStore } from '../storage/types.js';
+import { Connection, type ConnectionIdentity } from './connection.js';
+import { KEEPALIVE_MESSAGE, ProtocolViolation, encodePermissionDenied, parseFrame } from './messages.js';
+import { Room, type RoomLimits } from './room.js';
+
+/** What the access policy decides about one connection. */
+export type SyncAccess =
+  | { ok: true; identity: ConnectionIdentity; readOnly: boolean }
+  | { ok: false; code: CloseCode; reason: string };
+
+/** The authorisation policy, supplied by the app so sync knows nothing of sessions or sites. */
+export interface SyncAccessPolicy {
+  /** Decides whether the upgrade request may join `roomId`. */
+  authorize(request: HttpRequest, roomId: string): Promise<SyncAccess>;
+  /** Re-checks a live connection (session revoked? role changed?). */
+  recheck(identity: ConnectionIdentity, roomId: string): Promise<SyncAccess>;
+}
+
+export interface SyncServerOptions extends RoomLimits {
+  store: DocStore;
+  access: SyncAccessPolicy;
+  log: Logger;
+  maxMessageBytes: number;
+  roomIdleMs: number;
+  keepaliveMs: number;
+  permissionRecheckMs: number;
+}
+
+export class SyncServer {
+  private readonly wss: WebSocketServer;
+  private readonly rooms = new Map<string, Room>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closing = false;
+
+  constructor(private readonly options: SyncServerOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // ws closes a connection whose frame exceeds this with 1009 before buffering it whole.
+      maxPayload: options.maxMessageBytes,
+      // Yjs updates are already compact; deflate would cost CPU and memory per socket.
+      perMessageDeflate: false,
+    });
+    this.timers.push(setInterval(() => this.keepalive(), options.keepaliveMs));
+    this.timers.push(setInterval(() => void this.recheckAll(), options.permissionRecheckMs));
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Numbers for `/api/health`. */
+  stats(): { rooms: number; connections: number } {
+    let connections = 0;
+    for (const room of this.rooms.values()) connections += room.connections.size;
+    return { rooms: this.rooms.size, connections };
+  }
+
+  /** True when the request is for the sync endpoint (other upgrades are not ours). */
+  handles(request: HttpRequest): boolean {
+    const path = (request.url ?? '').split('?')[0]!;
+    return path === SYNC_PREFIX || path.startsWith(`${SYNC_PREFIX}/`);
+  }
+
+  /** Handles an HTTP upgrade for `/sync/:roomId`. */
+  handleUpgrade(request: HttpRequest, socket: Duplex, head: Buffer): void {
+    const log = this.options.log;
+    socket.on('error', (err) => log.debug('upgrade socket error', { error: err.message }));
+    if (this.closing) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://placeholder');
+    let roomId = '';
+    try {
+      roomId = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length + 1));
+    } catch {
+      roomId = '';
+    }
+    const decided: Promise<SyncAccess> = isRoomId(roomId)
+      ? this.options.access.authorize(request, roomId).catch((error: unknown) => {
+          log.error('authorising a sync connection failed', { error });
+          return { ok: false, code: CloseCode.InternalError, reason: 'server error' };
+        })
+      : Promise.resolve({ ok: false, code: CloseCode.BadRequest, reason: 'not a room id' });
+
+    void decided.then((access) => {
+      if (socket.destroyed) return;
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        if (!access.ok) {
+          log.info('sync connection refused', { room: roomId, code: access.code, reason: access.reason });
+          ws.send(encodePermissionDenied(access.reason));
+          ws.close(access.code, access.reason);
+          return;
+        }
+        this.attach(ws, roomId, access.identity, access.readOnly);
+      });
+    });
+  }
+
+  private attach(ws: WebSocket, roomId: string, identity: ConnectionIdentity, readOnly: boolean): void {
+    const log = this.options.log.child({ room: roomId, user: identity.userId });
+    const conn = new Connection(ws, roomId, identity, log);
+    conn.readOnly = readOnly;
+    const room = this.roomFor(roomId);
+    // Listeners go on before anything async, or the client's first messages would be lost.
+    ws.on('message', (data, isBinary) => {
+      if (conn.closed) return;
+      if (!isBinary) {
+        log.warn('closing a connection that sent a text frame');
+        conn.close(CloseCode.UnsupportedData, 'binary frames only');
+        return;
+      }
+      const bytes = toBytes(data);
+      let messages;
+      try {
+        messages = parseFrame(bytes);
+      } catch (error) {
+        if (!(error instanceof ProtocolViolation)) throw error;
+        log.warn('closing a connection that sent a malformed frame', { reason: error.message, bytes: bytes.byteLength });
+        conn.close(CloseCode.ProtocolError, 'malformed message');
+        return;
+      }
+      room.receive(conn, messages);
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      // ws reports an over-size frame here and closes with 1009 itself.
+      log.warn('sync socket error', { error: err.message, code: err.code });
+    });
+    ws.on('close', (code) => {
+      conn.closed = true;
+      log.debug('sync connection closed', { code });
+      if (room.leave(conn)) this.scheduleUnload(room);
+    });
+    if (room.idleTimer) {
+      clearTimeout(room.idleTimer);
+      room.idleTimer = undefined;
+    }
+    room.join(conn);
+    log.debug('sync connection opened', { role: identity.role, readOnly });
+  }
+
+  private roomFor(roomId: string): Room {
+    const existing = this.rooms.get(roomId);
+    if (existing) return existing;
+    const room = new Room(roomId, this.options.store, this.options, this.options.log.child({ room: roomId }), (r) => {
+      // A failed room is forgotten so the next connection loads it afresh from storage.
+      if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
+    });
+    this.rooms.set(roomId, room);
+    return room;
+  }
+
+  private scheduleUnload(room: Room): void {
+    if (room.idleTimer) clearTimeout(room.idleTimer);
+    room.idleTimer = setTimeout(() => {
+      room.idleTimer = undefined;
+      if (room.connections.size > 0 || this.rooms.get(room.id) !== room) return;
+      this.rooms.delete(room.id);
+      void room.close().catch((error: unknown) => this.options.log.error('closing a room failed', { room: room.id, error }));
+    }, this.options.roomIdleMs);
+    room.idleTimer.unref();
+  }
+
+  private *connections(): Iterable<Connection> {
+    for (const room of this.rooms.values()) yield* room.connections;
+  }
+
+  private keepalive(): void {
+    const now = Date.now();
+    for (const conn of this.connections()) {
+      if (!conn.alive) {
+        this.options.log.info('dropping a connection that stopped answering pings', { room: conn.roomId });
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+      // y-websocket clients reconnect after 30 s without a message (pings do not count).
+      if (now - conn.lastSentAt >= this.options.keepaliveMs) conn.send(KEEPALIVE_MESSAGE);
+    }
+  }
+
+  /** Re-checks every live connection; also called when the app changes someone's access. */
+  async recheckAll(filter?: (identity: ConnectionIdentity) => boolean): Promise<void> {
+    for (const conn of [...this.connections()]) {
+      if (conn.closed || (filter && !filter(conn.identity))) continue;
+      let access: SyncAccess;
+      try {
+        access = await this.options.access.recheck(conn.identity, conn.roomId);
+      } catch (error) {
+        this.options.log.error('re-checking a connection failed', { error });
+        continue;
+      }
+      if (!access.ok) {
+        this.options.log.info('closing a connection whose access ended', { room: conn.roomId, reason: access.reason });
+        conn.close(access.code === CloseCode.Unauthorized ? CloseCode.Unauthorized : CloseCode.PermissionChanged, access.reason);
+      } else {
+        conn.identity = access.identity;
+        conn.readOnly = access.readOnly;
+      }
+    }
+  }
+
+  /** Re-checks the connections of one person at once (after a role change or sign-out). */
+  refreshUser(userId: string): Promise<void> {
+    return this.recheckAll((identity) => identity.userId === userId);
+  }
+
+  /** Closes every connection (1001, so clients reconnect to the next instance) and unloads rooms. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const conn of this.connections()) conn.close(CloseCode.GoingAway, 'server shutting down');
+    const rooms = [...this.rooms.values()];
+    this.rooms.clear();
+    await Promise.all(rooms.map((room) => room.close().catch(() => undefined)));
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+

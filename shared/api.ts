@@ -1,0 +1,195 @@
+/**
+ * Request and response shapes of the REST API, as zod schemas. The server validates with them
+ * and publishes them in `/api/openapi.json`; the client parses responses with them. One
+ * definition, so the two ends cannot drift.
+ */
+import { z } from 'zod';
+import { SITE_ROLES } from './roles.js';
+import { ROOM_ID_PATTERN, SLUG_MAX_LENGTH, SLUG_PATTERN } from './ids.js';
+
+export const ROOM_KINDS = ['map', 'doc'] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number];
+
+/** Limits on what people type, so one paste cannot bloat every list response. */
+export const LIMITS = {
+  emailMax: 254,
+  passwordMin: 8,
+  passwordMax: 1024,
+  nameMax: 100,
+  organisationMax: 200,
+  titleMax: 200,
+  tokenNameMax: 100,
+  inviteDaysMax: 30,
+  tokenDaysMax: 366,
+} as const;
+
+export const SiteRoleSchema = z.enum(SITE_ROLES);
+export const RoomKindSchema = z.enum(ROOM_KINDS);
+export const SlugSchema = z.string().max(SLUG_MAX_LENGTH).regex(SLUG_PATTERN, 'not a site slug');
+export const RoomIdSchema = z.string().regex(ROOM_ID_PATTERN, 'not a room id');
+export const UserIdSchema = z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'not a user id');
+export const OpaqueTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'not a token');
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(LIMITS.emailMax)
+  .pipe(z.email({ message: 'not an email address' }));
+export const PasswordSchema = z
+  .string()
+  .min(LIMITS.passwordMin, `a password needs at least ${LIMITS.passwordMin} characters`)
+  .max(LIMITS.passwordMax);
+export const DisplayNameSchema = z.string().trim().min(1, 'a name is needed').max(LIMITS.nameMax);
+export const OrganisationSchema = z
+  .string()
+  .trim()
+  .min(1, 'an organisation is needed')
+  .max(LIMITS.organisationMax);
+export const TitleSchema = z.string().trim().min(1, 'a title is needed').max(LIMITS.titleMax);
+
+export const UserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  organisation: z.string(),
+  isAdmin: z.boolean(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const LoginRequestSchema = z.object({
+  email: EmailSchema,
+  // Any length is checked against the hash, so a too-short password reads as "wrong password",
+  // not as a validation error that would reveal the policy to a guesser.
+  password: z.string().min(1).max(LIMITS.passwordMax),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const LoginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: UserSchema,
+});
+export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+
+export const SetupRequestSchema = z.object({
+  token: OpaqueTokenSchema,
+  email: EmailSchema,
+  password: PasswordSchema,
+  name: DisplayNameSchema,
+  organisation: OrganisationSchema,
+});
+export type SetupRequest = z.infer<typeof SetupRequestSchema>;
+
+export const SiteSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  issue: z.string(),
+  sponsor: z.string(),
+  role: SiteRoleSchema.nullable(),
+});
+export type Site = z.infer<typeof SiteSchema>;
+
+export const MemberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  organisation: z.string(),
+  role: SiteRoleSchema,
+  joinedAt: z.string(),
+});
+export type Member = z.infer<typeof MemberSchema>;
+
+export const SiteDetailSchema = SiteSchema.extend({
+  members: z.array(MemberSchema),
+  roomCount: z.number().int(),
+});
+export type SiteDetail = z.infer<typeof SiteDetailSchema>;
+
+export const UpsertMemberRequestSchema = z.object({ role: SiteRoleSchema });
+
+export const RoomSchema = z.object({
+  id: z.string(),
+  siteSlug: z.string(),
+  kind: RoomKindSchema,
+  title: z.string(),
+  archived: z.boolean(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Room = z.infer<typeof RoomSchema>;
+
+export const CreateRoomRequestSchema = z.object({ kind: RoomKindSchema, title: TitleSchema });
+export type CreateRoomRequest = z.infer<typeof CreateRoomRequestSchema>;
+
+export const UpdateRoomRequestSchema = z
+  .object({ title: TitleSchema.optional(), archived: z.boolean().optional() })
+  .refine((v) => v.title !== undefined || v.archived !== undefined, {
+    message: 'give a title or archived',
+  });
+export type UpdateRoomRequest = z.infer<typeof UpdateRoomRequestSchema>;
+
+export const CreateInviteRequestSchema = z.object({
+  role: SiteRoleSchema,
+  /** When given, only this address can accept the invite. */
+  email: EmailSchema.optional(),
+  expiresInDays: z.number().int().min(1).max(LIMITS.inviteDaysMax).default(7),
+});
+export type CreateInviteRequest = z.input<typeof CreateInviteRequestSchema>;
+
+export const InviteSchema = z.object({
+  token: z.string(),
+  url: z.string(),
+  siteSlug: z.string(),
+  role: SiteRoleSchema,
+  email: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type Invite = z.infer<typeof InviteSchema>;
+
+export const InviteInfoSchema = z.object({
+  site: z.object({ slug: z.string(), name: z.string(), issue: z.string() }),
+  role: SiteRoleSchema,
+  email: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export type InviteInfo = z.infer<typeof InviteInfoSchema>;
+
+export const AcceptInviteRequestSchema = z.object({
+  email: EmailSchema,
+  name: DisplayNameSchema,
+  organisation: OrganisationSchema,
+  password: PasswordSchema,
+});
+export type AcceptInviteRequest = z.infer<typeof AcceptInviteRequestSchema>;
+
+export const CreateTokenRequestSchema = z.object({
+  name: z.string().trim().min(1).max(LIMITS.tokenNameMax),
+  expiresInDays: z.number().int().min(1).max(LIMITS.tokenDaysMax).optional(),
+});
+
+export const ApiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+});
+export type ApiToken = z.infer<typeof ApiTokenSchema>;
+
+export const CreatedApiTokenSchema = ApiTokenSchema.extend({ token: z.string() });
+
+export const HealthSchema = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  rooms: z.number().int(),
+  connections: z.number().int(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

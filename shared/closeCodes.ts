@@ -1,0 +1,42 @@
+/**
+ * WebSocket close codes used by the sync endpoint, shared so the client can tell a person
+ * why the connection ended ("you are not signed in") instead of retrying forever.
+ *
+ * 4xxx codes mirror the HTTP status they stand for, as Hocuspocus does (4401 = 401).
+ *
+ * @example
+ * ws.on('close', (code) => { if (code === CloseCode.Unauthorized) showSignIn() })
+ */
+export const CloseCode = {
+  /** The server is shutting down or restarting; reconnect later. */
+  GoingAway: 1001,
+  /** The frame was not a valid y-websocket message (bad type, truncated, undecodable update). */
+  ProtocolError: 1002,
+  /** A text frame arrived; the protocol is binary only. */
+  UnsupportedData: 1003,
+  /** The frame was larger than the server's MAX_MESSAGE_BYTES. */
+  MessageTooBig: 1009,
+  /** The server failed while handling this connection (storage error, bug). */
+  InternalError: 1011,
+  /** No valid session cookie or token. */
+  Unauthorized: 4401,
+  /** Signed in, but not a member of the room's site, or the Origin is not allowed. */
+  Forbidden: 4403,
+  /** No room with that id (or it is archived). */
+  NotFound: 4404,
+  /** Room id is not well formed. */
+  BadRequest: 4400,
+  /** The room's site membership changed or the session ended while connected. */
+  PermissionChanged: 4409,
+} as const;
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which a client should stop reconnecting and tell the person why. */
+export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.Unauthorized,
+  CloseCode.Forbidden,
+  CloseCode.NotFound,
+  CloseCode.BadRequest,
+  CloseCode.MessageTooBig,
+]);

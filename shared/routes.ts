@@ -1,0 +1,31 @@
+/**
+ * Paths the server answers and the client calls, in one place so neither end hard-codes them.
+ */
+export const API_PREFIX = '/api';
+export const SYNC_PREFIX = '/sync';
+/** Name of the HttpOnly session cookie set by sign-in and invite acceptance. */
+export const SESSION_COOKIE = 'slw_session';
+
+export const paths = {
+  health: '/api/health',
+  openapi: '/api/openapi.json',
+  setup: '/api/setup',
+  login: '/api/auth/login',
+  logout: '/api/auth/logout',
+  me: '/api/auth/me',
+  tokens: '/api/tokens',
+  token: (id: string) => `/api/tokens/${encodeURIComponent(id)}`,
+  sites: '/api/sites',
+  site: (slug: string) => `/api/sites/${encodeURIComponent(slug)}`,
+  siteMembers: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/members`,
+  siteMember: (slug: string, userId: string) =>
+    `/api/sites/${encodeURIComponent(slug)}/members/${encodeURIComponent(userId)}`,
+  siteRooms: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/rooms`,
+  siteInvites: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/invites`,
+  room: (id: string) => `/api/rooms/${encodeURIComponent(id)}`,
+  invite: (token: string) => `/api/invites/${encodeURIComponent(token)}`,
+  acceptInvite: (token: string) => `/api/invites/${encodeURIComponent(token)}/accept`,
+  /** The y-websocket server URL; the provider appends `/:roomId`. */
+  sync: SYNC_PREFIX,
+  syncRoom: (roomId: string) => `${SYNC_PREFIX}/${encodeURIComponent(roomId)}`,
+} as const;

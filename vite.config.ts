@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One config for the client build (Vite) and the test runner (Vitest).
+ * The client lives in `client/` and builds to `dist/client`, which the server serves.
+ */
+export default defineConfig({
+  root: 'client',
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:8787',
+      '/sync': { target: 'ws://127.0.0.1:8787', ws: true },
+    },
+  },
+  test: {
+    root: '.',
+    include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});

@@ -1,13 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 
 /**
  * One config for the client build (Vite) and the test runner (Vitest).
  * The client lives in `client/` and builds to `dist/client`, which the server serves.
  */
 export default defineConfig({
-  root: 'client',
+  root: `${projectRoot}client`,
   build: {
-    outDir: '../dist/client',
+    outDir: `${projectRoot}dist/client`,
     emptyOutDir: true,
   },
   server: {
@@ -17,7 +20,7 @@ export default defineConfig({
     },
   },
   test: {
-    root: '.',
+    root: projectRoot,
     include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -1,0 +1,221 @@
+/**
+ * The operator CLI: `npm run cli -- <command>`. It opens the same DATA_DIR as the server and is
+ * safe to use while the server runs (SQLite in WAL mode; the server re-checks live connections'
+ * roles every PERMISSION_RECHECK_MS, so a role changed here takes effect on open sockets too).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import {
+  DisplayNameSchema,
+  EmailSchema,
+  OrganisationSchema,
+  PasswordSchema,
+  SiteRoleSchema,
+} from '../shared/api.js';
+import { AuthService } from './auth/service.js';
+import { ConfigError, loadConfig } from './config.js';
+import { AppError } from './errors.js';
+import { createLogger } from './logger.js';
+import { openStorage } from './main.js';
+import type { Storage } from './storage/types.js';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+People
+  user add --email E --password P --name N --org O [--admin]
+                                   create an account (--password-stdin reads the password)
+  user list                        list accounts
+  user set-password --email E --password P
+  user admin --email E [--revoke]  grant (or revoke) global admin
+  token create --email E --name N [--days D]
+                                   create an API token for scripts (printed once)
+Sites
+  site list                        every site with its slug and issue
+  member add --site SLUG --email E --role facilitator|member|viewer
+                                   give someone a role on a site (or change it)
+  member remove --site SLUG --email E
+  member list --site SLUG
+  room list --site SLUG [--archived]
+Setup
+  setup-link                       print a new one-time link for the first administrator
+
+Options: --json prints machine-readable output. DATA_DIR (default ./data) picks the database.
+`;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function need(flags: Flags, name: string): string {
+  const value = flags[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function valid<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+function password(flags: Flags): string {
+  const raw = flags['password-stdin'] ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : need(flags, 'password');
+  return valid(PasswordSchema, raw, 'password');
+}
+
+async function userByEmail(storage: Storage, flags: Flags) {
+  const email = valid(EmailSchema, need(flags, 'email'), 'email');
+  const user = await storage.getUserByEmail(email);
+  if (!user) throw new UsageError(`no account for ${email} (create one with: user add)`);
+  return user;
+}
+
+async function siteBySlug(storage: Storage, flags: Flags) {
+  const slug = need(flags, 'site');
+  const site = await storage.getSite(slug);
+  if (!site) throw new UsageError(`no site "${slug}" (see: site list)`);
+  return site;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * Runs one CLI command and returns what it prints. Exported for tests; `main` wires it to the
+ * process.
+ */
+export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<string> {
+  const { values: flags, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      name: { type: 'string' },
+      org: { type: 'string' },
+      admin: { type: 'boolean' },
+      revoke: { type: 'boolean' },
+      site: { type: 'string' },
+      role: { type: 'string' },
+      days: { type: 'string' },
+      archived: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals.join(' ');
+  if (flags.help || command === '' || command === 'help') return USAGE;
+
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+  const storage = await openStorage(config);
+  const auth = new AuthService(
+    storage,
+    {
+      sessionTtlMs: config.sessionTtlMs,
+      loginMaxFailures: config.loginMaxFailures,
+      loginLockMs: config.loginLockMs,
+      publicUrl: config.publicUrl,
+    },
+    createLogger('silent'),
+  );
+  const out = (human: string, data: unknown) => (flags.json ? JSON.stringify(data, null, 2) : human);
+  try {
+    switch (command) {
+      case 'user add': {
+        const user = await auth.createUser({
+          email: valid(EmailSchema, need(flags, 'email'), 'email'),
+          password: password(flags),
+          name: valid(DisplayNameSchema, need(flags, 'name'), 'name'),
+          organisation: valid(OrganisationSchema, need(flags, 'org'), 'org'),
+          isAdmin: flags.admin === true,
+        });
+        return out(`Created ${user.email} (${user.name}, ${user.organisation})${user.isAdmin ? ' as admin' : ''}.`, user);
+      }
+      case 'user list': {
+        const users = await storage.listUsers();
+        return out(
+          table([['EMAIL', 'NAME', 'ORGANISATION', 'ADMIN'], ...users.map((u) => [u.email, u.name, u.organisation, u.isAdmin ? 'yes' : ''])]),
+          users,
+        );
+      }
+      case 'user set-password': {
+        const user = await userByEmail(storage, flags);
+        const { hashPassword } = await import('./auth/passwords.js');
+        await storage.setPasswordHash(user.id, await hashPassword(password(flags)));
+        await storage.clearLoginFailures(`email:${user.email}`);
+        return out(`Password changed for ${user.email}; sign-in lock cleared.`, { email: user.email });
+      }
+      case 'user admin': {
+        const user = await userByEmail(storage, flags);
+        await storage.setAdmin(user.id, !flags.revoke);
+        return out(`${user.email} is ${flags.revoke ? 'no longer' : 'now'} an admin.`, { email: user.email, isAdmin: !flags.revoke });
+      }
+      case 'token create': {
+        const user = await userByEmail(storage, flags);
+        const days = flags.days === undefined ? undefined : valid(z.coerce.number().int().min(1).max(366), flags.days, 'days');
+        const { record, token } = await auth.createApiToken(user.id, need(flags, 'name'), days);
+        return out(token, { id: record.id, name: record.name, expiresAt: record.expiresAt, token });
+      }
+      case 'site list': {
+        const sites = await storage.listSites('');
+        return out(table([['SLUG', 'NAME', 'ISSUE'], ...sites.map((s) => [s.slug, s.name, s.issue])]), sites.map((s) => ({ slug: s.slug, name: s.name, issue: s.issue, sponsor: s.sponsor })));
+      }
+      case 'member add': {
+        const site = await siteBySlug(storage, flags);
+        const user = await userByEmail(storage, flags);
+        const role = valid(SiteRoleSchema, need(flags, 'role'), 'role');
+        await storage.setRole(site.id, user.id, role);
+        return out(`${user.email} is now ${role} of ${site.name}.`, { site: site.slug, email: user.email, role });
+      }
+      case 'member remove': {
+        const site = await siteBySlug(storage, flags);
+        const user = await userByEmail(storage, flags);
+        if (!(await storage.removeMember(site.id, user.id))) throw new UsageError(`${user.email} is not a member of ${site.name}`);
+        return out(`${user.email} removed from ${site.name}.`, { site: site.slug, email: user.email });
+      }
+      case 'member list': {
+        const site = await siteBySlug(storage, flags);
+        const members = await storage.listMembers(site.id);
+        return out(table([['EMAIL', 'NAME', 'ORGANISATION', 'ROLE'], ...members.map((m) => [m.email, m.name, m.organisation, m.role])]), members);
+      }
+      case 'room list': {
+        const site = await siteBySlug(storage, flags);
+        const rooms = await storage.listRooms(site.id, { includeArchived: flags.archived === true });
+        return out(table([['ID', 'KIND', 'TITLE', 'ARCHIVED'], ...rooms.map((r) => [r.id, r.kind, r.title, r.archived ? 'yes' : ''])]), rooms);
+      }
+      case 'setup-link': {
+        const token = await auth.issueSetupToken();
+        if (!token) throw new UsageError('someone already has an account; use `user add --admin` to add another administrator');
+        return out(`Open this one-time link to create the first administrator:\n${auth.setupUrl(token)}`, { url: auth.setupUrl(token) });
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    process.stdout.write(`${await runCli(process.argv.slice(2), process.env)}\n`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof AppError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    }
+    if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`error: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_VISION_SITES } from '../server/seed/sites.js';
+import { api, connectClient, createPerson, createRoom, eventually, startTestServer, type TestServer } from './helpers/server.js';
+
+const run = promisify(execFile);
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs the CLI as an operator would: a separate process on the server's DATA_DIR. */
+async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('operator CLI, used while the server runs', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ PERMISSION_RECHECK_MS: 1000 });
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  it('lists every seeded site', async () => {
+    const result = await cli(server.dataDir, 'site', 'list', '--json');
+    expect(result.code).toBe(0);
+    const sites = JSON.parse(result.stdout) as { slug: string; name: string }[];
+    expect(sites).toHaveLength(LOCAL_VISION_SITES.length);
+    expect(sites.map((s) => s.slug)).toContain('west-cheshire');
+    const human = await cli(server.dataDir, 'site', 'list');
+    expect(human.stdout).toMatch(/gloucestershire\s+Gloucestershire\s+breaking the cycle of obesity/);
+  });
+
+  it('adds a person who can then sign in, and gives them a role the API reports', async () => {
+    const add = await cli(
+      server.dataDir,
+      'user', 'add', '--email', 'Sam@Wirral.gov.uk', '--password', 'a long password', '--name', 'Sam Jones', '--org', 'Wirral Council',
+    );
+    expect(add.code).toBe(0);
+    expect(add.stdout).toContain('Created sam@wirral.gov.uk');
+
+    const login = await api(server, '/api/auth/login', { body: { email: 'sam@wirral.gov.uk', password: 'a long password' } });
+    expect(login.status).toBe(200);
+    const token = (login.body as { token: string }).token;
+
+    const member = await cli(server.dataDir, 'member', 'add', '--site', 'wirral', '--email', 'sam@wirral.gov.uk', '--role', 'facilitator');
+    expect(member.code).toBe(0);
+    const sites = await api(server, '/api/sites', { token });
+    expect((sites.body as { slug: string; role: string | null }[]).find((s) => s.slug === 'wirral')?.role).toBe('facilitator');
+    expect((sites.body as { slug: string }[])[0]?.slug).toBe('wirral');
+  });
+
+  it('refuses bad input with a clear message and a non-zero exit', async () => {
+    const badRole = await cli(server.dataDir, 'member', 'add', '--site', 'torbay', '--email', 'sam@wirral.gov.uk', '--role', 'boss');
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(/--role/);
+    const noSite = await cli(server.dataDir, 'member', 'add', '--site', 'atlantis', '--email', 'sam@wirral.gov.uk', '--role', 'member');
+    expect(noSite.code).toBe(2);
+    expect(noSite.stderr).toMatch(/no site "atlantis"/);
+    const dup = await cli(server.dataDir, 'user', 'add', '--email', 'sam@wirral.gov.uk', '--password', 'another password', '--name', 'S', '--org', 'O');
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/already exists/);
+    const unknown = await cli(server.dataDir, 'frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command/);
+  });
+
+  it('a role removed by the CLI closes that person’s live connection', async () => {
+    const facilitator = await createPerson(server, { site: 'york', role: 'facilitator' });
+    const add = await cli(
+      server.dataDir,
+      'user', 'add', '--email', 'kim@york.nhs.uk', '--password', 'kims password', '--name', 'Kim', '--org', 'York Teaching Hospital',
+    );
+    expect(add.code).toBe(0);
+    await cli(server.dataDir, 'member', 'add', '--site', 'york', '--email', 'kim@york.nhs.uk', '--role', 'member');
+    const login = await api(server, '/api/auth/login', { body: { email: 'kim@york.nhs.uk', password: 'kims password' } });
+    const roomId = await createRoom(server, facilitator, 'york');
+    const kim = connectClient(server.wsUrl, roomId, (login.body as { token: string }).token);
+    try {
+      await kim.synced;
+      const removed = await cli(server.dataDir, 'member', 'remove', '--site', 'york', '--email', 'kim@york.nhs.uk');
+      expect(removed.code).toBe(0);
+      await eventually(() => expect(kim.closeCodes).toContain(4409), 8000);
+    } finally {
+      kim.destroy();
+    }
+  });
+});

@@ -22,6 +22,8 @@ export default defineConfig({
   test: {
     root: projectRoot,
     include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'test/**/*.test.ts'],
+    // The JSON report feeds the closing "N passed, N failed" line of .ci/run.
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -46,6 +46,8 @@ export class Room {
     private readonly limits: RoomLimits,
     private readonly log: Logger,
     private readonly onFailure: (room: Room, error: unknown) => void,
+    /** The previous incarnation of this room still finishing its last writes, if any. */
+    previous?: Promise<void>,
   ) {
     // The server is not a participant: it must not show up in anyone's presence list.
     this.awareness.setLocalState(null);
@@ -53,7 +55,10 @@ export class Room {
       this.emitted.push({ update, origin });
     });
     this.awareness.on('update', this.relayAwareness);
-    this.tail = this.load().catch((error: unknown) => this.fail(error));
+    // Load only after an unloading predecessor has stored everything, or this doc would miss it.
+    this.tail = (previous ?? Promise.resolve())
+      .then(() => this.load())
+      .catch((error: unknown) => this.fail(error));
   }
 
   private async load(): Promise<void> {
@@ -116,8 +121,9 @@ export class Room {
   /** Queues validated messages from one connection, preserving their order. */
   receive(conn: Connection, messages: IncomingMessage[]): void {
     void this.enqueue(async () => {
+      // Messages that arrived before the socket closed are still handled: an edit the server
+      // received is stored even if its sender has gone.
       for (const message of messages) {
-        if (conn.closed) return;
         await this.handle(conn, message);
       }
     });

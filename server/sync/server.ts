@@ -41,6 +41,8 @@ export interface SyncServerOptions extends RoomLimits {
 export class SyncServer {
   private readonly wss: WebSocketServer;
   private readonly rooms = new Map<string, Room>();
+  /** Rooms removed from `rooms` whose final writes and compaction are still running. */
+  private readonly unloading = new Map<string, Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
 
@@ -151,10 +153,17 @@ export class SyncServer {
   private roomFor(roomId: string): Room {
     const existing = this.rooms.get(roomId);
     if (existing) return existing;
-    const room = new Room(roomId, this.options.store, this.options, this.options.log.child({ room: roomId }), (r) => {
-      // A failed room is forgotten so the next connection loads it afresh from storage.
-      if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
-    });
+    const room = new Room(
+      roomId,
+      this.options.store,
+      this.options,
+      this.options.log.child({ room: roomId }),
+      (r) => {
+        // A failed room is forgotten so the next connection loads it afresh from storage.
+        if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
+      },
+      this.unloading.get(roomId),
+    );
     this.rooms.set(roomId, room);
     return room;
   }
@@ -165,7 +174,13 @@ export class SyncServer {
       room.idleTimer = undefined;
       if (room.connections.size > 0 || this.rooms.get(room.id) !== room) return;
       this.rooms.delete(room.id);
-      void room.close().catch((error: unknown) => this.options.log.error('closing a room failed', { room: room.id, error }));
+      const closed = room
+        .close()
+        .catch((error: unknown) => this.options.log.error('closing a room failed', { room: room.id, error }))
+        .finally(() => {
+          if (this.unloading.get(room.id) === closed) this.unloading.delete(room.id);
+        });
+      this.unloading.set(room.id, closed);
     }, this.options.roomIdleMs);
     room.idleTimer.unref();
   }
@@ -222,7 +237,7 @@ export class SyncServer {
     for (const conn of this.connections()) conn.close(CloseCode.GoingAway, 'server shutting down');
     const rooms = [...this.rooms.values()];
     this.rooms.clear();
-    await Promise.all(rooms.map((room) => room.close().catch(() => undefined)));
+    await Promise.all([...rooms.map((room) => room.close().catch(() => undefined)), ...this.unloading.values()]);
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

@@ -13,6 +13,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { HealthSchema } from '../shared/api.js';
 import { ErrorCode, type ErrorBody } from '../shared/errors.js';
 import { API_PREFIX, SYNC_PREFIX } from '../shared/routes.js';
+import { readCredential } from './auth/credentials.js';
 import { AppError } from './errors.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
 import { type AppDeps, type AppEnv, jsonResponse } from './http/context.js';
@@ -55,7 +56,11 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
       const status = err.status;
       const code =
         status === 413 ? ErrorCode.PayloadTooLarge : status === 401 ? ErrorCode.Unauthorized : status === 403 ? ErrorCode.Forbidden : ErrorCode.BadRequest;
-      const message = status === 413 ? 'The request body is too large.' : err.message || 'Bad request.';
+      const message =
+        status === 413
+          ? 'The request body is too large.'
+          : err.message ||
+            (status === 403 ? 'This request came from a page that may not use the workspace API.' : 'Bad request.');
       return c.json(errorJson(code, message), status);
     }
     deps.log.error('unhandled error in a request', { method: c.req.method, path: c.req.path, error: err });
@@ -63,7 +68,14 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
   });
 
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
-  app.use(`${API_PREFIX}/*`, csrf({ origin: deps.config.allowedOrigins }));
+  const csrfCheck = csrf({ origin: deps.config.allowedOrigins });
+  app.use(`${API_PREFIX}/*`, (c, next) => {
+    // Only the session cookie is attached by a browser by itself, so only cookie-authenticated
+    // requests can be forged cross-site. Bearer-token scripts send no Origin, and their
+    // body-less DELETEs would otherwise be refused as if they were form posts.
+    const credential = readCredential({ authorization: c.req.header('authorization'), cookie: c.req.header('cookie') }, null);
+    return credential?.source === 'cookie' ? csrfCheck(c, next) : next();
+  });
   app.use(
     `${API_PREFIX}/*`,
     bodyLimit({

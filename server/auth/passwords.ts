@@ -34,7 +34,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   if (![N, r, p].every(Number.isSafeInteger)) return false;
   const expected = Buffer.from(parts[5]!, 'base64url');
-  const key = await scryptAsync(password, Buffer.from(parts[4]!, 'base64url'), { N, r, p });
+  let key: Buffer;
+  try {
+    key = await scryptAsync(password, Buffer.from(parts[4]!, 'base64url'), { N, r, p });
+  } catch {
+    // Parameters scrypt refuses (N not a power of two, out of range, too much memory).
+    return false;
+  }
   return expected.length === key.length && timingSafeEqual(expected, key);
 }
 

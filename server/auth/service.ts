@@ -36,6 +36,11 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** An address gets more tries than one account, since many people share an office NAT. */
 const IP_FAILURE_FACTOR = 4;
 
+/** The sign-in throttle's keys for an attempt: the account, and the address it came from. */
+function throttleKeys(email: string, ip: string | null): string[] {
+  return [`email:${email}`, ...(ip ? [`ip:${ip}`] : [])];
+}
+
 export class AuthService {
   constructor(
     private readonly storage: Storage,
@@ -51,7 +56,7 @@ export class AuthService {
    * message for both) and 429 while the account or the address is locked out.
    */
   async login(email: string, password: string, ip: string | null): Promise<IssuedSession> {
-    const keys = [`email:${email}`, ...(ip ? [`ip:${ip}`] : [])];
+    const keys = throttleKeys(email, ip);
     await this.assertNotLocked(keys);
     const user = await this.storage.getUserByEmail(email);
     const hash = user ? await this.storage.getPasswordHash(user.id) : null;
@@ -250,6 +255,7 @@ export class AuthService {
   async acceptInvite(
     token: string,
     input: { email: string; name: string; organisation: string; password: string },
+    ip: string | null = null,
   ): Promise<IssuedSession> {
     const invite = await this.openInvite(token);
     if (invite.email && invite.email !== input.email) {
@@ -257,14 +263,21 @@ export class AuthService {
     }
     let user = await this.storage.getUserByEmail(input.email);
     if (user) {
+      // A password check like sign-in's, so it is throttled like sign-in: otherwise an open
+      // invite would let its holder guess anyone's password without limit.
+      const keys = throttleKeys(input.email, ip);
+      await this.assertNotLocked(keys);
       const hash = await this.storage.getPasswordHash(user.id);
       if (!hash || !(await verifyPassword(input.password, hash))) {
+        await this.recordFailure(keys);
+        this.logger.warn('invite acceptance with a wrong password', { email: input.email, ip });
         throw new AppError(
           401,
           ErrorCode.InvalidCredentials,
           `An account for ${input.email} already exists: enter its password to accept the invite.`,
         );
       }
+      await this.storage.clearLoginFailures(`email:${input.email}`);
     } else {
       user = await this.createUser({ ...input, isAdmin: false });
     }

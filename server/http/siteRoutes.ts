@@ -18,12 +18,13 @@ import {
   UpsertMemberRequestSchema,
   UserIdSchema,
 } from '../../shared/api.js';
-import { roleAtLeast } from '../../shared/roles.js';
+import { effectiveRole, roleAtLeast } from '../../shared/roles.js';
 import { errors } from '../errors.js';
 import type { RoomRecord, SiteRecord } from '../storage/types.js';
 import {
   type App,
   type AppDeps,
+  clientIp,
   errorResponses,
   jsonBody,
   jsonResponse,
@@ -60,14 +61,21 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       method: 'get',
       path: '/api/sites',
       tags: ['sites'],
-      summary: 'Every site, with your role (null where you are not a member); your sites first',
+      summary: 'Every site, with your role (null where you are not a member; facilitator everywhere for admins); your sites first',
       responses: { 200: jsonResponse(z.array(SiteSchema), 'Sites'), ...errorResponses(401) },
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
       const sites = await storage.listSites(user.id);
       return c.json(
-        sites.map((s) => ({ slug: s.slug, name: s.name, issue: s.issue, sponsor: s.sponsor, role: s.role })),
+        sites.map((s) => ({
+          slug: s.slug,
+          name: s.name,
+          issue: s.issue,
+          sponsor: s.sponsor,
+          // The effective role, as GET /api/sites/{slug} reports it: admins act as facilitators.
+          role: effectiveRole(s.role, user.isAdmin),
+        })),
         200,
       );
     },
@@ -313,10 +321,10 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       tags: ['invites'],
       summary: 'Accept an invite: create an account (or prove an existing one) and join the site',
       request: { params: z.object({ token: OpaqueTokenSchema }), body: jsonBody(AcceptInviteRequestSchema) },
-      responses: { 200: jsonResponse(LoginResponseSchema, 'Joined and signed in'), ...errorResponses(400, 401, 403, 404, 410) },
+      responses: { 200: jsonResponse(LoginResponseSchema, 'Joined and signed in'), ...errorResponses(400, 401, 403, 404, 410, 429) },
     }),
     async (c) => {
-      const session = await auth.acceptInvite(c.req.valid('param').token, c.req.valid('json'));
+      const session = await auth.acceptInvite(c.req.valid('param').token, c.req.valid('json'), clientIp(c, deps));
       setSessionCookie(c, deps, session);
       deps.onAccessChanged?.(session.user.id);
       return c.json(session, 200);

@@ -114,6 +114,8 @@ describe('loadConfig', () => {
     ['PORT', '80.5'],
     ['LOG_LEVEL', 'verbose'],
     ['PUBLIC_URL', 'workspace.example.org'],
+    ['PUBLIC_URL', 'ftp://workspace.example.org'],
+    ['ALLOWED_ORIGINS', 'file:///etc'],
     ['TRUST_PROXY', 'maybe'],
     ['SEED_SITES', 'TRUE!'],
     ['MAX_MESSAGE_BYTES', '10'],

@@ -15,7 +15,7 @@ const EnvSchema = z.object({
   PORT: int(0, 65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_MESSAGE_BYTES: int(1024, 256 * 1024 * 1024).default(8 * 1024 * 1024),
@@ -82,7 +82,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     .map((o) => o.trim())
     .filter(Boolean);
   for (const origin of extra) {
-    if (!z.url().safeParse(origin).success) throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is not a URL`);
+    if (!z.url({ protocol: /^https?$/ }).safeParse(origin).success) {
+      throw new ConfigError(`ALLOWED_ORIGINS: "${origin}" is not an http:// or https:// URL`);
+    }
   }
   return {
     port: e.PORT,

@@ -118,6 +118,15 @@ export class Room {
     });
   }
 
+  /**
+   * Asks a connection for everything the room lacks (sync step 1), e.g. when it may write
+   * again: the edits it made while read-only were dropped, and Yjs holds back every later edit
+   * of that client until those arrive, so without this its edits would silently go nowhere.
+   */
+  resync(conn: Connection): void {
+    void this.enqueue(() => conn.send(encodeSyncStep1(this.doc)));
+  }
+
   /** Queues validated messages from one connection, preserving their order. */
   receive(conn: Connection, messages: IncomingMessage[]): void {
     void this.enqueue(async () => {
@@ -189,6 +198,9 @@ export class Room {
   }
 
   private applyAwareness(conn: Connection, message: Extract<IncomingMessage, { type: 'awareness' }>): void {
+    // Queued before its socket closed but handled after it left: its presence is over, and
+    // applying it would leave a ghost (and an owner entry) that nothing would ever remove.
+    if (!this.connections.has(conn)) return;
     for (const { clientID } of message.entries) {
       const owner = this.awarenessOwners.get(clientID);
       if (owner && owner !== conn) {

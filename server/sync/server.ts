@@ -219,8 +219,10 @@ export class SyncServer {
         this.options.log.info('closing a connection whose access ended', { room: conn.roomId, reason: access.reason });
         conn.close(access.code === CloseCode.Unauthorized ? CloseCode.Unauthorized : CloseCode.PermissionChanged, access.reason);
       } else {
+        const wasReadOnly = conn.readOnly;
         conn.identity = access.identity;
         conn.readOnly = access.readOnly;
+        if (wasReadOnly && !access.readOnly) this.rooms.get(conn.roomId)?.resync(conn);
       }
     }
   }

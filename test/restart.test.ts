@@ -1,0 +1,121 @@
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CloseCode } from '../shared/closeCodes.js';
+import {
+  connectClient,
+  createPerson,
+  createRoom,
+  eventually,
+  startTestServer,
+  tempDir,
+  type SyncClient,
+  type TestServer,
+} from './helpers/server.js';
+
+describe('a graceful restart', () => {
+  const servers: TestServer[] = [];
+  const clients: SyncClient[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    for (const s of servers.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const start = async (env: Parameters<typeof startTestServer>[0], dataDir: string) => {
+    const server = await startTestServer(env, dataDir);
+    servers.push(server);
+    return server;
+  };
+  const client = (server: TestServer, roomId: string, token: string) => {
+    const c = connectClient(server.wsUrl, roomId, token);
+    clients.push(c);
+    return c;
+  };
+
+  it('keeps every edit: a client of the new server gets what clients of the old one wrote', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const first = await start({}, dataDir);
+    const alice = await createPerson(first, { site: 'torbay', role: 'member' });
+    const bob = await createPerson(first, { site: 'torbay', role: 'member' });
+    const roomId = await createRoom(first, alice, 'torbay');
+
+    const a = client(first, roomId, alice.token);
+    const b = client(first, roomId, bob.token);
+    await Promise.all([a.synced, b.synced]);
+    a.doc.getText('notes').insert(0, 'Footfall is falling. ');
+    a.doc.getMap('elements').set('e1', 'Loneliness');
+    b.doc.getArray('log').push(['met the trust']);
+    await eventually(() => {
+      expect(b.doc.getText('notes').toString()).toBe('Footfall is falling. ');
+      expect(a.doc.getArray('log').toArray()).toEqual(['met the trust']);
+    });
+    const expected = { notes: a.doc.getText('notes').toString(), elements: a.doc.getMap('elements').toJSON() };
+
+    // Close with the clients still connected: they are told the server is going away.
+    await first.close();
+    await eventually(() => expect(a.closeCodes).toContain(CloseCode.GoingAway));
+    a.destroy();
+    b.destroy();
+
+    const second = await start({}, dataDir);
+    // Sessions are stored too, so the same token still works.
+    const fresh = client(second, roomId, bob.token);
+    await fresh.synced;
+    expect(fresh.doc.getText('notes').toString()).toBe(expected.notes);
+    expect(fresh.doc.getMap('elements').toJSON()).toEqual(expected.elements);
+    expect(fresh.doc.getArray('log').toArray()).toEqual(['met the trust']);
+  });
+
+  it('compacts the log (during the session and on shutdown) without losing content', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const env = { COMPACT_AFTER_UPDATES: '5' };
+    const first = await start(env, dataDir);
+    const alice = await createPerson(first, { site: 'torbay', role: 'member' });
+    const roomId = await createRoom(first, alice, 'torbay');
+
+    const a = client(first, roomId, alice.token);
+    await a.synced;
+    const words = Array.from({ length: 23 }, (_, i) => `w${i}`);
+    // One transaction (and so one update) per word.
+    for (const word of words) a.doc.getArray<string>('words').push([word]);
+
+    await eventually(async () => {
+      const stored = await first.storage.loadDoc(roomId);
+      const doc = new Y.Doc();
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u);
+      expect(doc.getArray('words').toArray()).toEqual(words);
+      // 23 updates with compaction every 5: a snapshot and the last 3 in the log.
+      expect(stored.snapshot).not.toBeNull();
+      expect(stored.updates.length).toBeLessThan(5);
+    });
+
+    a.destroy();
+    await first.close();
+
+    const second = await start(env, dataDir);
+    const stored = await second.storage.loadDoc(roomId);
+    // Shutdown compacted the rest of the log into the snapshot.
+    expect(stored.snapshot).not.toBeNull();
+    expect(stored.updates).toHaveLength(0);
+    const fromSnapshot = new Y.Doc();
+    Y.applyUpdate(fromSnapshot, stored.snapshot!);
+    expect(fromSnapshot.getArray('words').toArray()).toEqual(words);
+
+    const fresh = client(second, roomId, alice.token);
+    await fresh.synced;
+    expect(fresh.doc.getArray('words').toArray()).toEqual(words);
+    // And the restarted server keeps accepting edits on top of the snapshot.
+    fresh.doc.getArray<string>('words').push(['after']);
+    await eventually(async () => {
+      const again = await second.storage.loadDoc(roomId);
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, again.snapshot!);
+      for (const u of again.updates) Y.applyUpdate(doc, u);
+      expect(doc.getArray('words').toArray()).toEqual([...words, 'after']);
+    });
+  });
+});

@@ -11,6 +11,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
+import { createLogger } from '../server/logger.js';
 import { awarenessFrame, decodeServerMessage, mapUpdate, step1Frame, updateFrame } from './helpers/sync.js';
 
 type Presence = { user?: { name: string } } | undefined;
@@ -19,6 +20,7 @@ describe('awareness (presence)', () => {
   let server: TestServer;
   let alice: Person;
   let bob: Person;
+  let mallory: Person;
   const clients: SyncClient[] = [];
   const client = (roomId: string, person: Person) => {
     const c = connectClient(server.wsUrl, roomId, person.token);
@@ -32,6 +34,7 @@ describe('awareness (presence)', () => {
     server = await startTestServer();
     alice = await createPerson(server, { site: 'torbay', role: 'member' });
     bob = await createPerson(server, { site: 'torbay', role: 'viewer' });
+    mallory = await createPerson(server, { site: 'torbay', role: 'member' });
   });
   const connections = async () =>
     ((await (await fetch(`${server.url}/api/health`)).json()) as { connections: number }).connections;
@@ -153,7 +156,7 @@ describe('awareness (presence)', () => {
     await eventually(() => expect(b.provider.awareness.getStates().has(5151)).toBe(false));
   });
 
-  it("does not let a connection overwrite or remove another connection's client id", async () => {
+  it("does not let a connection overwrite or remove another person's client id", async () => {
     const roomId = await createRoom(server, alice, 'torbay');
     const a = client(roomId, alice);
     const b = client(roomId, bob);
@@ -161,14 +164,14 @@ describe('awareness (presence)', () => {
     a.provider.awareness.setLocalStateField('user', { name: 'Asha' });
     await eventually(() => expect(presenceOf(b, a.doc.clientID)?.user?.name).toBe('Asha'));
 
-    // Same person, another connection: ownership is per connection, not per account.
-    const mallory = await rawSocket(`${server.wsUrl}/${roomId}?token=${alice.token}`);
+    // Another member of the same site, on a raw socket, tries to speak for Asha's client id.
+    const forger = await rawSocket(`${server.wsUrl}/${roomId}?token=${mallory.token}`);
     const victim = a.doc.clientID;
     const clock = 1_000_000;
-    mallory.ws.send(awarenessFrame([{ clientID: victim, clock, state: { user: { name: 'Mallory' } } }]));
-    mallory.ws.send(awarenessFrame([{ clientID: victim, clock: clock + 1, state: null }]));
+    forger.ws.send(awarenessFrame([{ clientID: victim, clock, state: { user: { name: 'Mallory' } } }]));
+    forger.ws.send(awarenessFrame([{ clientID: victim, clock: clock + 1, state: null }]));
     // Mixed with an id of its own, the forged entry still spoils the whole message.
-    mallory.ws.send(
+    forger.ws.send(
       awarenessFrame([
         { clientID: 777, clock: 1, state: { user: { name: 'Mallory' } } },
         { clientID: victim, clock: clock + 2, state: { user: { name: 'Mallory' } } },
@@ -176,7 +179,7 @@ describe('awareness (presence)', () => {
     );
     // Its own id is fine; the room handles one connection's messages in order, so once B sees
     // this, the forgeries above have been dealt with.
-    mallory.ws.send(awarenessFrame([{ clientID: 778, clock: 1, state: { user: { name: 'Marker' } } }]));
+    forger.ws.send(awarenessFrame([{ clientID: 778, clock: 1, state: { user: { name: 'Marker' } } }]));
     await eventually(() => expect(presenceOf(b, 778)?.user?.name).toBe('Marker'));
 
     expect(presenceOf(b, victim)?.user?.name).toBe('Asha');
@@ -189,6 +192,56 @@ describe('awareness (presence)', () => {
     // Mallory's own id appears and the legitimate owner can still update its state.
     a.provider.awareness.setLocalStateField('user', { name: 'Asha 2' });
     await eventually(() => expect(presenceOf(b, victim)?.user?.name).toBe('Asha 2'));
-    mallory.ws.close();
+    forger.ws.close();
+  });
+
+  it("lets a person's new connection take over their own client id (a reconnect after a blip)", async () => {
+    const roomId = await createRoom(server, alice, 'torbay');
+    const b = client(roomId, bob);
+    await b.synced;
+    // The old socket stays open as far as the server knows (a half-dead TCP connection).
+    const old = await rawSocket(`${server.wsUrl}/${roomId}?token=${alice.token}`);
+    old.ws.send(awarenessFrame([{ clientID: 9000, clock: 1, state: { user: { name: 'Asha' } } }]));
+    await eventually(() => expect(presenceOf(b, 9000)?.user?.name).toBe('Asha'));
+
+    // The same person reconnects with the same client id and a newer clock.
+    const again = await rawSocket(`${server.wsUrl}/${roomId}?token=${alice.token}`);
+    again.ws.send(awarenessFrame([{ clientID: 9000, clock: 2, state: { user: { name: 'Asha (back)' } } }]));
+    await eventually(() => expect(presenceOf(b, 9000)?.user?.name).toBe('Asha (back)'));
+
+    // The id now belongs to the new socket: closing it removes the presence, with no ghost,
+    // though the old socket is still open.
+    again.ws.close();
+    await eventually(() => expect(b.provider.awareness.getStates().has(9000)).toBe(false));
+    old.ws.close();
+  });
+
+  it('takes the echoes y-websocket clients send back as harmless: no warnings in a busy room', async () => {
+    const lines: string[] = [];
+    const quiet = await startTestServer({}, undefined, {
+      log: createLogger('warn', (_level, line) => lines.push(line)),
+    });
+    try {
+      const p1 = await createPerson(quiet, { site: 'torbay', role: 'member' });
+      const p2 = await createPerson(quiet, { site: 'torbay', role: 'member' });
+      const p3 = await createPerson(quiet, { site: 'torbay', role: 'viewer' });
+      const roomId = await createRoom(quiet, p1, 'torbay');
+      const peers = [p1, p2, p3].map((p) => connectClient(quiet.wsUrl, roomId, p.token));
+      await Promise.all(peers.map((p) => p.synced));
+      for (let i = 0; i < 5; i++) {
+        peers.forEach((p, n) => p.provider.awareness.setLocalStateField('cursor', { n, i }));
+      }
+      await eventually(() => {
+        for (const observer of peers) {
+          for (const [n, p] of peers.entries()) {
+            expect(observer.provider.awareness.getStates().get(p.doc.clientID)).toMatchObject({ cursor: { n, i: 4 } });
+          }
+        }
+      });
+      for (const p of peers) p.destroy();
+      expect(lines).toEqual([]);
+    } finally {
+      await quiet.dispose();
+    }
   });
 });

@@ -201,20 +201,28 @@ export class Room {
     // Queued before its socket closed but handled after it left: its presence is over, and
     // applying it would leave a ghost (and an owner entry) that nothing would ever remove.
     if (!this.connections.has(conn)) return;
-    for (const { clientID } of message.entries) {
+    // y-websocket clients send every change they receive back to the server, so most entries
+    // from other people's ids are stale echoes: no-ops, neither forgeries nor claims.
+    const fresh = message.entries.filter(({ clientID, clock }) => {
+      const current = this.awareness.meta.get(clientID)?.clock;
+      return current === undefined || clock > current;
+    });
+    for (const { clientID } of fresh) {
       const owner = this.awarenessOwners.get(clientID);
-      if (owner && owner !== conn) {
-        this.log.warn('ignored an awareness update for a client id owned by another connection', {
+      // The same person may take over their own id: a client that reconnects after a network
+      // blip keeps its id while the server may not yet have noticed the old socket is dead.
+      if (owner && owner !== conn && owner.identity.userId !== conn.identity.userId) {
+        this.log.warn('ignored an awareness update for a client id owned by another person', {
           room: this.id,
           user: conn.identity.userId,
         });
         return;
       }
     }
-    for (const { clientID, state } of message.entries) {
+    for (const { clientID, state } of fresh) {
+      this.awarenessOwners.get(clientID)?.controlledClients.delete(clientID);
       if (state === null) {
         this.awarenessOwners.delete(clientID);
-        conn.controlledClients.delete(clientID);
       } else {
         this.awarenessOwners.set(clientID, conn);
         conn.controlledClients.add(clientID);

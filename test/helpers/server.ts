@@ -10,6 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { SiteRole } from '../../shared/roles.js';
 import { loadConfig, type Env } from '../../server/config.js';
+import type { Logger } from '../../server/logger.js';
 import { startServer, type RunningServer } from '../../server/main.js';
 
 export interface TestServer extends RunningServer {
@@ -24,9 +25,13 @@ export function tempDir(prefix = 'slw-test-'): string {
 }
 
 /** Starts a server on a free port. Pass `dataDir` to reuse one (restart tests). */
-export async function startTestServer(env: Partial<Env> = {}, dataDir = tempDir()): Promise<TestServer> {
+export async function startTestServer(
+  env: Partial<Env> = {},
+  dataDir = tempDir(),
+  options: { log?: Logger } = {},
+): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...stringify(env) });
-  const server = await startServer(config, { clientDir: join(dataDir, 'no-client') });
+  const server = await startServer(config, { clientDir: join(dataDir, 'no-client'), log: options.log });
   return {
     ...server,
     dataDir,

@@ -114,16 +114,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
 
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
   const storage = await openStorage(config);
-  const auth = new AuthService(
-    storage,
-    {
-      sessionTtlMs: config.sessionTtlMs,
-      loginMaxFailures: config.loginMaxFailures,
-      loginLockMs: config.loginLockMs,
-      publicUrl: config.publicUrl,
-    },
-    createLogger('silent'),
-  );
+  const auth = AuthService.fromConfig(storage, config, createLogger('silent'));
   const out = (human: string, data: unknown) => (flags.json ? JSON.stringify(data, null, 2) : human);
   try {
     switch (command) {

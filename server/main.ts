@@ -52,16 +52,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const storage = await openStorage(config);
-  const auth = new AuthService(
-    storage,
-    {
-      sessionTtlMs: config.sessionTtlMs,
-      loginMaxFailures: config.loginMaxFailures,
-      loginLockMs: config.loginLockMs,
-      publicUrl: config.publicUrl,
-    },
-    log,
-  );
+  const auth = AuthService.fromConfig(storage, config, log);
   await storage.deleteExpiredTokens(new Date().toISOString());
 
   const sync = new SyncServer({

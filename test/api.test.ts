@@ -419,16 +419,7 @@ describe('createApp in-process, without listening', () => {
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL });
   const storage = openSqliteStorage({ filename: ':memory:' });
   const log = createLogger('silent');
-  const auth = new AuthService(
-    storage,
-    {
-      sessionTtlMs: config.sessionTtlMs,
-      loginMaxFailures: config.loginMaxFailures,
-      loginLockMs: config.loginLockMs,
-      publicUrl: config.publicUrl,
-    },
-    log,
-  );
+  const auth = AuthService.fromConfig(storage, config, log);
   const app = createApp({ config, storage, auth, log });
   afterAll(async () => {
     await storage.close();

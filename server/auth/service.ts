@@ -4,6 +4,7 @@
  */
 import { ErrorCode } from '../../shared/errors.js';
 import { effectiveRole, roleAtLeast, type SiteRole } from '../../shared/roles.js';
+import type { Config } from '../config.js';
 import { AppError, errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { InviteRecord, SiteRecord, Storage, TokenKind, TokenRecord, UserRecord } from '../storage/types.js';
@@ -42,6 +43,16 @@ function throttleKeys(email: string, ip: string | null): string[] {
 }
 
 export class AuthService {
+  /** The service with the options the server's configuration gives it. */
+  static fromConfig(
+    storage: Storage,
+    config: Pick<Config, 'sessionTtlMs' | 'loginMaxFailures' | 'loginLockMs' | 'publicUrl'>,
+    logger: Logger,
+  ): AuthService {
+    const { sessionTtlMs, loginMaxFailures, loginLockMs, publicUrl } = config;
+    return new AuthService(storage, { sessionTtlMs, loginMaxFailures, loginLockMs, publicUrl }, logger);
+  }
+
   constructor(
     private readonly storage: Storage,
     private readonly options: AuthOptions,

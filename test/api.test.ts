@@ -64,6 +64,33 @@ describe('first start: the one-time setup link', () => {
     expect((await api(fresh, '/api/setup')).body).toEqual({ needed: false });
     expect(await fresh.storage.countUsers()).toBe(1);
   });
+
+  it('lets only one of two simultaneous uses of the link through', async () => {
+    const racing = await startTestServer({ PUBLIC_URL });
+    try {
+      const raceToken = new URL(racing.setupUrl!).hash.replace('#token=', '');
+      const results = await Promise.all(
+        ['one@torbay.gov.uk', 'two@torbay.gov.uk'].map((email) => api(racing, '/api/setup', { body: { ...admin, email, token: raceToken } })),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 403]);
+      expect(await racing.storage.countUsers()).toBe(1);
+    } finally {
+      await racing.dispose();
+    }
+  });
+
+  it('is dead once someone has an account by other means (the CLI)', async () => {
+    const other = await startTestServer({ PUBLIC_URL });
+    try {
+      const linkToken = new URL(other.setupUrl!).hash.replace('#token=', '');
+      await other.auth.createUser({ ...admin, isAdmin: true });
+      const res = await api(other, '/api/setup', { body: { ...admin, email: 'late@torbay.gov.uk', token: linkToken } });
+      expect(res.status).toBe(403);
+      expect(await other.storage.getUserByEmail('late@torbay.gov.uk')).toBeNull();
+    } finally {
+      await other.dispose();
+    }
+  });
 });
 
 describe('the API', () => {

@@ -195,15 +195,16 @@ export class AuthService {
     name: string;
     organisation: string;
   }): Promise<IssuedSession> {
-    const expected = await this.storage.getSetting(SETUP_SETTING);
-    if (!expected || expected !== hashSecret(input.token)) {
+    // Taken atomically, so two people racing with the same link cannot both become admin; and
+    // dead once anyone has an account (say, one made with the CLI after the link was printed).
+    const taken = await this.storage.takeSetting(SETUP_SETTING, hashSecret(input.token));
+    if (!taken || (await this.storage.countUsers()) > 0) {
       throw new AppError(
         403,
         ErrorCode.Forbidden,
         'This setup link is not valid or was already used. Restart the server on an empty data folder, or run `npm run cli -- setup-link`.',
       );
     }
-    await this.storage.setSetting(SETUP_SETTING, null);
     const user = await this.createUser({ ...input, isAdmin: true });
     this.logger.info('first administrator created', { email: user.email });
     return this.openSession(user);

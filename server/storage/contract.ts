@@ -299,6 +299,15 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         await storage.setSetting('k', null);
         expect(await storage.getSetting('k')).toBeNull();
       });
+
+      it('takes a setting only while it holds the expected value, and only once', async () => {
+        await storage.setSetting('once', 'secret');
+        expect(await storage.takeSetting('once', 'guess')).toBe(false);
+        expect(await storage.getSetting('once')).toBe('secret');
+        const results = await Promise.all([storage.takeSetting('once', 'secret'), storage.takeSetting('once', 'secret')]);
+        expect(results.sort()).toEqual([false, true]);
+        expect(await storage.getSetting('once')).toBeNull();
+      });
     });
   });
 }

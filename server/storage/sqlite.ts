@@ -617,6 +617,10 @@ export class SqliteStorage implements Storage {
         .run(key, value);
   }
 
+  async takeSetting(key: string, value: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(key, value).changes > 0;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

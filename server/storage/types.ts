@@ -185,6 +185,8 @@ export interface Directory {
 
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string | null): Promise<void>;
+  /** Deletes the setting only if it still holds `value`; true for the one caller that did. */
+  takeSetting(key: string, value: string): Promise<boolean>;
 }
 
 export interface Storage extends DocStore, Directory {

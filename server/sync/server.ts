@@ -28,6 +28,9 @@ export interface SyncAccessPolicy {
   recheck(identity: ConnectionIdentity, roomId: string): Promise<SyncAccess>;
 }
 
+/** Connections re-checked between pauses that let queued sync messages run. */
+const RECHECK_BATCH = 20;
+
 export interface SyncServerOptions extends RoomLimits {
   store: DocStore;
   access: SyncAccessPolicy;
@@ -206,8 +209,12 @@ export class SyncServer {
 
   /** Re-checks every live connection; also called when the app changes someone's access. */
   async recheckAll(filter?: (identity: ConnectionIdentity) => boolean): Promise<void> {
+    let checked = 0;
     for (const conn of [...this.connections()]) {
       if (conn.closed || (filter && !filter(conn.identity))) continue;
+      // With SQLite the policy answers synchronously, so without a pause the whole sweep would
+      // run as one block (tens of µs a connection) and hold up every room's sync traffic.
+      if (++checked % RECHECK_BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       let access: SyncAccess;
       try {
         access = await this.options.access.recheck(conn.identity, conn.roomId);

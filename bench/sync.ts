@@ -1,0 +1,724 @@
+/**
+ * Sync benchmark: the same live-editing workload against this server and against the reference
+ * y-websocket server (`@y/websocket-server`, which stores nothing), in one run.
+ *
+ * R rooms × C clients per room; every client makes `rate` small edits a second (sets a fresh key
+ * in a Y.Map, the value being the send time). An edit's latency is the time from the edit until
+ * EVERY other client in its room has applied it; all clients live in this process, so they
+ * share one clock. Each server runs as a child process on a free 127.0.0.1 port with its own
+ * temporary data folder, gets a warm-up, then the measured phase, then is stopped.
+ *
+ *   npm run bench:sync -- --rooms 20 --clients 5 --seconds 10 --rate 5
+ *
+ * It prints figures; it asserts nothing.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { AuthService } from '../server/auth/service.js';
+import { createLogger } from '../server/logger.js';
+import { openStorage } from '../server/main.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SITE = 'torbay';
+const EMAIL = 'bench@example.org';
+const PASSWORD = 'benchmark password, not a secret';
+const LOOP_RESOLUTION_MS = 5;
+
+// ---- options ------------------------------------------------------------------------------
+
+interface Options {
+  rooms: number;
+  clients: number;
+  seconds: number;
+  rate: number;
+  warmup: number;
+  only: 'both' | 'this' | 'reference';
+  referenceFirst: boolean;
+  /** Folder for a V8 CPU profile of this server (written when it shuts down). */
+  cpuProf: string | undefined;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      rooms: { type: 'string', default: '20' },
+      clients: { type: 'string', default: '5' },
+      seconds: { type: 'string', default: '10' },
+      rate: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '3' },
+      only: { type: 'string', default: 'both' },
+      'reference-first': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      'Usage: npm run bench:sync -- [--rooms 20] [--clients 5] [--seconds 10] [--rate 5] [--warmup 3] [--only both|this|reference] [--reference-first] [--cpu-prof DIR]\n' +
+        '  rooms    rooms per server\n  clients  clients per room (at least 2)\n  seconds  length of the measured phase\n' +
+        '  rate     edits per client per second\n  warmup   seconds of the same load before measuring\n' +
+        '  only     run one server only\n  reference-first  run the reference server first (default: this server first)\n' +
+        '  cpu-prof write a V8 CPU profile of this server (whole run, including start-up) into DIR',
+    );
+    process.exit(0);
+  }
+  const num = (name: string, raw: string, min: number, max: number): number => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      console.error(`--${name} must be a number from ${min} to ${max} (got "${raw}")`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const only = values.only;
+  if (only !== 'both' && only !== 'this' && only !== 'reference') {
+    console.error('--only must be both, this or reference');
+    process.exit(2);
+  }
+  return {
+    rooms: Math.round(num('rooms', values.rooms, 1, 1000)),
+    clients: Math.round(num('clients', values.clients, 2, 200)),
+    seconds: num('seconds', values.seconds, 1, 600),
+    rate: num('rate', values.rate, 0.1, 1000),
+    warmup: num('warmup', values.warmup, 0, 120),
+    only,
+    referenceFirst: values['reference-first'],
+    cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+  };
+}
+
+// ---- child processes and temp folders, cleaned up however the run ends ----------------------
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+function makeTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  children.delete(child);
+}
+
+async function cleanup(): Promise<void> {
+  await Promise.all([...children].map((c) => stopChild(c, 2000)));
+  for (const dir of [...tempDirs]) removeTempDir(dir);
+}
+
+// Last resort (process.exit from a signal handler or a crash): synchronous kill and delete.
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping servers and removing temp folders`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Environment for a child: ours, minus anything that would change either server's behaviour. */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const strip = [
+    'YPERSISTENCE', 'CALLBACK_URL', 'CALLBACK_OBJECTS', 'CALLBACK_TIMEOUT', 'GC',
+    'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'ALLOWED_ORIGINS', 'LOG_LEVEL', 'MAX_MESSAGE_BYTES',
+    'COMPACT_AFTER_UPDATES', 'COMPACT_AFTER_BYTES', 'ROOM_IDLE_MS', 'KEEPALIVE_MS', 'PERMISSION_RECHECK_MS',
+    'SEED_SITES', 'NODE_OPTIONS',
+  ];
+  for (const key of strip) delete env[key];
+  return { ...env, ...extra };
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  /** Lines the server wrote to stderr (warnings and errors), kept for the report. */
+  stderr: string[];
+  output(): string;
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv, port: number, cwd = ROOT): ServerProcess {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const stderr: string[] = [];
+  const all: string[] = [];
+  const keep = (into: string[]) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) into.push(line);
+    if (into.length > 200) into.splice(0, into.length - 200);
+  };
+  child.stdout?.on('data', keep(all));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    keep(stderr)(chunk);
+    keep(all)(chunk);
+  });
+  return { child, port, stderr, output: () => all.slice(-30).join('\n') };
+}
+
+async function waitReady(server: ServerProcess, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      throw new Error(`server exited before it was ready (${server.child.exitCode ?? server.child.signalCode}):\n${server.output()}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`server not ready after ${timeoutMs} ms:\n${server.output()}`);
+}
+
+let clockTicks: number | null | undefined;
+
+/** CPU seconds all processes on the machine spent busy (from /proc/stat); null where unavailable. */
+function machineBusySeconds(): number | null {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    // cpu  user nice system idle iowait irq softirq steal ...
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.split(/\s+/).slice(1).map(Number);
+    return (user + nice + system + irq + softirq + steal) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system) and peak RSS of a child, from /proc; null where unavailable. */
+function procStats(pid: number | undefined): { cpuSeconds: number; peakRssMb: number } | null {
+  if (pid === undefined) return null;
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / clockTicks;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    return { cpuSeconds, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+  } catch {
+    clockTicks = null;
+    return null;
+  }
+}
+
+// ---- the two servers -------------------------------------------------------------------------
+
+interface Target {
+  name: string;
+  label: string;
+  /** Starts the server and returns where clients connect and which rooms to use. */
+  start(opts: Options): Promise<StartedTarget>;
+}
+
+interface StartedTarget {
+  server: ServerProcess;
+  wsUrl: string;
+  roomNames: string[];
+  params: Record<string, string>;
+  /** Stops the server; returns a note for the report (e.g. what storage holds). */
+  stop(editsPerRoom: Map<string, number>): Promise<string | null>;
+}
+
+const thisServer: Target = {
+  name: 'this',
+  label: 'this server (SQLite, stores every update)',
+  async start(opts) {
+    const dataDir = makeTempDir('slw-bench-');
+    // The account and its membership are made directly in storage, as an operator would.
+    const storage = await openStorage({ dataDir, seedSites: true });
+    try {
+      const auth = new AuthService(
+        storage,
+        { sessionTtlMs: 3600_000, loginMaxFailures: 5, loginLockMs: 60_000, publicUrl: 'http://127.0.0.1' },
+        createLogger('silent'),
+      );
+      const user = await auth.createUser({ email: EMAIL, password: PASSWORD, name: 'Bench', organisation: 'Bench', isAdmin: false });
+      const site = await storage.getSite(SITE);
+      if (!site) throw new Error(`the seeded site "${SITE}" is missing`);
+      await storage.setRole(site.id, user.id, 'member');
+    } finally {
+      await storage.close();
+    }
+
+    const port = await freePort();
+    const server = launch(
+      [...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf] : []), '--import', 'tsx', 'server/index.ts'],
+      childEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+      port,
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await waitReady(server, `${base}/api/health`);
+
+    const login = await postJson(`${base}/api/auth/login`, { email: EMAIL, password: PASSWORD });
+    const token = (login as { token: string }).token;
+    const roomNames: string[] = [];
+    for (let i = 0; i < opts.rooms; i++) {
+      const room = await postJson(`${base}/api/sites/${SITE}/rooms`, { kind: 'map', title: `Bench ${i + 1}` }, token);
+      roomNames.push((room as { id: string }).id);
+    }
+    return {
+      server,
+      wsUrl: `ws://127.0.0.1:${port}/sync`,
+      roomNames,
+      params: { token },
+      async stop(editsPerRoom) {
+        await stopChild(server.child);
+        // Read back what the server stored: every edit made should be there.
+        const reopened = await openStorage({ dataDir, seedSites: false });
+        let expected = 0;
+        let found = 0;
+        try {
+          for (const [room, edits] of editsPerRoom) {
+            const stored = await reopened.loadDoc(room);
+            const doc = new Y.Doc();
+            if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+            for (const update of stored.updates) Y.applyUpdate(doc, update);
+            expected += edits;
+            found += doc.getMap('bench').size;
+            doc.destroy();
+          }
+        } finally {
+          await reopened.close();
+        }
+        removeTempDir(dataDir);
+        return `storage check after stop: ${found} of ${expected} edits found in the database`;
+      },
+    };
+  },
+};
+
+const referenceServer: Target = {
+  name: 'reference',
+  label: '@y/websocket-server 0.1.1 (in memory, no persistence)',
+  async start(opts) {
+    const dataDir = makeTempDir('slw-bench-ref-');
+    const port = await freePort();
+    const script = join(ROOT, 'node_modules', '@y', 'websocket-server', 'src', 'server.js');
+    const server = launch([script], childEnv({ PORT: String(port), HOST: '127.0.0.1' }), port, dataDir);
+    await waitReady(server, `http://127.0.0.1:${port}/`);
+    if (/persist/i.test(server.output())) throw new Error(`the reference server is persisting:\n${server.output()}`);
+    const run = Date.now().toString(36);
+    return {
+      server,
+      wsUrl: `ws://127.0.0.1:${port}`,
+      roomNames: Array.from({ length: opts.rooms }, (_, i) => `bench-${run}-${i + 1}`),
+      params: {},
+      async stop() {
+        await stopChild(server.child);
+        removeTempDir(dataDir);
+        return null;
+      },
+    };
+  },
+};
+
+async function postJson(url: string, body: unknown, token?: string): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+// ---- the workload --------------------------------------------------------------------------
+
+/** Figures for one phase (warm-up or measured). */
+class PhaseStats {
+  edits = 0;
+  /** Remote edits applied by clients (each edit is applied by C - 1 clients). */
+  applied = 0;
+  /** Edits not yet applied by every other client. */
+  outstanding = 0;
+  readonly latencies: number[] = [];
+}
+
+interface PendingEdit {
+  remaining: number;
+  phase: PhaseStats;
+}
+
+class BenchClient {
+  readonly doc = new Y.Doc();
+  readonly map = this.doc.getMap<number>('bench');
+  readonly provider: WebsocketProvider;
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly room: string,
+    wsUrl: string,
+    params: Record<string, string>,
+    private readonly pending: Map<string, PendingEdit>,
+    private readonly peers: number,
+  ) {
+    this.provider = new WebsocketProvider(wsUrl, room, this.doc, {
+      params,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    this.map.observe((event, transaction) => {
+      if (transaction.local) return;
+      const now = performance.now();
+      for (const key of event.keysChanged) {
+        const sentAt = this.map.get(key);
+        const edit = this.pending.get(key);
+        if (sentAt === undefined || !edit) continue;
+        edit.phase.applied++;
+        if (--edit.remaining === 0) {
+          // The timestamp travelled inside the edit; this is the last peer to apply it.
+          edit.phase.latencies.push(now - sentAt);
+          edit.phase.outstanding--;
+          this.pending.delete(key);
+        }
+      }
+    });
+  }
+
+  synced(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.provider.synced) return resolve();
+      const timer = setTimeout(() => reject(new Error(`client ${this.id} did not sync within ${timeoutMs} ms`)), timeoutMs);
+      this.provider.on('sync', (isSynced: boolean) => {
+        if (!isSynced) return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  edit(phase: PhaseStats): void {
+    const key = `${this.id}.${++this.seq}`;
+    this.pending.set(key, { remaining: this.peers, phase });
+    phase.edits++;
+    phase.outstanding++;
+    this.map.set(key, performance.now());
+  }
+
+  /** Edits on a fixed schedule (open loop: late replies do not slow the edits down). */
+  startEditing(phase: PhaseStats, rate: number, until: number): void {
+    const interval = 1000 / rate;
+    let next = performance.now() + Math.random() * interval;
+    const tick = () => {
+      if (performance.now() >= until) return;
+      this.edit(phase);
+      next += interval;
+      this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
+    };
+    this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
+  }
+
+  get editCount(): number {
+    return this.seq;
+  }
+
+  stopEditing(): void {
+    clearTimeout(this.timer);
+  }
+
+  destroy(): void {
+    this.stopEditing();
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+}
+
+interface Result {
+  target: Target;
+  opts: Options;
+  measuredSeconds: number;
+  /** The measured phase plus the wait for its last edits: what the CPU figures cover. */
+  windowSeconds: number;
+  edits: number;
+  applied: number;
+  undelivered: number;
+  latencies: number[];
+  serverCpuSeconds: number | null;
+  /** CPU used on the machine by everything but the server and this process (noise). */
+  otherCpuSeconds: number | null;
+  serverPeakRssMb: number | null;
+  benchCpuSeconds: number;
+  benchLoopP99Ms: number;
+  serverWarnings: string[];
+  note: string | null;
+}
+
+async function runPhase(
+  clients: BenchClient[],
+  opts: Options,
+  seconds: number,
+  drainMs: number,
+): Promise<{ stats: PhaseStats; seconds: number }> {
+  const stats = new PhaseStats();
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  for (const client of clients) client.startEditing(stats, opts.rate, until);
+  await sleep(seconds * 1000);
+  for (const client of clients) client.stopEditing();
+  const elapsed = (performance.now() - started) / 1000;
+  // Let the last edits arrive everywhere; whatever has not by then counts as undelivered.
+  const deadline = performance.now() + drainMs;
+  while (stats.outstanding > 0 && performance.now() < deadline) await sleep(20);
+  return { stats, seconds: elapsed };
+}
+
+async function runAgainst(target: Target, opts: Options): Promise<Result> {
+  console.log(`\n▶ ${target.label}`);
+  const started = await target.start(opts);
+  const pending = new Map<string, PendingEdit>();
+  const clients: BenchClient[] = [];
+  try {
+    for (const [r, room] of started.roomNames.entries()) {
+      for (let c = 0; c < opts.clients; c++) {
+        clients.push(new BenchClient(`r${r}c${c}`, room, started.wsUrl, started.params, pending, opts.clients - 1));
+      }
+    }
+    await Promise.all(clients.map((c) => c.synced(30_000)));
+    console.log(`  ${clients.length} clients connected and synced on port ${started.server.port}`);
+
+    if (opts.warmup > 0) {
+      const warm = await runPhase(clients, opts, opts.warmup, 10_000);
+      console.log(`  warm-up: ${warm.stats.edits} edits in ${opts.warmup} s`);
+    }
+    pending.clear();
+
+    const machineBefore = machineBusySeconds();
+    const cpuBefore = procStats(started.server.child.pid);
+    const benchCpuBefore = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    loop.enable();
+    const warningsBefore = started.server.stderr.length;
+    const windowStart = performance.now();
+    const measured = await runPhase(clients, opts, opts.seconds, 10_000);
+    const windowSeconds = (performance.now() - windowStart) / 1000;
+    loop.disable();
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const cpuAfter = procStats(started.server.child.pid);
+    const machineAfter = machineBusySeconds();
+    const { stats } = measured;
+    console.log(`  measured: ${stats.edits} edits in ${measured.seconds.toFixed(1)} s, ${stats.outstanding} not delivered everywhere`);
+
+    // Every edit ever made (warm-up included) is what storage should now hold.
+    const editsPerRoom = new Map<string, number>();
+    for (const client of clients) editsPerRoom.set(client.room, (editsPerRoom.get(client.room) ?? 0) + client.editCount);
+    for (const client of clients) client.destroy();
+    clients.length = 0;
+    const serverWarnings = started.server.stderr.slice(warningsBefore);
+    const note = await started.stop(editsPerRoom);
+    if (note) console.log(`  ${note}`);
+    return {
+      target,
+      opts,
+      measuredSeconds: measured.seconds,
+      windowSeconds,
+      edits: stats.edits,
+      applied: stats.applied,
+      undelivered: stats.outstanding,
+      latencies: stats.latencies.sort((a, b) => a - b),
+      serverCpuSeconds: cpuBefore && cpuAfter ? cpuAfter.cpuSeconds - cpuBefore.cpuSeconds : null,
+      serverPeakRssMb: cpuAfter?.peakRssMb ?? null,
+      otherCpuSeconds:
+        machineBefore !== null && machineAfter !== null && cpuBefore && cpuAfter
+          ? Math.max(
+              0,
+              machineAfter - machineBefore - (cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) - (benchCpu.user + benchCpu.system) / 1e6,
+            )
+          : null,
+      benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
+      // The histogram records the whole timer interval; the delay is what exceeds it.
+      benchLoopP99Ms: Math.max(0, loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
+      serverWarnings,
+      note,
+    };
+  } finally {
+    for (const client of clients) client.destroy();
+    await stopChild(started.server.child);
+  }
+}
+
+// ---- report ----------------------------------------------------------------------------------
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function fmt(n: number | null, digits = 1): string {
+  return n === null || Number.isNaN(n) ? 'n/a' : n.toFixed(digits);
+}
+
+function ratio(a: number | null, b: number | null): string {
+  return a === null || b === null || !(b > 0) ? 'n/a' : `${(a / b).toFixed(2)}×`;
+}
+
+function summarise(r: Result) {
+  const l = r.latencies;
+  return {
+    p50: percentile(l, 50),
+    p95: percentile(l, 95),
+    p99: percentile(l, 99),
+    max: l.length ? l[l.length - 1]! : NaN,
+    mean: l.length ? l.reduce((a, b) => a + b, 0) / l.length : NaN,
+    editsPerSec: r.edits / r.measuredSeconds,
+    appliedPerSec: r.applied / r.measuredSeconds,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows
+    .map((row, n) => {
+      const line = row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+      return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
+}
+
+function report(opts: Options, results: Result[]): void {
+  const offered = opts.rooms * opts.clients * opts.rate;
+  console.log('\n=== Sync benchmark ===');
+  console.log(
+    `workload: ${opts.rooms} rooms × ${opts.clients} clients, ${opts.rate} edits/client/s ` +
+      `(offered ${offered.toFixed(0)} edits/s, ${(offered * (opts.clients - 1)).toFixed(0)} deliveries/s), ` +
+      `${opts.warmup} s warm-up + ${opts.seconds} s measured per server`,
+  );
+  console.log('edit: one Y.Map key set to the send time; latency = edit → applied by every other client in the room');
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
+
+  const s = results.map(summarise);
+  const header = ['', ...results.map((r) => r.target.name)];
+  const row = (label: string, pick: (i: number) => string) => [label, ...results.map((_, i) => pick(i))];
+  const rows = [
+    header,
+    row('latency p50 (ms)', (i) => fmt(s[i]!.p50)),
+    row('latency p95 (ms)', (i) => fmt(s[i]!.p95)),
+    row('latency p99 (ms)', (i) => fmt(s[i]!.p99)),
+    row('latency max (ms)', (i) => fmt(s[i]!.max)),
+    row('latency mean (ms)', (i) => fmt(s[i]!.mean)),
+    row('edits slower than 50 ms', (i) => String(results[i]!.latencies.filter((l) => l > 50).length)),
+    row('edits/s', (i) => fmt(s[i]!.editsPerSec)),
+    row('updates applied/s', (i) => fmt(s[i]!.appliedPerSec)),
+    row('edits measured', (i) => String(results[i]!.edits)),
+    row('not delivered everywhere', (i) => String(results[i]!.undelivered)),
+    row('server CPU (% of one core)', (i) => fmt(cpuPercent(results[i]!), 0)),
+    row('server peak RSS (MB)', (i) => fmt(results[i]!.serverPeakRssMb, 0)),
+    row('bench CPU (% of one core)', (i) => fmt((results[i]!.benchCpuSeconds / results[i]!.windowSeconds) * 100, 0)),
+    row('bench event-loop delay p99 (ms)', (i) => fmt(results[i]!.benchLoopP99Ms)),
+    row('other processes CPU (% of one core)', (i) =>
+      fmt(results[i]!.otherCpuSeconds === null ? null : (results[i]!.otherCpuSeconds! / results[i]!.windowSeconds) * 100, 0),
+    ),
+    row('server warnings (stderr)', (i) => String(results[i]!.serverWarnings.length)),
+  ];
+  console.log(table(rows));
+
+  for (const r of results) {
+    if (r.note) console.log(`\n${r.target.name}: ${r.note}`);
+    if (r.serverWarnings.length > 0) {
+      console.log(`${r.target.name} wrote to stderr during the measured phase (first lines):`);
+      for (const line of r.serverWarnings.slice(0, 5)) console.log(`  ${line}`);
+    }
+  }
+
+  const mine = results.findIndex((r) => r.target === thisServer);
+  const ref = results.findIndex((r) => r.target === referenceServer);
+  if (mine < 0 || ref < 0) return;
+  const a = s[mine]!;
+  const b = s[ref]!;
+  console.log('\nthis / reference:');
+  console.log(`  p50 latency  ${ratio(a.p50, b.p50)}`);
+  console.log(`  p99 latency  ${ratio(a.p99, b.p99)}`);
+  console.log(`  throughput   ${ratio(a.appliedPerSec, b.appliedPerSec)} (updates applied/s), ${ratio(a.editsPerSec, b.editsPerSec)} (edits/s)`);
+  const lost = results[mine]!.undelivered > 0 || results[ref]!.undelivered > 0;
+  const met = a.p99 <= b.p99 && !lost;
+  console.log(
+    `\nverdict: target "this server, storing every update, no slower than the reference at p99" ` +
+      `${met ? 'MET' : 'NOT MET'}: p99 ${fmt(a.p99)} ms vs ${fmt(b.p99)} ms (${ratio(a.p99, b.p99)})` +
+      (lost ? '; some edits were not delivered everywhere' : ''),
+  );
+}
+
+function cpuPercent(r: Result): number | null {
+  return r.serverCpuSeconds === null ? null : (r.serverCpuSeconds / r.windowSeconds) * 100;
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const opts = readOptions();
+  // Each provider adds a process 'exit' listener.
+  process.setMaxListeners(opts.rooms * opts.clients + 20);
+  // A hang must not outlive the run: a hard limit well beyond the expected duration.
+  const budgetMs = 90_000 + 2 * (opts.warmup + opts.seconds + 25) * 1000;
+  const watchdog = setTimeout(() => {
+    console.error(`\nbenchmark still running after ${budgetMs / 1000} s: giving up`);
+    void cleanup().finally(() => process.exit(1));
+  }, budgetMs);
+  watchdog.unref();
+
+  const both = opts.referenceFirst ? [referenceServer, thisServer] : [thisServer, referenceServer];
+  const targets = opts.only === 'both' ? both : opts.only === 'this' ? [thisServer] : [referenceServer];
+  const results: Result[] = [];
+  try {
+    for (const target of targets) results.push(await runAgainst(target, opts));
+    report(opts, results);
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('\nbenchmark failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+    void cleanup().finally(() => process.exit(1));
+  },
+);

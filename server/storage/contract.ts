@@ -100,6 +100,29 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(docFrom(again).getMap('m').toJSON()).toEqual({ before: true, after: true });
       });
 
+      it('compacts to the caller’s copy of the doc when given one', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        source.getText('t').insert(0, 'from the live room');
+        for (const u of updates) await storage.appendUpdate('room-live', u);
+        await storage.compactDoc('room-live', Y.encodeStateAsUpdate(source));
+        const stored = await storage.loadDoc('room-live');
+        expect(stored.updates).toHaveLength(0);
+        expect(docFrom(stored).getText('t').toString()).toBe('from the live room');
+      });
+
+      it('commits appends made together, and each resolves only once stored', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        for (let i = 0; i < 20; i++) source.getArray<number>('a').push([i]);
+        await Promise.all(updates.map((u, i) => storage.appendUpdate(i % 2 ? 'even-odd-1' : 'even-odd-0', u)));
+        const both = [await storage.loadDoc('even-odd-0'), await storage.loadDoc('even-odd-1')];
+        expect(both.map((d) => d.updates.length)).toEqual([10, 10]);
+        const rebuilt = new Y.Doc();
+        for (const d of both) for (const u of d.updates) Y.applyUpdate(rebuilt, u);
+        expect(rebuilt.getArray('a').toArray()).toEqual(source.getArray('a').toArray());
+      });
+
       it('compacting an unknown doc changes nothing', async () => {
         await storage.compactDoc('never-written');
         expect(await storage.loadDoc('never-written')).toEqual({ snapshot: null, updates: [] });

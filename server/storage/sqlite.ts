@@ -104,7 +104,24 @@ const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // The update log clustered on (doc, seq): an append touches one b-tree page instead of the
+  // table, its index and AUTOINCREMENT's counter, so each commit writes a third of the WAL pages
+  // and SQLite checkpoints (and fsyncs) a third as often.
+  `
+  CREATE TABLE doc_updates_v2 (
+    doc TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (doc, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO doc_updates_v2 (doc, seq, data) SELECT doc, id, data FROM doc_updates;
+  DROP TABLE doc_updates;
+  ALTER TABLE doc_updates_v2 RENAME TO doc_updates;
+  `,
 ];
+
+/** The schema version a fresh database reaches: the number of migrations. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface UserRow {
   id: string;
@@ -232,6 +249,8 @@ export class SqliteStorage implements Storage {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   private readonly stmt;
+  private pendingAppends: { name: string; update: Uint8Array; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushTimer: NodeJS.Immediate | undefined;
 
   constructor(options: SqliteStorageOptions) {
     this.db = new Database(options.filename);
@@ -244,10 +263,13 @@ export class SqliteStorage implements Storage {
     this.migrate();
     const db = this.db;
     this.stmt = {
-      appendUpdate: db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)'),
+      appendUpdate: db.prepare(
+        `INSERT INTO doc_updates (doc, seq, data)
+         SELECT @doc, COALESCE(MAX(seq), 0) + 1, @data FROM doc_updates WHERE doc = @doc`,
+      ),
       snapshot: db.prepare('SELECT data FROM doc_snapshots WHERE doc = ?').pluck(),
-      updates: db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id').pluck(),
-      updatesWithId: db.prepare('SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id'),
+      updates: db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY seq').pluck(),
+      updatesWithSeq: db.prepare('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
       userById: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
       userByEmail: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`),
       findToken: db.prepare(
@@ -282,6 +304,7 @@ export class SqliteStorage implements Storage {
   // ---- documents -------------------------------------------------------------------------
 
   async loadDoc(name: string): Promise<StoredDoc> {
+    this.flushAppends();
     return this.db.transaction(() => {
       const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
       const updates = this.stmt.updates.all(name) as Buffer[];
@@ -289,31 +312,61 @@ export class SqliteStorage implements Storage {
     })();
   }
 
-  async appendUpdate(name: string, update: Uint8Array): Promise<void> {
-    this.stmt.appendUpdate.run(name, update);
+  /**
+   * Appends are grouped: every append made in one turn of the event loop is committed in one
+   * transaction just after it (setImmediate), and each promise resolves only once that commit
+   * has succeeded. One commit for many small updates writes far fewer WAL pages, so SQLite
+   * checkpoints (and fsyncs) far less often, while "durable before relayed" still holds.
+   */
+  appendUpdate(name: string, update: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ name, update, resolve, reject });
+      this.flushTimer ??= setImmediate(() => this.flushAppends());
+    });
   }
 
-  async compactDoc(name: string): Promise<void> {
+  private flushAppends(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pendingAppends;
+    if (batch.length === 0) return;
+    this.pendingAppends = [];
+    try {
+      this.db.transaction(() => {
+        for (const { name, update } of batch) this.stmt.appendUpdate.run({ doc: name, data: update });
+      })();
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    for (const { resolve } of batch) resolve();
+  }
+
+  async compactDoc(name: string, current?: Uint8Array): Promise<void> {
+    this.flushAppends();
     // One synchronous transaction: nothing can append between reading the log and deleting it.
     this.db.transaction(() => {
-      const rows = this.stmt.updatesWithId.all(name) as { id: number; data: Buffer }[];
+      const rows = this.stmt.updatesWithSeq.all(name) as { seq: number; data: Buffer }[];
       if (rows.length === 0) return;
-      const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
-      const doc = new Y.Doc({ gc: true });
-      Y.transact(doc, () => {
-        if (snapshot) Y.applyUpdate(doc, toBytes(snapshot));
-        for (const row of rows) Y.applyUpdate(doc, toBytes(row.data));
-      });
-      const merged = Y.encodeStateAsUpdate(doc);
-      doc.destroy();
+      let merged = current;
+      if (!merged) {
+        const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
+        const doc = new Y.Doc({ gc: true });
+        Y.transact(doc, () => {
+          if (snapshot) Y.applyUpdate(doc, toBytes(snapshot));
+          for (const row of rows) Y.applyUpdate(doc, toBytes(row.data));
+        });
+        merged = Y.encodeStateAsUpdate(doc);
+        doc.destroy();
+      }
       this.db
         .prepare(
           `INSERT INTO doc_snapshots (doc, data, updated_at) VALUES (?, ?, ?)
            ON CONFLICT (doc) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
         )
         .run(name, merged, nowIso());
-      const lastId = rows[rows.length - 1]!.id;
-      this.db.prepare('DELETE FROM doc_updates WHERE doc = ? AND id <= ?').run(name, lastId);
+      const lastSeq = rows[rows.length - 1]!.seq;
+      this.db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?').run(name, lastSeq);
     })();
   }
 
@@ -622,6 +675,9 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.flushAppends();
+      this.db.close();
+    }
   }
 }

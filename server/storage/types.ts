@@ -27,10 +27,14 @@ export interface DocStore {
    */
   appendUpdate(name: string, update: Uint8Array): Promise<void>;
   /**
-   * Merges the snapshot and every logged update into a new snapshot and deletes the merged
-   * updates, atomically: a crash leaves either the old log or the new snapshot, never neither.
+   * Replaces the snapshot and the logged updates with one new snapshot, atomically: a crash
+   * leaves either the old log or the new snapshot, never neither.
+   *
+   * @param current the caller's copy of the whole document (a live room's doc), which already
+   *   holds every update appended so far; it becomes the snapshot, sparing the store a rebuild.
+   *   Without it the store merges the snapshot and the log itself.
    */
-  compactDoc(name: string): Promise<void>;
+  compactDoc(name: string, current?: Uint8Array): Promise<void>;
 }
 
 export interface UserRecord {

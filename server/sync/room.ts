@@ -252,7 +252,9 @@ export class Room {
 
   private async compact(): Promise<void> {
     const started = Date.now();
-    await this.store.compactDoc(this.id);
+    // The live doc holds exactly what was stored (updates are applied only once appended), so
+    // encoding it is the snapshot, without the store rebuilding the doc from its log.
+    await this.store.compactDoc(this.id, Y.encodeStateAsUpdate(this.doc));
     this.log.debug('room compacted', { room: this.id, updates: this.logCount, bytes: this.logBytes, ms: Date.now() - started });
     this.logCount = 0;
     this.logBytes = 0;

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
@@ -9,17 +10,19 @@ import { api, tempDir } from '../helpers/server.js';
 describe('first start in a real browser', () => {
   let browser: Browser;
   let server: RunningServer;
+  let dataDir: string;
 
   beforeAll(async () => {
     const clientDir = await buildClient();
     const port = 0;
-    const dataDir = tempDir();
+    dataDir = tempDir();
     server = await startServer(loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), { clientDir });
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('the printed one-time link lets the operator create the first admin and see every site', async () => {

@@ -2,7 +2,7 @@
  * Browser harness: Debian's Chromium driven by playwright-core (test tools cannot download a
  * browser here), and a production build of the client for the server to serve.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -40,7 +40,9 @@ let built: Promise<string> | undefined;
 /** Builds the client once per test process into a temporary folder and returns that folder. */
 export function buildClient(): Promise<string> {
   built ??= (async () => {
-    const outDir = join(tempDir('slw-client-'), 'client');
+    const root = tempDir('slw-client-');
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    const outDir = join(root, 'client');
     await build({
       configFile: join(projectRoot, 'vite.config.ts'),
       logLevel: 'silent',

@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { concatBytes } from '../../test/helpers/sync.js';
 import {
   KEEPALIVE_MESSAGE,
   MessageType,
@@ -55,16 +56,6 @@ function syncMessage(sub: number, payload: Uint8Array): Uint8Array {
     encoding.writeVarUint(e, sub);
     encoding.writeVarUint8Array(e, payload);
   });
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }
 
 function expectViolation(bytes: Uint8Array, message?: RegExp): void {
@@ -132,7 +123,7 @@ describe('parseFrame', () => {
 
   it('reads every message of a frame that carries several, in order', () => {
     const { doc, update } = sampleDoc();
-    const bytes = concat(
+    const bytes = concatBytes(
       encodeSyncStep1(doc),
       encodeUpdate(update),
       awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: '{}' }])),
@@ -161,7 +152,7 @@ describe('parseFrame', () => {
       update: encodeUpdate(update),
       awareness: awarenessMessage(awarenessPayload([{ clientID: 300, clock: 2, json: '{"user":{"name":"A"}}' }])),
       auth: encodePermissionDenied('reason'),
-      several: concat(encodeUpdate(update), awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: '{}' }]))),
+      several: concatBytes(encodeUpdate(update), awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: '{}' }]))),
     };
     for (const [name, bytes] of Object.entries(frames)) {
       expect(parseFrame(bytes).length, name).toBeGreaterThan(0);
@@ -188,7 +179,7 @@ describe('parseFrame', () => {
     expectViolation(frame((e) => encoding.writeVarUint(e, 1_000_000)), /unknown message type/);
     expectViolation(syncMessage(3, new Uint8Array([0, 0])), /unknown sync message type 3/);
     // A good message followed by an unknown one rejects the whole frame.
-    expectViolation(concat(encodeUpdate(sampleDoc().update), frame((e) => encoding.writeVarUint(e, 17))));
+    expectViolation(concatBytes(encodeUpdate(sampleDoc().update), frame((e) => encoding.writeVarUint(e, 17))));
   });
 
   it('rejects updates and state vectors that do not decode', () => {
@@ -206,14 +197,14 @@ describe('parseFrame', () => {
     expectViolation(awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: '' }])), /not JSON/);
     const many = Array.from({ length: 257 }, (_, i) => ({ clientID: i, clock: 1, json: '{}' }));
     expectViolation(awarenessMessage(awarenessPayload(many)), /257 entries/);
-    const trailing = concat(awarenessPayload([{ clientID: 1, clock: 1, json: '{}' }]), new Uint8Array([5]));
+    const trailing = concatBytes(awarenessPayload([{ clientID: 1, clock: 1, json: '{}' }]), new Uint8Array([5]));
     expectViolation(awarenessMessage(trailing), /trailing/);
   });
 
   it('rejects a frame with more than 1000 messages', () => {
     const query = frame((e) => encoding.writeVarUint(e, MessageType.QueryAwareness));
-    expect(parseFrame(concat(...Array.from({ length: 1000 }, () => query)))).toHaveLength(1000);
-    expectViolation(concat(...Array.from({ length: 1001 }, () => query)), /too many/);
+    expect(parseFrame(concatBytes(...Array.from({ length: 1000 }, () => query)))).toHaveLength(1000);
+    expectViolation(concatBytes(...Array.from({ length: 1001 }, () => query)), /too many/);
   });
 });
 

@@ -252,8 +252,10 @@ export class Room {
 
   private async compact(): Promise<void> {
     const started = Date.now();
-    // The live doc holds exactly what was stored (updates are applied only once appended), so
-    // encoding it is the snapshot, without the store rebuilding the doc from its log.
+    // Compaction runs in the queue after the appends of every applied update have resolved, so
+    // the live doc holds exactly what was stored (plus, at most, structs still waiting for a
+    // missing dependency, which are harmless in a snapshot): encoding it is the snapshot,
+    // without the store rebuilding the doc from its log.
     await this.store.compactDoc(this.id, Y.encodeStateAsUpdate(this.doc));
     this.log.debug('room compacted', { room: this.id, updates: this.logCount, bytes: this.logBytes, ms: Date.now() - started });
     this.logCount = 0;

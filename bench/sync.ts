@@ -43,6 +43,8 @@ interface Options {
   warmup: number;
   only: 'both' | 'this' | 'reference';
   referenceFirst: boolean;
+  /** How many this/reference pairs to run, alternating which goes first. */
+  pairs: number;
   /** Folder for a V8 CPU profile of this server (written when it shuts down). */
   cpuProf: string | undefined;
 }
@@ -57,16 +59,18 @@ function readOptions(): Options {
       warmup: { type: 'string', default: '3' },
       only: { type: 'string', default: 'both' },
       'reference-first': { type: 'boolean', default: false },
+      pairs: { type: 'string', default: '1' },
       'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'Usage: npm run bench:sync -- [--rooms 20] [--clients 5] [--seconds 10] [--rate 5] [--warmup 3] [--only both|this|reference] [--reference-first] [--cpu-prof DIR]\n' +
+      'Usage: npm run bench:sync -- [--rooms 20] [--clients 5] [--seconds 10] [--rate 5] [--warmup 3] [--only both|this|reference] [--reference-first] [--pairs 1] [--cpu-prof DIR]\n' +
         '  rooms    rooms per server\n  clients  clients per room (at least 2)\n  seconds  length of the measured phase\n' +
         '  rate     edits per client per second\n  warmup   seconds of the same load before measuring\n' +
         '  only     run one server only\n  reference-first  run the reference server first (default: this server first)\n' +
+        '  pairs    run this many pairs, alternating which server goes first, and judge by the median p99 ratio\n' +
         '  cpu-prof write a V8 CPU profile of this server (whole run, including start-up) into DIR',
     );
     process.exit(0);
@@ -92,6 +96,7 @@ function readOptions(): Options {
     warmup: num('warmup', values.warmup, 0, 120),
     only,
     referenceFirst: values['reference-first'],
+    pairs: Math.round(num('pairs', values.pairs, 1, 20)),
     cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
   };
 }
@@ -684,6 +689,24 @@ function report(opts: Options, results: Result[]): void {
   );
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One noisy run decides little; the median ratio over alternating pairs decides the verdict. */
+function reportPairs(ratios: { p50: number; p99: number }[]): void {
+  console.log(`\n=== ${ratios.length} pairs, alternating order ===`);
+  console.log(`p50 ratios (this/reference): ${ratios.map((r) => r.p50.toFixed(2)).join(', ')}; median ${median(ratios.map((r) => r.p50)).toFixed(2)}×`);
+  console.log(`p99 ratios (this/reference): ${ratios.map((r) => r.p99.toFixed(2)).join(', ')}; median ${median(ratios.map((r) => r.p99)).toFixed(2)}×`);
+  const m = median(ratios.map((r) => r.p99));
+  console.log(
+    `verdict over ${ratios.length} pairs: target "this server, storing every update, no slower than the reference at p99" ` +
+      `${m <= 1 ? 'MET' : 'NOT MET'} (median p99 ratio ${m.toFixed(2)}×)`,
+  );
+}
+
 function cpuPercent(r: Result): number | null {
   return r.serverCpuSeconds === null ? null : (r.serverCpuSeconds / r.windowSeconds) * 100;
 }
@@ -695,19 +718,33 @@ async function main(): Promise<void> {
   // Each provider adds a process 'exit' listener.
   process.setMaxListeners(opts.rooms * opts.clients + 20);
   // A hang must not outlive the run: a hard limit well beyond the expected duration.
-  const budgetMs = 90_000 + 2 * (opts.warmup + opts.seconds + 25) * 1000;
+  const budgetMs = 90_000 + 2 * opts.pairs * (opts.warmup + opts.seconds + 25) * 1000;
   const watchdog = setTimeout(() => {
     console.error(`\nbenchmark still running after ${budgetMs / 1000} s: giving up`);
     void cleanup().finally(() => process.exit(1));
   }, budgetMs);
   watchdog.unref();
 
-  const both = opts.referenceFirst ? [referenceServer, thisServer] : [thisServer, referenceServer];
-  const targets = opts.only === 'both' ? both : opts.only === 'this' ? [thisServer] : [referenceServer];
-  const results: Result[] = [];
+  const pairs = opts.only === 'both' ? opts.pairs : 1;
+  const ratios: { p50: number; p99: number }[] = [];
   try {
-    for (const target of targets) results.push(await runAgainst(target, opts));
-    report(opts, results);
+    for (let pair = 0; pair < pairs; pair++) {
+      // Alternate the order so neither server always runs on a warmer (or busier) machine.
+      const referenceFirst = opts.referenceFirst !== (pair % 2 === 1);
+      const both = referenceFirst ? [referenceServer, thisServer] : [thisServer, referenceServer];
+      const targets = opts.only === 'both' ? both : opts.only === 'this' ? [thisServer] : [referenceServer];
+      const results: Result[] = [];
+      if (pairs > 1) console.log(`\n##### pair ${pair + 1} of ${pairs} (${targets.map((t) => t.name).join(' first, then ')})`);
+      for (const target of targets) results.push(await runAgainst(target, opts));
+      report(opts, results);
+      const mine = results.find((r) => r.target === thisServer);
+      const ref = results.find((r) => r.target === referenceServer);
+      if (mine && ref) {
+        const [a, b] = [summarise(mine), summarise(ref)];
+        ratios.push({ p50: a.p50 / b.p50, p99: a.p99 / b.p99 });
+      }
+    }
+    if (ratios.length > 1) reportPairs(ratios);
   } finally {
     clearTimeout(watchdog);
     await cleanup();

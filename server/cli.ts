@@ -12,12 +12,15 @@ import {
   OrganisationSchema,
   PasswordSchema,
   SiteRoleSchema,
+  SlugSchema,
 } from '../shared/api.js';
+import { slugify } from '../shared/ids.js';
 import { AuthService } from './auth/service.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { openStorage } from './main.js';
+import { SPONSOR } from './seed/sites.js';
 import type { Storage } from './storage/types.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -32,6 +35,8 @@ People
                                    create an API token for scripts (printed once)
 Sites
   site list                        every site with its slug and issue
+  site add --name N --issue I [--slug S] [--sponsor P]
+                                   add a site (slug from the name unless given)
   member add --site SLUG --email E --role facilitator|member|viewer
                                    give someone a role on a site (or change it)
   member remove --site SLUG --email E
@@ -102,6 +107,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       admin: { type: 'boolean' },
       revoke: { type: 'boolean' },
       site: { type: 'string' },
+      slug: { type: 'string' },
+      issue: { type: 'string' },
+      sponsor: { type: 'string' },
       role: { type: 'string' },
       days: { type: 'string' },
       archived: { type: 'boolean' },
@@ -156,6 +164,18 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       case 'site list': {
         const sites = await storage.listSites('');
         return out(table([['SLUG', 'NAME', 'ISSUE'], ...sites.map((s) => [s.slug, s.name, s.issue])]), sites.map((s) => ({ slug: s.slug, name: s.name, issue: s.issue, sponsor: s.sponsor })));
+      }
+      case 'site add': {
+        const name = valid(z.string().trim().min(1).max(200), need(flags, 'name'), 'name');
+        const slug = valid(SlugSchema, typeof flags.slug === 'string' ? flags.slug : slugify(name), 'slug');
+        if (await storage.getSite(slug)) throw new UsageError(`a site with slug "${slug}" already exists`);
+        const site = await storage.upsertSite({
+          slug,
+          name,
+          issue: valid(z.string().trim().min(1).max(1000), need(flags, 'issue'), 'issue'),
+          sponsor: valid(z.string().trim().min(1).max(200), typeof flags.sponsor === 'string' ? flags.sponsor : SPONSOR, 'sponsor'),
+        });
+        return out(`Added ${site.name} (${site.slug}).`, { slug: site.slug, name: site.name, issue: site.issue, sponsor: site.sponsor });
       }
       case 'member add': {
         const site = await siteBySlug(storage, flags);

@@ -41,6 +41,21 @@ describe('operator CLI, used while the server runs', () => {
     expect(human.stdout).toMatch(/gloucestershire\s+Gloucestershire\s+breaking the cycle of obesity/);
   });
 
+  it('adds a site (the programme names 25, its list only 24) that the API then lists', async () => {
+    const add = await cli(server.dataDir, 'site', 'add', '--name', 'Newtown', '--issue', 'a test issue in the site’s own words');
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain('Added Newtown (newtown).');
+    const again = await cli(server.dataDir, 'site', 'add', '--name', 'Newtown', '--issue', 'again');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+    const badSlug = await cli(server.dataDir, 'site', 'add', '--name', 'X', '--issue', 'Y', '--slug', 'Not A Slug');
+    expect(badSlug.code).toBe(2);
+    const person = await createPerson(server);
+    const sites = (await api(server, '/api/sites', { token: person.token })).body as { slug: string; sponsor: string }[];
+    expect(sites.find((s) => s.slug === 'newtown')?.sponsor).toBe('Health and Wellbeing Board');
+    expect(sites).toHaveLength(LOCAL_VISION_SITES.length + 1);
+  });
+
   it('adds a person who can then sign in, and gives them a role the API reports', async () => {
     const add = await cli(
       server.dataDir,

@@ -24,6 +24,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { AuthService } from '../server/auth/service.js';
+import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
 import { openStorage } from '../server/main.js';
 
@@ -273,11 +274,7 @@ const thisServer: Target = {
     // The account and its membership are made directly in storage, as an operator would.
     const storage = await openStorage({ dataDir, seedSites: true });
     try {
-      const auth = new AuthService(
-        storage,
-        { sessionTtlMs: 3600_000, loginMaxFailures: 5, loginLockMs: 60_000, publicUrl: 'http://127.0.0.1' },
-        createLogger('silent'),
-      );
+      const auth = AuthService.fromConfig(storage, loadConfig({ DATA_DIR: dataDir }), createLogger('silent'));
       const user = await auth.createUser({ email: EMAIL, password: PASSWORD, name: 'Bench', organisation: 'Bench', isAdmin: false });
       const site = await storage.getSite(SITE);
       if (!site) throw new Error(`the seeded site "${SITE}" is missing`);

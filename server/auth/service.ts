@@ -67,19 +67,38 @@ export class AuthService {
    * message for both) and 429 while the account or the address is locked out.
    */
   async login(email: string, password: string, ip: string | null): Promise<IssuedSession> {
+    const user = await this.storage.getUserByEmail(email);
+    if (!(await this.checkPassword(email, user, password, ip))) {
+      this.logger.warn('sign-in failed', { email, ip });
+      throw new AppError(401, ErrorCode.InvalidCredentials, 'That email and password do not match an account.');
+    }
+    return this.openSession(user!);
+  }
+
+  /**
+   * Checks a password under the sign-in throttle: 429 while the account or address is locked,
+   * a failure counted on both keys, the account's count cleared on success. Sign-in and invite
+   * acceptance both use it, so an open invite is no way round the lockout. For an unknown
+   * account it spends the same time and fails.
+   */
+  private async checkPassword(
+    email: string,
+    user: UserRecord | null,
+    password: string,
+    ip: string | null,
+  ): Promise<boolean> {
     const keys = throttleKeys(email, ip);
     await this.assertNotLocked(keys);
-    const user = await this.storage.getUserByEmail(email);
     const hash = user ? await this.storage.getPasswordHash(user.id) : null;
     const ok = hash ? await verifyPassword(password, hash) : await verifyAgainstDummy(password);
     if (!user || !ok) {
       await this.recordFailure(keys);
-      this.logger.warn('sign-in failed', { email, ip });
-      throw new AppError(401, ErrorCode.InvalidCredentials, 'That email and password do not match an account.');
+      return false;
     }
-    await this.storage.clearLoginFailures(`email:${email}`);
-    return this.openSession(user);
+    await this.storage.clearLoginFailures(keys[0]!);
+    return true;
   }
+
 
   private async assertNotLocked(keys: string[]): Promise<void> {
     const nowMs = this.now().getTime();
@@ -275,13 +294,7 @@ export class AuthService {
     }
     let user = await this.storage.getUserByEmail(input.email);
     if (user) {
-      // A password check like sign-in's, so it is throttled like sign-in: otherwise an open
-      // invite would let its holder guess anyone's password without limit.
-      const keys = throttleKeys(input.email, ip);
-      await this.assertNotLocked(keys);
-      const hash = await this.storage.getPasswordHash(user.id);
-      if (!hash || !(await verifyPassword(input.password, hash))) {
-        await this.recordFailure(keys);
+      if (!(await this.checkPassword(input.email, user, input.password, ip))) {
         this.logger.warn('invite acceptance with a wrong password', { email: input.email, ip });
         throw new AppError(
           401,
@@ -289,7 +302,6 @@ export class AuthService {
           `An account for ${input.email} already exists: enter its password to accept the invite.`,
         );
       }
-      await this.storage.clearLoginFailures(`email:${input.email}`);
     } else {
       user = await this.createUser({ ...input, isAdmin: false });
     }

@@ -89,11 +89,6 @@ export class Room {
     return this.tail;
   }
 
-  /** Waits for everything queued so far. */
-  drain(): Promise<void> {
-    return this.tail.catch(() => undefined);
-  }
-
   private fail(error: unknown): void {
     if (this.state === 'failed' || this.state === 'closed') return;
     this.state = 'failed';

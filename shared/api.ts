@@ -28,6 +28,7 @@ export const RoomKindSchema = z.enum(ROOM_KINDS);
 export const SlugSchema = z.string().max(SLUG_MAX_LENGTH).regex(SLUG_PATTERN, 'not a site slug');
 export const RoomIdSchema = z.string().regex(ROOM_ID_PATTERN, 'not a room id');
 export const UserIdSchema = z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'not a user id');
+export const InviteIdSchema = z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'not an invite id');
 export const OpaqueTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'not a token');
 
 export const EmailSchema = z
@@ -140,6 +141,8 @@ export const CreateInviteRequestSchema = z.object({
 export type CreateInviteRequest = z.input<typeof CreateInviteRequestSchema>;
 
 export const InviteSchema = z.object({
+  /** Names the invite in the list of pending invites and for withdrawing it. */
+  id: z.string(),
   token: z.string(),
   url: z.string(),
   siteSlug: z.string(),
@@ -148,6 +151,22 @@ export const InviteSchema = z.object({
   expiresAt: z.string(),
 });
 export type Invite = z.infer<typeof InviteSchema>;
+
+/**
+ * An invite that can still be accepted, as facilitators see it. It has no token or link: only
+ * the token's hash is stored, so the link is shown once, when the invite is created.
+ */
+export const PendingInviteSchema = z.object({
+  id: z.string(),
+  siteSlug: z.string(),
+  role: SiteRoleSchema,
+  email: z.string().nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  /** Who made it; null once their account no longer exists. */
+  createdBy: z.object({ name: z.string(), organisation: z.string() }).nullable(),
+});
+export type PendingInvite = z.infer<typeof PendingInviteSchema>;
 
 export const InviteInfoSchema = z.object({
   site: z.object({ slug: z.string(), name: z.string(), issue: z.string() }),

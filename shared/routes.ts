@@ -22,6 +22,8 @@ export const paths = {
     `/api/sites/${encodeURIComponent(slug)}/members/${encodeURIComponent(userId)}`,
   siteRooms: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/rooms`,
   siteInvites: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/invites`,
+  siteInvite: (slug: string, id: string) =>
+    `/api/sites/${encodeURIComponent(slug)}/invites/${encodeURIComponent(id)}`,
   room: (id: string) => `/api/rooms/${encodeURIComponent(id)}`,
   invite: (token: string) => `/api/invites/${encodeURIComponent(token)}`,
   acceptInvite: (token: string) => `/api/invites/${encodeURIComponent(token)}/accept`,

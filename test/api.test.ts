@@ -433,6 +433,8 @@ describe('the API', () => {
           'GET /api/rooms/{id}',
           'PATCH /api/rooms/{id}',
           'POST /api/sites/{slug}/invites',
+          'GET /api/sites/{slug}/invites',
+          'DELETE /api/sites/{slug}/invites/{inviteId}',
           'GET /api/invites/{token}',
           'POST /api/invites/{token}/accept',
         ]),

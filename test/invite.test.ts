@@ -1,6 +1,7 @@
 /** Invites: a facilitator's one-time link that lets someone join a site with a role. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import type { Invite } from '../shared/api.js';
 import type { SiteRole } from '../shared/roles.js';
 import { SESSION_COOKIE } from '../shared/routes.js';
 import { hashSecret } from '../server/auth/tokens.js';
@@ -38,7 +39,7 @@ describe('invites', () => {
   async function invite(body: { role: SiteRole; email?: string; expiresInDays?: number } = { role: 'member' }) {
     const res = await api(server, '/api/sites/torbay/invites', { token: facilitator.token, body });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body as { token: string; url: string; siteSlug: string; role: SiteRole; email: string | null; expiresAt: string };
+    return res.body as Invite;
   }
 
   const accept = (token: string, body: unknown) => api(server, `/api/invites/${token}/accept`, { body });
@@ -62,6 +63,8 @@ describe('invites', () => {
     const before = Date.now();
     const created = await invite({ role: 'member' });
     expect(created).toMatchObject({ siteSlug: 'torbay', role: 'member', email: null });
+    // The id names it in the list of pending invites, for withdrawing it.
+    expect(created.id).toMatch(/^[A-Za-z0-9_-]{10,64}$/);
     expect(created.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(created.url).toBe(`${PUBLIC_URL}/invite#token=${created.token}`);
     // Seven days by default.

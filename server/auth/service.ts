@@ -7,7 +7,15 @@ import { effectiveRole, roleAtLeast, type SiteRole } from '../../shared/roles.js
 import type { Config } from '../config.js';
 import { AppError, errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { InviteRecord, SiteRecord, Storage, TokenKind, TokenRecord, UserRecord } from '../storage/types.js';
+import type {
+  InviteRecord,
+  PendingInviteRecord,
+  SiteRecord,
+  Storage,
+  TokenKind,
+  TokenRecord,
+  UserRecord,
+} from '../storage/types.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { hashSecret, newSecret } from './tokens.js';
 
@@ -268,13 +276,38 @@ export class AuthService {
     return { record, token, url: `${this.options.publicUrl}/invite#token=${token}` };
   }
 
-  /** A usable invite for `token`; 404 unknown, 410 expired or used. */
+  /** A usable invite for `token`; 404 unknown, 410 withdrawn, used or expired. */
   async openInvite(token: string): Promise<InviteRecord> {
     const invite = await this.storage.getInviteByHash(hashSecret(token));
     if (!invite) throw errors.notFound('That invite');
+    this.assertUsable(invite);
+    return invite;
+  }
+
+  /** Throws 410 with the reason the invitee needs when an invite can no longer be used. */
+  private assertUsable(invite: InviteRecord): void {
+    if (invite.revokedAt) throw errors.gone('This invite was withdrawn. Ask your facilitator for a new one.');
     if (invite.usedAt) throw errors.gone('This invite has already been used. Sign in, or ask your facilitator for a new invite.');
     if (Date.parse(invite.expiresAt) <= this.now().getTime()) {
       throw errors.gone('This invite has expired. Ask your facilitator for a new one.');
+    }
+  }
+
+  /** The site's invites that can still be accepted, newest first. */
+  async listPendingInvites(site: SiteRecord): Promise<PendingInviteRecord[]> {
+    return this.storage.listPendingInvites(site.id, this.now().toISOString());
+  }
+
+  /**
+   * Withdraws an invite of the site so its link stops working; withdrawing it again is a no-op.
+   * 404 when the site has no invite with that id (another site's reads as missing), 409 when
+   * it has been accepted already: then the person is a member, and removing them is the way.
+   */
+  async revokeInvite(site: SiteRecord, id: string): Promise<InviteRecord> {
+    const invite = await this.storage.revokeInvite(site.id, id, this.now().toISOString());
+    if (!invite) throw errors.notFound('That invite');
+    if (invite.usedAt) {
+      throw errors.conflict('This invite has already been accepted, so it cannot be withdrawn. Remove the member instead.');
     }
     return invite;
   }
@@ -306,6 +339,9 @@ export class AuthService {
       user = await this.createUser({ ...input, isAdmin: false });
     }
     if (!(await this.storage.claimInvite(invite.id, user.id, this.now().toISOString()))) {
+      // Used or withdrawn while the password was being checked: tell them which.
+      const current = await this.storage.getInviteByHash(hashSecret(token));
+      if (current) this.assertUsable(current);
       throw errors.gone('This invite has already been used.');
     }
     const current = await this.storage.getRole(invite.siteId, user.id);

@@ -4,11 +4,13 @@ import {
   AcceptInviteRequestSchema,
   CreateInviteRequestSchema,
   CreateRoomRequestSchema,
+  InviteIdSchema,
   InviteInfoSchema,
   InviteSchema,
   LoginResponseSchema,
   MemberSchema,
   OpaqueTokenSchema,
+  PendingInviteSchema,
   RoomIdSchema,
   RoomSchema,
   SiteDetailSchema,
@@ -20,7 +22,7 @@ import {
 } from '../../shared/api.js';
 import { effectiveRole, roleAtLeast } from '../../shared/roles.js';
 import { errors } from '../errors.js';
-import type { RoomRecord, SiteRecord } from '../storage/types.js';
+import type { PendingInviteRecord, RoomRecord, SiteRecord } from '../storage/types.js';
 import {
   type App,
   type AppDeps,
@@ -44,6 +46,18 @@ function roomView(r: RoomRecord) {
     createdBy: r.createdBy,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+  };
+}
+
+function pendingInviteView(i: PendingInviteRecord) {
+  return {
+    id: i.id,
+    siteSlug: i.siteSlug,
+    role: i.role,
+    email: i.email,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+    createdBy: i.creator,
   };
 }
 
@@ -284,9 +298,58 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
         createdBy: user.id,
       });
       return c.json(
-        { token, url, siteSlug: site.slug, role: record.role, email: record.email, expiresAt: record.expiresAt },
+        {
+          id: record.id,
+          token,
+          url,
+          siteSlug: site.slug,
+          role: record.role,
+          email: record.email,
+          expiresAt: record.expiresAt,
+        },
         201,
       );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites/{slug}/invites',
+      tags: ['invites'],
+      summary: "The site's invites that can still be accepted, newest first (facilitators)",
+      description:
+        'Used, withdrawn and expired invites are left out. The links are not: only a hash of each token is stored, so a link is shown once, when the invite is created.',
+      request: { params: SlugParams },
+      responses: { 200: jsonResponse(z.array(PendingInviteSchema), 'Pending invites'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const site = await siteOr404(c.req.valid('param').slug);
+      await auth.requireRole(site, user, 'facilitator');
+      return c.json((await auth.listPendingInvites(site)).map(pendingInviteView), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/sites/{slug}/invites/{inviteId}',
+      tags: ['invites'],
+      summary: 'Withdraw an invite, so its link no longer works (facilitators)',
+      description:
+        'Opening or accepting the link afterwards answers 410. Withdrawing an invite twice is fine; one that was already accepted answers 409.',
+      request: { params: SlugParams.extend({ inviteId: InviteIdSchema }) },
+      responses: { 204: { description: 'Withdrawn' }, ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { slug, inviteId } = c.req.valid('param');
+      const site = await siteOr404(slug);
+      await auth.requireRole(site, user, 'facilitator');
+      await auth.revokeInvite(site, inviteId);
+      deps.log.info('invite withdrawn', { invite: inviteId, site: site.slug, user: user.id });
+      return c.body(null, 204);
     },
   );
 

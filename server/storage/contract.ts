@@ -222,6 +222,24 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         return { site, other, user };
       }
 
+      /** An unused member invite of `siteId` made by `createdBy`, expiring at the start of 2030. */
+      function makeInvite(
+        siteId: string,
+        createdBy: string,
+        hash: string,
+        overrides: { role?: 'member' | 'viewer'; email?: string; expiresAt?: string } = {},
+      ) {
+        return storage.createInvite({
+          siteId,
+          role: 'member',
+          email: null,
+          hash,
+          createdBy,
+          expiresAt: '2030-01-01T00:00:00.000Z',
+          ...overrides,
+        });
+      }
+
       it('upserts sites by slug without duplicating them', async () => {
         const { site } = await seed();
         const again = await storage.upsertSite({
@@ -293,6 +311,56 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.claimInvite(invite.id, user.id, '2029-01-01T00:00:01.000Z')).toBe(false);
         expect((await storage.getInviteByHash('invite-hash'))?.usedBy).toBe(user.id);
         expect(await storage.getInviteByHash('nope')).toBeNull();
+      });
+
+      it('lists a site’s pending invites newest first, with who made them', async () => {
+        const { site, other, user } = await seed();
+        const now = '2030-01-01T00:00:00.000Z';
+        const nextWeek = '2030-01-08T00:00:00.000Z';
+        const make = (hash: string, overrides: { email?: string; expiresAt?: string } = {}) =>
+          makeInvite(site.id, user.id, hash, { role: 'viewer', expiresAt: nextWeek, ...overrides });
+        const oldest = await make('pending-1', { email: 'sam@nhs.net' });
+        const used = await make('used');
+        const revoked = await make('revoked');
+        await make('expired', { expiresAt: now });
+        await makeInvite(other.id, user.id, 'elsewhere', { expiresAt: nextWeek });
+        const newest = await make('pending-2');
+        await storage.claimInvite(used.id, user.id, '2029-12-31T00:00:00.000Z');
+        await storage.revokeInvite(site.id, revoked.id, '2029-12-31T00:00:00.000Z');
+
+        const pending = await storage.listPendingInvites(site.id, now);
+        expect(pending.map((i) => i.id)).toEqual([newest.id, oldest.id]);
+        expect(pending[1]).toEqual({ ...oldest, creator: { name: 'Mo', organisation: 'Age UK' } });
+        // An invite is pending strictly before its expiry.
+        expect((await storage.listPendingInvites(site.id, '2029-12-31T23:59:59.999Z')).map((i) => i.id)).toHaveLength(3);
+        expect(await storage.listPendingInvites(other.id, nextWeek)).toEqual([]);
+      });
+
+      it('revokes an unused invite of its own site only, once, and a revoked invite cannot be claimed', async () => {
+        const { site, other, user } = await seed();
+        const invite = await makeInvite(site.id, user.id, 'to-revoke');
+        expect(invite.revokedAt).toBeNull();
+        expect(await storage.revokeInvite(other.id, invite.id, '2029-01-01T00:00:00.000Z')).toBeNull();
+        expect(await storage.revokeInvite(site.id, 'no-such-invite-id', '2029-01-01T00:00:00.000Z')).toBeNull();
+        expect((await storage.getInviteByHash('to-revoke'))?.revokedAt).toBeNull();
+
+        const revoked = await storage.revokeInvite(site.id, invite.id, '2029-01-01T00:00:00.000Z');
+        expect(revoked).toEqual({ ...invite, revokedAt: '2029-01-01T00:00:00.000Z' });
+        expect(await storage.getInviteByHash('to-revoke')).toEqual(revoked);
+        // Revoking again keeps the first time.
+        expect((await storage.revokeInvite(site.id, invite.id, '2029-02-01T00:00:00.000Z'))?.revokedAt).toBe(
+          '2029-01-01T00:00:00.000Z',
+        );
+        expect(await storage.claimInvite(invite.id, user.id, '2029-03-01T00:00:00.000Z')).toBe(false);
+        expect((await storage.getInviteByHash('to-revoke'))?.usedAt).toBeNull();
+      });
+
+      it('leaves a used invite as it is when asked to revoke it', async () => {
+        const { site, user } = await seed();
+        const invite = await makeInvite(site.id, user.id, 'used-then-revoked');
+        await storage.claimInvite(invite.id, user.id, '2029-01-01T00:00:00.000Z');
+        const after = await storage.revokeInvite(site.id, invite.id, '2029-01-02T00:00:00.000Z');
+        expect(after).toMatchObject({ usedAt: '2029-01-01T00:00:00.000Z', usedBy: user.id, revokedAt: null });
       });
     });
 

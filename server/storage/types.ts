@@ -110,6 +110,13 @@ export interface InviteRecord {
   expiresAt: string;
   usedAt: string | null;
   usedBy: string | null;
+  /** When a facilitator withdrew the invite; a withdrawn invite can no longer be used. */
+  revokedAt: string | null;
+}
+
+/** An invite still waiting for someone, with who made it (null once their account is gone). */
+export interface PendingInviteRecord extends InviteRecord {
+  creator: { name: string; organisation: string } | null;
 }
 
 export interface LoginThrottle {
@@ -175,8 +182,19 @@ export interface Directory {
     expiresAt: string;
   }): Promise<InviteRecord>;
   getInviteByHash(hash: string): Promise<InviteRecord | null>;
-  /** Marks an unused invite used by `userId`; false if someone used it first. */
+  /** Marks an unused, unrevoked invite used by `userId`; false if it was used or withdrawn first. */
   claimInvite(id: string, userId: string, at: string): Promise<boolean>;
+  /**
+   * The site's invites that can still be accepted at `now` (not used, not revoked, not
+   * expired), newest first.
+   */
+  listPendingInvites(siteId: string, now: string): Promise<PendingInviteRecord[]>;
+  /**
+   * Withdraws an unused invite of the site, so it can no longer be claimed. Returns the invite
+   * as it stands afterwards (a used one unchanged; one revoked before keeps its first
+   * `revokedAt`), or null when the site has no invite with that id.
+   */
+  revokeInvite(siteId: string, id: string, at: string): Promise<InviteRecord | null>;
 
   getLoginThrottle(key: string): Promise<LoginThrottle>;
   /** Counts one failed sign-in for `key`, locking it when the count reaches `maxFailures`. */

@@ -63,6 +63,8 @@ describe('sqlite storage', () => {
     await current.close();
     const raw = new Database(file);
     raw.exec('DROP TABLE doc_updates; DELETE FROM schema_migrations WHERE version > 1;');
+    // Undo what the later migrations added, so they can run again.
+    raw.exec('DROP INDEX invites_site; ALTER TABLE invites DROP COLUMN revoked_at;');
     raw.exec('CREATE TABLE doc_updates (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, data BLOB NOT NULL)');
     const insert = raw.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)');
     for (const u of updates) insert.run('old-room', u);
@@ -80,6 +82,32 @@ describe('sqlite storage', () => {
     const after = new Y.Doc();
     for (const u of (await migrated.loadDoc('old-room')).updates) Y.applyUpdate(after, u);
     expect(after.getText('t').toString()).toBe('» written before the migration!');
+    await migrated.close();
+  });
+
+  it('keeps invites made before version 3 pending and revocable', async () => {
+    const file = tempFile();
+    const current = openSqliteStorage({ filename: file });
+    const site = await current.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+    const user = await current.createUser({ email: 'f@x.org', name: 'F', organisation: 'O', passwordHash: 'h', isAdmin: false });
+    await current.close();
+    // A database as version 2 left it: invites without revoked_at.
+    const raw = new Database(file);
+    raw.exec('DROP INDEX invites_site; ALTER TABLE invites DROP COLUMN revoked_at; DELETE FROM schema_migrations WHERE version > 2;');
+    raw
+      .prepare(
+        `INSERT INTO invites (id, site_id, role, email, hash, created_by, created_at, expires_at)
+         VALUES ('old-invite-1', ?, 'member', NULL, 'old-hash', ?, '2029-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z')`,
+      )
+      .run(site.id, user.id);
+    raw.close();
+
+    const migrated = openSqliteStorage({ filename: file });
+    expect((await migrated.getInviteByHash('old-hash'))?.revokedAt).toBeNull();
+    expect((await migrated.listPendingInvites(site.id, '2029-06-01T00:00:00.000Z')).map((i) => i.id)).toEqual(['old-invite-1']);
+    expect((await migrated.revokeInvite(site.id, 'old-invite-1', '2029-06-01T00:00:00.000Z'))?.revokedAt).toBe(
+      '2029-06-01T00:00:00.000Z',
+    );
     await migrated.close();
   });
 });

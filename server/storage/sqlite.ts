@@ -13,6 +13,7 @@ import type {
   LoginThrottle,
   MemberRecord,
   NewUser,
+  PendingInviteRecord,
   RoomRecord,
   SiteRecord,
   SiteWithRole,
@@ -118,6 +119,12 @@ const MIGRATIONS: readonly string[] = [
   DROP TABLE doc_updates;
   ALTER TABLE doc_updates_v2 RENAME TO doc_updates;
   `,
+  // Facilitators can withdraw an invite: it stays as a record of who was invited, but dead.
+  // The index serves a site's list of invites, newest first.
+  `
+  ALTER TABLE invites ADD COLUMN revoked_at TEXT;
+  CREATE INDEX invites_site ON invites (site_id, created_at);
+  `,
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */
@@ -162,14 +169,20 @@ interface InviteRow {
   expires_at: string;
   used_at: string | null;
   used_by: string | null;
+  revoked_at: string | null;
+}
+interface PendingInviteRow extends InviteRow {
+  creator_name: string | null;
+  creator_organisation: string | null;
 }
 
 const USER_COLUMNS = 'id, email, name, organisation, is_admin, created_at';
 const TOKEN_COLUMNS = 'id, user_id, kind, name, created_at, last_used_at, expires_at';
 const ROOM_SELECT = `SELECT r.id, r.site_id, s.slug AS site_slug, r.kind, r.title, r.archived,
   r.created_by, r.created_at, r.updated_at FROM rooms r JOIN sites s ON s.id = r.site_id`;
-const INVITE_SELECT = `SELECT i.id, i.site_id, s.slug AS site_slug, i.role, i.email, i.created_by,
-  i.created_at, i.expires_at, i.used_at, i.used_by FROM invites i JOIN sites s ON s.id = i.site_id`;
+const INVITE_COLUMNS = `i.id, i.site_id, s.slug AS site_slug, i.role, i.email, i.created_by,
+  i.created_at, i.expires_at, i.used_at, i.used_by, i.revoked_at`;
+const INVITE_SELECT = `SELECT ${INVITE_COLUMNS} FROM invites i JOIN sites s ON s.id = i.site_id`;
 
 function toUser(row: UserRow): UserRecord {
   return {
@@ -217,6 +230,7 @@ function toInvite(row: InviteRow): InviteRecord {
     expiresAt: row.expires_at,
     usedAt: row.used_at,
     usedBy: row.used_by,
+    revokedAt: row.revoked_at,
   };
 }
 function nowIso(): string {
@@ -612,9 +626,40 @@ export class SqliteStorage implements Storage {
   async claimInvite(id: string, userId: string, at: string): Promise<boolean> {
     return (
       this.db
-        .prepare('UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL')
+        .prepare('UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL')
         .run(at, userId, id).changes > 0
     );
+  }
+
+  async listPendingInvites(siteId: string, now: string): Promise<PendingInviteRecord[]> {
+    // rowid breaks ties between invites made in the same millisecond, so "newest first" holds.
+    const rows = this.db
+      .prepare(
+        `SELECT ${INVITE_COLUMNS}, u.name AS creator_name, u.organisation AS creator_organisation
+         FROM invites i JOIN sites s ON s.id = i.site_id LEFT JOIN users u ON u.id = i.created_by
+         WHERE i.site_id = ? AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?
+         ORDER BY i.created_at DESC, i.rowid DESC`,
+      )
+      .all(siteId, now) as PendingInviteRow[];
+    return rows.map((row) => {
+      const { creator_name: name, creator_organisation: organisation } = row;
+      return { ...toInvite(row), creator: name === null || organisation === null ? null : { name, organisation } };
+    });
+  }
+
+  async revokeInvite(siteId: string, id: string, at: string): Promise<InviteRecord | null> {
+    // One transaction, so the invite read back is the one this update left.
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          'UPDATE invites SET revoked_at = ? WHERE id = ? AND site_id = ? AND used_at IS NULL AND revoked_at IS NULL',
+        )
+        .run(at, id, siteId);
+      const row = this.db.prepare(`${INVITE_SELECT} WHERE i.id = ? AND i.site_id = ?`).get(id, siteId) as
+        | InviteRow
+        | undefined;
+      return row ? toInvite(row) : null;
+    })();
   }
 
   // ---- sign-in throttling ----------------------------------------------------------------

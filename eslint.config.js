@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -21,6 +22,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': 'error',
+    },
+  },
+  {
+    files: ['client/**/*.tsx', 'client/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {
@@ -46,7 +55,7 @@ export default tseslint.config(
   },
   {
     // Benchmarks, CI scripts and the CLI talk to people on the terminal.
-    files: ['bench/**/*.ts', 'server/cli.ts', 'test/**/*.ts', '.ci/**/*.mjs'],
+    files: ['bench/**/*.ts', 'scripts/**/*.ts', 'server/cli.ts', 'test/**/*.ts', '.ci/**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {

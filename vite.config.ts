@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
+const apiPort = process.env.PORT ?? '8787';
 
 /**
  * One config for the client build (Vite) and the test runner (Vitest).
@@ -9,19 +11,22 @@ const projectRoot = fileURLToPath(new URL('.', import.meta.url));
  */
 export default defineConfig({
   root: `${projectRoot}client`,
+  plugins: [react()],
   build: {
     outDir: `${projectRoot}dist/client`,
     emptyOutDir: true,
   },
+  // `npm run dev`: Vite serves the client with hot reload and passes the API and sync to the
+  // server on PORT.
   server: {
     proxy: {
-      '/api': 'http://127.0.0.1:8787',
-      '/sync': { target: 'ws://127.0.0.1:8787', ws: true },
+      '/api': `http://127.0.0.1:${apiPort}`,
+      '/sync': { target: `ws://127.0.0.1:${apiPort}`, ws: true },
     },
   },
   test: {
     root: projectRoot,
-    include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'client/**/*.test.tsx', 'test/**/*.test.ts'],
     // The JSON report feeds the closing "N passed, N failed" line of .ci/run.
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     testTimeout: 20_000,

@@ -176,10 +176,14 @@ export const InviteInfoSchema = z.object({
 });
 export type InviteInfo = z.infer<typeof InviteInfoSchema>;
 
+/**
+ * Accepting an invite. Someone new gives name and organisation too; someone who already has an
+ * account gives only its email and password (name and organisation are then ignored).
+ */
 export const AcceptInviteRequestSchema = z.object({
   email: EmailSchema,
-  name: DisplayNameSchema,
-  organisation: OrganisationSchema,
+  name: DisplayNameSchema.optional(),
+  organisation: OrganisationSchema.optional(),
   password: PasswordSchema,
 });
 export type AcceptInviteRequest = z.infer<typeof AcceptInviteRequestSchema>;

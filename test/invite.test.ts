@@ -227,6 +227,17 @@ describe('invites', () => {
     expect((await api(server, '/api/sites/york/members', { token })).status).toBe(403);
   });
 
+  it('someone with an account can accept with only email and password; someone new cannot', async () => {
+    const existing = await createPerson(server, { name: 'Bea Existing', organisation: 'Torbay Council' });
+    const created = await invite({ role: 'viewer' });
+    const stranger = await accept(created.token, { email: `nobody-${Date.now()}@example.org`, password: 'long enough password' });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body).toMatchObject({ error: { code: 'validation_failed', message: expect.stringMatching(/name and organisation/) } });
+    const res = await accept(created.token, { email: existing.email, password: existing.password });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await roleOf(existing.token)).toBe('viewer');
+  });
+
   it('refuses invalid details with 400 and leaves the invite usable', async () => {
     const created = await invite({ role: 'member' });
     for (const body of [

@@ -1,25 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../server/auth/passwords.js';
 import { openStorage } from '../server/main.js';
-import { connectClient, eventually, tempDir, type SyncClient } from './helpers/server.js';
+import { connectClient, eventually, freePort, tempDir, type SyncClient } from './helpers/server.js';
 import { storedDoc } from './helpers/sync.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 interface Child {
   process: ChildProcess;

@@ -318,7 +318,7 @@ export class AuthService {
    */
   async acceptInvite(
     token: string,
-    input: { email: string; name: string; organisation: string; password: string },
+    input: { email: string; name?: string; organisation?: string; password: string },
     ip: string | null = null,
   ): Promise<IssuedSession> {
     const invite = await this.openInvite(token);
@@ -336,7 +336,14 @@ export class AuthService {
         );
       }
     } else {
-      user = await this.createUser({ ...input, isAdmin: false });
+      if (!input.name || !input.organisation) {
+        throw new AppError(
+          400,
+          ErrorCode.ValidationFailed,
+          `There is no account for ${input.email} yet: give your name and organisation to create one.`,
+        );
+      }
+      user = await this.createUser({ ...input, name: input.name, organisation: input.organisation, isAdmin: false });
     }
     if (!(await this.storage.claimInvite(invite.id, user.id, this.now().toISOString()))) {
       // Used or withdrawn while the password was being checked: tell them which.

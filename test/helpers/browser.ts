@@ -5,9 +5,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { tempDir } from './server.js';
+import { loadConfig, type Env } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/main.js';
+import { freePort, tempDir } from './server.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -43,12 +46,66 @@ export function buildClient(): Promise<string> {
     const root = tempDir('slw-client-');
     process.once('exit', () => rmSync(root, { recursive: true, force: true }));
     const outDir = join(root, 'client');
+    // Vitest sets NODE_ENV=test, which makes Vite and the React plugin produce a development
+    // build; test what people get.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
     await build({
       configFile: join(projectRoot, 'vite.config.ts'),
       logLevel: 'silent',
+      mode: 'production',
       build: { outDir, emptyOutDir: true },
+    }).finally(() => {
+      process.env.NODE_ENV = nodeEnv;
     });
     return outDir;
   })();
   return built;
+}
+
+/** A real server serving the built client on a known port, with a fresh DATA_DIR. */
+export async function startWorkspace(env: Partial<Env> = {}): Promise<RunningServer & { dispose(): Promise<void> }> {
+  const clientDir = await buildClient();
+  const port = await freePort();
+  const dataDir = tempDir();
+  // PUBLIC_URL must be the address the browser uses: cookie-authenticated sync sockets are
+  // only accepted from that origin.
+  const server = await startServer(
+    loadConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) }),
+    { clientDir },
+  );
+  return {
+    ...server,
+    async dispose() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs a browser context in through the real login endpoint; the session cookie lands in the context. */
+export async function signInContext(context: BrowserContext, server: { url: string }, email: string, password: string): Promise<void> {
+  const res = await context.request.post(`${server.url}/api/auth/login`, { data: { email, password } });
+  if (res.status() !== 200) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Runs axe-core in the page and returns the serious and critical violations, readable in a test failure. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe.run(document, {
+      resultTypes: ['violations'],
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

@@ -3,6 +3,7 @@
  * unmodified y-websocket client in Node.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -18,6 +19,18 @@ export interface TestServer extends RunningServer {
   wsUrl: string;
   /** Stops the server and deletes its data folder. */
   dispose(): Promise<void>;
+}
+
+/** A port free on 127.0.0.1 right now, for servers that must know their address before they start. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
 
 export function tempDir(prefix = 'slw-test-'): string {

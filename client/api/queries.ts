@@ -1,0 +1,202 @@
+/**
+ * Server state for the pages, through TanStack Query: one query key per resource so a change
+ * made anywhere (create a room, change a role) refreshes every view that shows it.
+ */
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import {
+  InviteInfoSchema,
+  InviteSchema,
+  LoginResponseSchema,
+  MemberSchema,
+  PendingInviteSchema,
+  RoomSchema,
+  SiteDetailSchema,
+  SiteSchema,
+  UserSchema,
+  type AcceptInviteRequest,
+  type CreateInviteRequest,
+  type CreateRoomRequest,
+  type LoginRequest,
+  type SetupRequest,
+  type UpdateRoomRequest,
+  type User,
+} from '../../shared/api.js';
+import type { SiteRole } from '../../shared/roles.js';
+import { paths } from '../../shared/routes.js';
+import { ApiError, request } from './http.js';
+
+export const keys = {
+  me: ['me'] as const,
+  sites: ['sites'] as const,
+  site: (slug: string) => ['sites', slug] as const,
+  rooms: (slug: string, archived: boolean) => ['sites', slug, 'rooms', { archived }] as const,
+  room: (id: string) => ['rooms', id] as const,
+  invite: (token: string) => ['invite', token] as const,
+  invites: (slug: string) => ['sites', slug, 'invites'] as const,
+  setup: ['setup'] as const,
+};
+
+/** The signed-in person, or null when signed out (a 401 is an answer here, not an error). */
+export function useMe() {
+  return useQuery({
+    queryKey: keys.me,
+    queryFn: async ({ signal }): Promise<User | null> => {
+      try {
+        return (await request(paths.me, { schema: z.object({ user: UserSchema }), signal })).user;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+function signedIn(client: QueryClient, user: User) {
+  // Whatever was cached belonged to the previous person (if any).
+  client.clear();
+  client.setQueryData(keys.me, user);
+}
+
+export function useLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: LoginRequest) => request(paths.login, { body, schema: LoginResponseSchema }),
+    onSuccess: (res) => signedIn(client, res.user),
+  });
+}
+
+export function useLogout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => request(paths.logout, { method: 'POST' }),
+    onSettled: () => {
+      client.clear();
+      client.setQueryData(keys.me, null);
+    },
+  });
+}
+
+export function useSetupNeeded() {
+  return useQuery({
+    queryKey: keys.setup,
+    queryFn: ({ signal }) => request(paths.setup, { schema: z.object({ needed: z.boolean() }), signal }),
+  });
+}
+
+export function useSetup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SetupRequest) => request(paths.setup, { body, schema: LoginResponseSchema }),
+    onSuccess: (res) => signedIn(client, res.user),
+  });
+}
+
+export function useInviteInfo(token: string) {
+  return useQuery({
+    queryKey: keys.invite(token),
+    queryFn: ({ signal }) => request(paths.invite(token), { schema: InviteInfoSchema, signal }),
+    enabled: token.length > 0,
+    retry: false,
+  });
+}
+
+export function useAcceptInvite(token: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AcceptInviteRequest) => request(paths.acceptInvite(token), { body, schema: LoginResponseSchema }),
+    onSuccess: (res) => signedIn(client, res.user),
+  });
+}
+
+export function useSites() {
+  return useQuery({
+    queryKey: keys.sites,
+    queryFn: ({ signal }) => request(paths.sites, { schema: z.array(SiteSchema), signal }),
+  });
+}
+
+export function useSite(slug: string) {
+  return useQuery({
+    queryKey: keys.site(slug),
+    queryFn: ({ signal }) => request(paths.site(slug), { schema: SiteDetailSchema, signal }),
+  });
+}
+
+export function useRooms(slug: string, archived: boolean, enabled = true) {
+  return useQuery({
+    queryKey: keys.rooms(slug, archived),
+    queryFn: ({ signal }) =>
+      request(`${paths.siteRooms(slug)}${archived ? '?archived=true' : ''}`, { schema: z.array(RoomSchema), signal }),
+    enabled,
+  });
+}
+
+export function useRoom(id: string) {
+  return useQuery({
+    queryKey: keys.room(id),
+    queryFn: ({ signal }) => request(paths.room(id), { schema: RoomSchema, signal }),
+    retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 3,
+  });
+}
+
+export function useCreateRoom(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateRoomRequest) => request(paths.siteRooms(slug), { body, schema: RoomSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.site(slug) }),
+  });
+}
+
+export function useUpdateRoom() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: UpdateRoomRequest & { id: string }) =>
+      request(paths.room(id), { method: 'PATCH', body, schema: RoomSchema }),
+    onSuccess: (room) => {
+      client.setQueryData(keys.room(room.id), room);
+      return client.invalidateQueries({ queryKey: keys.site(room.siteSlug) });
+    },
+  });
+}
+
+export function useSetMemberRole(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: SiteRole }) =>
+      request(paths.siteMember(slug, userId), { method: 'PUT', body: { role }, schema: MemberSchema }),
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: keys.site(slug) }), client.invalidateQueries({ queryKey: keys.sites })]),
+  });
+}
+
+export function useRemoveMember(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => request(paths.siteMember(slug, userId), { method: 'DELETE' }),
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: keys.site(slug) }), client.invalidateQueries({ queryKey: keys.sites })]),
+  });
+}
+
+export function useCreateInvite(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateInviteRequest) => request(paths.siteInvites(slug), { body, schema: InviteSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.invites(slug) }),
+  });
+}
+
+export function usePendingInvites(slug: string) {
+  return useQuery({
+    queryKey: keys.invites(slug),
+    queryFn: ({ signal }) => request(paths.siteInvites(slug), { schema: z.array(PendingInviteSchema), signal }),
+  });
+}
+
+export function useRevokeInvite(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => request(paths.siteInvite(slug, id), { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.invites(slug) }),
+  });
+}

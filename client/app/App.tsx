@@ -1,0 +1,63 @@
+/**
+ * The client's routes. Readable URLs: `/`, `/sites/:slug`, `/rooms/:id`, plus `/signin`,
+ * `/setup` and `/invite` whose secrets travel in the URL fragment (never sent to servers or
+ * written to logs).
+ */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { ApiError } from '../api/http.js';
+import { InvitePage } from '../pages/InvitePage.js';
+import { NotFoundPage } from '../pages/NotFoundPage.js';
+import { SetupPage } from '../pages/SetupPage.js';
+import { SignInPage } from '../pages/SignInPage.js';
+import { SitePage } from '../pages/SitePage.js';
+import { SitesPage } from '../pages/SitesPage.js';
+import { Layout } from './Layout.js';
+import { RequireSession } from './RequireSession.js';
+import { Status } from '../ui/Notice.js';
+
+// The room brings Yjs, the sync provider and (soon) the editors: load it when a room opens.
+const RoomPage = lazy(() => import('../pages/RoomPage.js').then((m) => ({ default: m.RoomPage })));
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A 4xx will not get better by asking again; a network error might.
+        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 3,
+        refetchOnWindowFocus: true,
+        staleTime: 10_000,
+      },
+    },
+  });
+}
+
+export function App({ client = createQueryClient() }: { client?: QueryClient }) {
+  return (
+    <QueryClientProvider client={client}>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<Layout />}>
+            <Route path="/signin" element={<SignInPage />} />
+            <Route path="/setup" element={<SetupPage />} />
+            <Route path="/invite" element={<InvitePage />} />
+            <Route element={<RequireSession />}>
+              <Route index element={<SitesPage />} />
+              <Route path="/sites/:slug" element={<SitePage />} />
+              <Route
+                path="/rooms/:id"
+                element={
+                  <Suspense fallback={<Status>Opening the room…</Status>}>
+                    <RoomPage />
+                  </Suspense>
+                }
+              />
+            </Route>
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}

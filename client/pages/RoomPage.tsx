@@ -1,0 +1,81 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { canEditRooms } from '../../shared/roles.js';
+import { ApiError, messageOf } from '../api/http.js';
+import { keys, useMe, useRoom, useSite } from '../api/queries.js';
+import { ConnectionStatus } from '../room/ConnectionStatus.js';
+import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
+import { PresenceList } from '../room/PresenceList.js';
+import { RoomProvider } from '../room/RoomProvider.js';
+import { ErrorMessage, Status } from '../ui/Notice.js';
+import { roleName } from '../ui/format.js';
+import { useDocumentTitle } from '../ui/useDocumentTitle.js';
+import { NotFoundPage } from './NotFoundPage.js';
+
+const KIND = { map: 'System map', doc: 'Document' } as const;
+
+export function RoomPage() {
+  const { id = '' } = useParams();
+  const me = useMe();
+  const room = useRoom(id);
+  const site = useSite(room.data?.siteSlug ?? '');
+  const client = useQueryClient();
+  useDocumentTitle(room.data?.title);
+
+  if (room.isError) {
+    if (room.error instanceof ApiError && (room.error.status === 404 || room.error.status === 400)) return <NotFoundPage what="room" />;
+    return <ErrorMessage>{messageOf(room.error)}</ErrorMessage>;
+  }
+  if (room.isPending || site.isPending || !me.data) return <Status>Opening the room…</Status>;
+  if (site.isError) return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
+
+  const r = room.data;
+  const role = site.data.role;
+  const readOnly = !canEditRooms(role) || r.archived;
+
+  return (
+    <div className="room">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <ol>
+          <li>
+            <Link to="/">Sites</Link>
+          </li>
+          <li>
+            <Link to={`/sites/${site.data.slug}`}>{site.data.name}</Link>
+          </li>
+          <li aria-current="page">{r.title}</li>
+        </ol>
+      </nav>
+      <h1>{r.title}</h1>
+      <p className="room-meta">
+        {KIND[r.kind]} · you are {roleName(role).toLowerCase()}
+        {r.archived && ' · archived (read-only)'}
+      </p>
+      <RoomProvider
+        roomId={r.id}
+        title={r.title}
+        user={me.data}
+        // The server closes with 4409 when a role changes; read the new one.
+        onPermissionChanged={() => void client.invalidateQueries({ queryKey: keys.site(r.siteSlug) })}
+      >
+        <div className="room-layout">
+          <div className="room-main">
+            <ParkingLotPanel readOnly={readOnly} />
+            <section className="panel" aria-labelledby="editor-heading">
+              <h2 id="editor-heading">{r.kind === 'map' ? 'The map' : 'The document'}</h2>
+              <p className="hint">
+                {r.kind === 'map'
+                  ? 'The live system-map editor opens here in a coming release; the room’s document and presence already work.'
+                  : 'The live document editor opens here in a coming release; the room’s document and presence already work.'}
+              </p>
+            </section>
+          </div>
+          <aside className="room-side" aria-label="Room status">
+            <ConnectionStatus />
+            <PresenceList />
+          </aside>
+        </div>
+      </RoomProvider>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { Link, useParams } from 'react-router';
+import { roleAtLeast } from '../../shared/roles.js';
+import { ApiError, messageOf } from '../api/http.js';
+import { useSite } from '../api/queries.js';
+import { ErrorMessage, Status } from '../ui/Notice.js';
+import { roleName } from '../ui/format.js';
+import { useDocumentTitle } from '../ui/useDocumentTitle.js';
+import { NotFoundPage } from './NotFoundPage.js';
+import { InvitesSection } from './site/InvitesSection.js';
+import { MembersSection } from './site/MembersSection.js';
+import { RoomsSection } from './site/RoomsSection.js';
+
+export function SitePage() {
+  const { slug = '' } = useParams();
+  const site = useSite(slug);
+  useDocumentTitle(site.data?.name);
+
+  if (site.isPending) return <Status>Loading the site…</Status>;
+  if (site.isError) {
+    if (site.error instanceof ApiError && (site.error.status === 404 || site.error.status === 400)) return <NotFoundPage what="site" />;
+    return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
+  }
+  const s = site.data;
+  const isFacilitator = roleAtLeast(s.role, 'facilitator');
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <ol>
+          <li>
+            <Link to="/">Sites</Link>
+          </li>
+          <li aria-current="page">{s.name}</li>
+        </ol>
+      </nav>
+      <h1>{s.name}</h1>
+      <dl className="site-facts">
+        <dt>The issue</dt>
+        <dd className="lead">{s.issue}</dd>
+        <dt>Sponsor</dt>
+        <dd>{s.sponsor}</dd>
+        <dt>Your role</dt>
+        <dd>{roleName(s.role)}</dd>
+      </dl>
+      {s.role === null ? (
+        <p className="notice">You are not a member of this site. Ask one of its facilitators for an invite to see its rooms.</p>
+      ) : (
+        <>
+          <RoomsSection slug={s.slug} role={s.role} />
+          <MembersSection slug={s.slug} members={s.members} canManage={isFacilitator} />
+          {isFacilitator && <InvitesSection slug={s.slug} />}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+import { useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { LIMITS, ROOM_KINDS, type Room, type RoomKind } from '../../../shared/api.js';
+import { canEditRooms, roleAtLeast, type SiteRole } from '../../../shared/roles.js';
+import { messageOf } from '../../api/http.js';
+import { useCreateRoom, useRooms, useUpdateRoom } from '../../api/queries.js';
+import { ErrorMessage, Status } from '../../ui/Notice.js';
+import { formatDateTime } from '../../ui/format.js';
+
+const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document' };
+
+export function RoomsSection({ slug, role }: { slug: string; role: SiteRole }) {
+  const [showArchived, setShowArchived] = useState(false);
+  const rooms = useRooms(slug, false);
+  const archived = useRooms(slug, true, showArchived);
+  const canCreate = canEditRooms(role);
+  const headingId = useId();
+
+  return (
+    <section aria-labelledby={headingId} className="panel">
+      <h2 id={headingId}>Rooms</h2>
+      <p className="hint">Each room is one live system map or document.</p>
+      {rooms.isPending && <Status>Loading rooms…</Status>}
+      {rooms.isError && <ErrorMessage>{messageOf(rooms.error)}</ErrorMessage>}
+      {rooms.data && (rooms.data.length === 0 ? <p className="empty">No rooms yet.</p> : <RoomList rooms={rooms.data} role={role} label="Rooms" />)}
+      {canCreate && <CreateRoomForm slug={slug} />}
+      <div className="field-check">
+        <input id={`${headingId}-archived`} type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
+        <label htmlFor={`${headingId}-archived`}>Show archived rooms</label>
+      </div>
+      {showArchived && archived.data && (
+        archived.data.filter((r) => r.archived).length === 0 ? (
+          <p className="empty">No archived rooms.</p>
+        ) : (
+          <RoomList rooms={archived.data.filter((r) => r.archived)} role={role} label="Archived rooms" />
+        )
+      )}
+    </section>
+  );
+}
+
+function RoomList({ rooms, role, label }: { rooms: Room[]; role: SiteRole; label: string }) {
+  return (
+    <ul className="rooms" aria-label={label}>
+      {rooms.map((room) => (
+        <RoomItem key={room.id} room={room} role={role} />
+      ))}
+    </ul>
+  );
+}
+
+function RoomItem({ room, role }: { room: Room; role: SiteRole }) {
+  const update = useUpdateRoom();
+  const [renaming, setRenaming] = useState(false);
+  const [title, setTitle] = useState(room.title);
+  const inputId = useId();
+
+  function rename(event: FormEvent) {
+    event.preventDefault();
+    update.mutate({ id: room.id, title }, { onSuccess: () => setRenaming(false) });
+  }
+
+  return (
+    <li className="room-item">
+      {renaming ? (
+        <form className="inline-form" onSubmit={rename}>
+          <label htmlFor={inputId}>New title for “{room.title}”</label>
+          <div className="inline-row">
+            <input
+              id={inputId}
+              value={title}
+              maxLength={LIMITS.titleMax}
+              onChange={(e) => setTitle(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') setRenaming(false);
+              }}
+              autoFocus
+              required
+            />
+            <button type="submit" disabled={update.isPending}>
+              Save
+            </button>
+            <button type="button" className="button-secondary" onClick={() => setRenaming(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <span className={`kind kind-${room.kind}`}>{KIND_NAME[room.kind]}</span>
+          <Link to={`/rooms/${room.id}`} className="room-link">
+            {room.title}
+          </Link>
+          <span className="room-updated">updated {formatDateTime(room.updatedAt)}</span>
+          <span className="room-actions">
+            {canEditRooms(role) && !room.archived && (
+              <button
+                type="button"
+                className="button-link"
+                onClick={() => {
+                  setTitle(room.title);
+                  setRenaming(true);
+                }}
+              >
+                Rename<span className="visually-hidden"> “{room.title}”</span>
+              </button>
+            )}
+            {roleAtLeast(role, 'facilitator') && (
+              <button type="button" className="button-link" disabled={update.isPending} onClick={() => update.mutate({ id: room.id, archived: !room.archived })}>
+                {room.archived ? 'Restore' : 'Archive'}
+                <span className="visually-hidden"> “{room.title}”</span>
+              </button>
+            )}
+          </span>
+        </>
+      )}
+      {update.isError && <ErrorMessage>{messageOf(update.error)}</ErrorMessage>}
+    </li>
+  );
+}
+
+function CreateRoomForm({ slug }: { slug: string }) {
+  const create = useCreateRoom(slug);
+  const [kind, setKind] = useState<RoomKind>('map');
+  const [title, setTitle] = useState('');
+  const id = useId();
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate({ kind, title }, { onSuccess: () => setTitle('') });
+  }
+
+  return (
+    <form className="create-room" onSubmit={submit}>
+      <fieldset>
+        <legend>New room</legend>
+        <div className="inline-row">
+          <div className="field">
+            <label htmlFor={`${id}-kind`}>Kind</label>
+            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as RoomKind)}>
+              {ROOM_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {KIND_NAME[k]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field grow">
+            <label htmlFor={`${id}-title`}>Title</label>
+            <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={LIMITS.titleMax} required />
+          </div>
+          <button type="submit" disabled={create.isPending}>
+            Create room
+          </button>
+        </div>
+        <ErrorMessage>{create.isError ? messageOf(create.error) : null}</ErrorMessage>
+        {create.isSuccess && (
+          <p role="status" className="status">
+            Created <Link to={`/rooms/${create.data.id}`}>{create.data.title}</Link>.
+          </p>
+        )}
+      </fieldset>
+    </form>
+  );
+}

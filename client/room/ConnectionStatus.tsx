@@ -1,0 +1,42 @@
+import { useRoomConnection } from './RoomProvider.js';
+import { useRoomStatus } from './hooks.js';
+
+const LABEL = { connecting: 'Connecting…', live: 'Live', offline: 'Offline', closed: 'Disconnected' } as const;
+
+/** Always-visible connection state, with how many edits are waiting to be sent. */
+export function ConnectionStatus() {
+  const conn = useRoomConnection();
+  const status = useRoomStatus();
+  const waiting = status.pendingEdits;
+  let detail: string;
+  if (status.connection === 'closed') detail = status.closed?.message ?? '';
+  else if (status.connection === 'offline') {
+    detail =
+      status.localCopy === 'ready'
+        ? 'Keep working: your edits are saved on this device and will be sent when the connection returns.'
+        : 'Trying to reconnect. Edits stay in this tab until the connection returns; do not close it.';
+  } else if (status.connection === 'connecting') detail = status.synced ? 'Reconnecting…' : 'Loading the room…';
+  else detail = 'Changes are shared as you make them.';
+
+  return (
+    <div className={`connection connection-${status.connection}`} data-testid="connection">
+      {/* role=status announces changes politely without moving focus */}
+      <p role="status" className="connection-line">
+        <span className="connection-dot" aria-hidden="true" />
+        <strong className="connection-state">{LABEL[status.connection]}</strong>
+        {waiting > 0 && (
+          <span className="connection-waiting">
+            {' · '}
+            {waiting === 1 ? '1 edit waiting to be sent' : `${waiting} edits waiting to be sent`}
+          </span>
+        )}
+      </p>
+      <p className="connection-detail">{detail}</p>
+      {(status.connection === 'offline' || status.connection === 'closed') && status.closed?.code !== 4403 && (
+        <button type="button" className="button-secondary" onClick={() => conn.reconnect()}>
+          Try again now
+        </button>
+      )}
+    </div>
+  );
+}

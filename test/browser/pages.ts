@@ -1,0 +1,166 @@
+/**
+ * Page objects: what a person sees and does on each page, in their words, so the specs read as
+ * stories and a change of markup is fixed in one place. Locators go by role and label, as
+ * assistive technology does.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export class SignInPage {
+  constructor(readonly page: Page) {}
+
+  async open(baseUrl: string, next?: string) {
+    await this.page.goto(`${baseUrl}/signin${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+    await this.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  }
+
+  async signIn(email: string, password: string) {
+    await this.page.getByLabel('Email').fill(email);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  get error(): Locator {
+    return this.page.getByRole('alert');
+  }
+}
+
+export class SitesPage {
+  constructor(readonly page: Page) {}
+
+  async open(baseUrl: string) {
+    await this.page.goto(`${baseUrl}/`);
+    await this.waitUntilShown();
+  }
+
+  async waitUntilShown() {
+    await this.page.getByRole('heading', { name: 'Sites', level: 1 }).waitFor();
+  }
+
+  /** Site names in the order shown. */
+  async siteNames(): Promise<string[]> {
+    return this.page.locator('.site-card h3').allInnerTexts();
+  }
+
+  section(name: 'Your sites' | 'Other sites' | 'All sites'): Locator {
+    return this.page.getByRole('region', { name });
+  }
+
+  async search(text: string) {
+    await this.page.getByRole('searchbox', { name: 'Search sites' }).fill(text);
+  }
+
+  async openSite(name: string) {
+    await this.page.getByRole('link', { name }).click();
+    await this.page.getByRole('heading', { name, level: 1 }).waitFor();
+  }
+}
+
+export class SitePage {
+  constructor(readonly page: Page) {}
+
+  async open(baseUrl: string, slug: string) {
+    await this.page.goto(`${baseUrl}/sites/${slug}`);
+    await this.page.getByRole('heading', { level: 1 }).waitFor();
+  }
+
+  get rooms(): Locator {
+    return this.page.getByRole('list', { name: 'Rooms', exact: true });
+  }
+
+  async createRoom(kind: 'System map' | 'Document', title: string) {
+    const form = this.page.getByRole('group', { name: 'New room' });
+    await form.getByLabel('Kind').selectOption({ label: kind });
+    await form.getByLabel('Title').fill(title);
+    await form.getByRole('button', { name: 'Create room' }).click();
+    await this.rooms.getByRole('link', { name: title }).waitFor();
+  }
+
+  async renameRoom(title: string, newTitle: string) {
+    await this.page.getByRole('button', { name: `Rename “${title}”` }).click();
+    await this.page.getByLabel(`New title for “${title}”`).fill(newTitle);
+    await this.page.getByRole('button', { name: 'Save' }).click();
+    await this.rooms.getByRole('link', { name: newTitle }).waitFor();
+  }
+
+  async archiveRoom(title: string) {
+    await this.page.getByRole('button', { name: `Archive “${title}”` }).click();
+    await this.rooms.getByRole('link', { name: title }).waitFor({ state: 'detached' });
+  }
+
+  async createInvite(role: 'Facilitator' | 'Member' | 'Viewer', email?: string): Promise<string> {
+    const form = this.page.getByRole('group', { name: 'Invite someone' });
+    await form.getByLabel('Role').selectOption({ label: role });
+    if (email) await form.getByLabel('Only for this email (optional)').fill(email);
+    await form.getByRole('button', { name: 'Create invite link' }).click();
+    const link = this.page.getByLabel(/^Invite link for/);
+    await link.waitFor();
+    return link.inputValue();
+  }
+
+  get members(): Locator {
+    return this.page.locator('table.members tbody tr');
+  }
+
+  async openRoom(title: string): Promise<RoomPage> {
+    await this.rooms.getByRole('link', { name: title }).click();
+    const room = new RoomPage(this.page);
+    await room.waitUntilShown(title);
+    return room;
+  }
+}
+
+export class RoomPage {
+  constructor(readonly page: Page) {}
+
+  async open(baseUrl: string, roomId: string, title: string) {
+    await this.page.goto(`${baseUrl}/rooms/${roomId}`);
+    await this.waitUntilShown(title);
+  }
+
+  async waitUntilShown(title: string) {
+    await this.page.getByRole('heading', { name: title, level: 1 }).waitFor();
+  }
+
+  /** "Live", "Offline", "Connecting…" or "Disconnected". */
+  async connectionState(): Promise<string> {
+    return (await this.page.locator('.connection-state').textContent()) ?? '';
+  }
+
+  async waitForConnection(state: 'Live' | 'Offline' | 'Disconnected') {
+    await this.page.locator('.connection-state', { hasText: state }).waitFor();
+  }
+
+  /** "N edits waiting to be sent", or '' when nothing is waiting (checked now, without waiting). */
+  async waitingEdits(): Promise<string> {
+    const waiting = this.page.locator('.connection-waiting');
+    return (await waiting.count()) === 0 ? '' : ((await waiting.textContent()) ?? '').replace(/^\s*·\s*/, '');
+  }
+
+  /** People shown as present: "Name|Organisation". */
+  async people(): Promise<string[]> {
+    const rows = this.page.locator('.presence-list .person');
+    const out: string[] = [];
+    for (const row of await rows.all()) {
+      const name = (await row.locator('.person-name').textContent())!.replace(/ \(you\)$/, '');
+      out.push(`${name}|${await row.locator('.person-org').textContent()}`);
+    }
+    return out.sort();
+  }
+
+  async addNote(text: string) {
+    await this.page.getByLabel('New note').fill(text);
+    await this.page.getByRole('button', { name: 'Add note' }).click();
+  }
+
+  async notes(): Promise<string[]> {
+    return this.page.locator('.note-text').allInnerTexts();
+  }
+
+  async removeNote(text: string) {
+    await this.page.getByRole('button', { name: `Remove note “${text}”` }).click();
+  }
+
+  async undo() {
+    await this.page.getByRole('button', { name: 'Undo' }).click();
+  }
+}

@@ -168,6 +168,15 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
     await franPage.reload();
     await fran.waitForConnection('Live');
     await poll(async () => fran.notes()).toEqual(await mo.notes());
+
+    // Signing out deletes the offline copies from this browser and ends the session.
+    const copies = () => franPage.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('slw-room:')));
+    expect(await copies()).toHaveLength(1);
+    await franPage.getByRole('button', { name: 'Sign out' }).click();
+    await franPage.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await poll(copies).toEqual([]);
+    await franPage.goto(`${ws.url}/rooms/${roomId}`);
+    await franPage.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 
   it('a viewer sees changes live but cannot change the room', async () => {
@@ -210,9 +219,14 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
     await newcomer.getByRole('heading', { name: 'Torbay', level: 1 }).waitFor();
     await newcomer.getByRole('link', { name: 'High street system map' }).waitFor();
 
-    // The facilitator sees the newcomer as a member; the link is spent.
+    // The facilitator sees the newcomer as a member and can make them a viewer; the link is spent.
     await page.reload();
     await poll(() => site.members.allInnerTexts()).toContainEqual(expect.stringContaining('Nia Newcomer'));
+    await page.getByLabel('Role of Nia Newcomer').selectOption({ label: 'Viewer' });
+    await poll(async () => {
+      const res = await page.context().request.get(`${ws.url}/api/sites/torbay/members`);
+      return ((await res.json()) as { name: string; role: string }[]).find((m) => m.name === 'Nia Newcomer')?.role;
+    }).toBe('viewer');
     expect(await page.locator('.invites li', { hasText: email }).count()).toBe(0);
     const again = await personPage(null);
     await again.goto(link.replace(/^https?:\/\/[^/]+/, ws.url));

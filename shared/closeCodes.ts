@@ -40,3 +40,10 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.BadRequest,
   CloseCode.MessageTooBig,
 ]);
+
+/**
+ * Reason carried by the y-protocols "permission denied" message (type 2) when the server will
+ * drop this connection's edits: the person is a viewer, their role was lowered, or the room was
+ * archived. The socket stays open (they still read live); the client should stop offering edits.
+ */
+export const READ_ONLY_REASON = 'read-only';

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CloseCode } from '../shared/closeCodes.js';
+import { CloseCode, READ_ONLY_REASON } from '../shared/closeCodes.js';
 import {
   api,
   connectClient,
@@ -101,6 +101,32 @@ describe('access on live connections', () => {
     // The member's later edits still reach the viewer.
     m.doc.getMap('elements').set('e1', 'Footfall');
     await eventually(() => expect(v.doc.getMap('elements').get('e1')).toBe('Footfall'));
+    expect(v.closeCodes).toEqual([]);
+  });
+
+  it('tells a live connection when it becomes read-only (role lowered), without closing it; a viewer’s edit is answered once', async () => {
+    const demoted = await createPerson(server, { site: 'torbay', role: 'member' });
+    const roomId = await createRoom(server, facilitator, 'torbay');
+    const d = pool.connect(roomId, demoted);
+    const v = pool.connect(roomId, viewer);
+    await Promise.all([d.synced, v.synced]);
+    // Connecting as a viewer sends an empty sync answer: that is no edit, so nothing is said.
+    expect(v.permissionDenied).toEqual([]);
+
+    const res = await api(server, `/api/sites/torbay/members/${demoted.id}`, {
+      method: 'PUT',
+      token: facilitator.token,
+      body: { role: 'viewer' },
+    });
+    expect(res.status).toBe(200);
+    await eventually(() => expect(d.permissionDenied).toEqual([READ_ONLY_REASON]));
+    expect(d.closeCodes).toEqual([]);
+
+    v.doc.getMap('elements').set('a', 1);
+    v.doc.getMap('elements').set('b', 2);
+    await eventually(() => expect(v.permissionDenied).toEqual([READ_ONLY_REASON]));
+    await barrier(v, d);
+    expect(v.permissionDenied).toEqual([READ_ONLY_REASON]);
     expect(v.closeCodes).toEqual([]);
   });
 

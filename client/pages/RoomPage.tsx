@@ -22,12 +22,14 @@ export function RoomPage() {
   const client = useQueryClient();
   useDocumentTitle(room.data?.title);
 
-  if (room.isError) {
+  // Once the room is open, a failed re-read (access just removed) keeps it on screen: the
+  // connection panel says why it stopped, which is clearer than the page vanishing.
+  if (room.isError && !room.data) {
     if (room.error instanceof ApiError && (room.error.status === 404 || room.error.status === 400)) return <NotFoundPage what="room" />;
     return <ErrorMessage>{messageOf(room.error)}</ErrorMessage>;
   }
-  if (room.isPending || site.isPending || !me.data) return <Status>Opening the room…</Status>;
-  if (site.isError) return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
+  if (!room.data || site.isPending || !me.data) return <Status>Opening the room…</Status>;
+  if (site.isError && !site.data) return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
 
   const r = room.data;
   const role = site.data.role;
@@ -55,8 +57,12 @@ export function RoomPage() {
         roomId={r.id}
         title={r.title}
         user={me.data}
-        // The server closes with 4409 when a role changes; read the new one.
-        onPermissionChanged={() => void client.invalidateQueries({ queryKey: keys.site(r.siteSlug) })}
+        // The server says when this person's access changed (role removed or lowered, room
+        // archived): read role and room again.
+        onPermissionChanged={() => {
+          void client.invalidateQueries({ queryKey: keys.site(r.siteSlug) });
+          void client.invalidateQueries({ queryKey: keys.room(r.id) });
+        }}
       >
         <div className="room-layout">
           <div className="room-main">

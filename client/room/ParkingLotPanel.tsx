@@ -17,10 +17,13 @@ import {
 import { ErrorMessage } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useRoomConnection } from './RoomProvider.js';
-import { useExternalValue, useParkingLot } from './hooks.js';
+import { useExternalValue, useParkingLot, useRoomStatus } from './hooks.js';
 
-export function ParkingLotPanel({ readOnly }: { readOnly: boolean }) {
+export function ParkingLotPanel({ readOnly: readOnlyRole }: { readOnly: boolean }) {
   const conn = useRoomConnection();
+  // The server may say so before the page has re-read the role.
+  const status = useRoomStatus();
+  const readOnly = readOnlyRole || status.serverReadOnly;
   const notes = useParkingLot();
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);

@@ -10,10 +10,14 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { CloseCode, TERMINAL_CLOSE_CODES } from '../../shared/closeCodes.js';
+import * as decoding from 'lib0/decoding';
+import { CloseCode, READ_ONLY_REASON, TERMINAL_CLOSE_CODES } from '../../shared/closeCodes.js';
 import { PRESENCE_FIELD, colourFor, type PresenceUser } from '../../shared/doc/presence.js';
 import { paths } from '../../shared/routes.js';
 import { isRoomPending, offlineDatabaseName, rememberRoom, setRoomPending } from './offlineRegistry.js';
+
+const MESSAGE_AUTH = 2;
+const PERMISSION_DENIED = 0;
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'closed';
 
@@ -27,6 +31,8 @@ export interface RoomStatus {
   pendingEdits: number;
   /** Why the server ended the connection for good; null while it may still reconnect. */
   closed: { code: number; message: string } | null;
+  /** The server said it drops this connection's edits (role lowered, room archived). */
+  serverReadOnly: boolean;
 }
 
 export interface RoomConnectionOptions {
@@ -89,6 +95,7 @@ export class RoomConnection {
       // the first sync; count them until then.
       pendingEdits: offline && isRoomPending(options.user.id, options.roomId) ? 1 : 0,
       closed: null,
+      serverReadOnly: false,
     };
 
     if (offline) {
@@ -114,6 +121,13 @@ export class RoomConnection {
         return !TERMINAL_CLOSE_CODES.has(event.code);
       },
     });
+    // The y-protocols auth message: the server says it will drop our edits from now on.
+    this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+      if (decoding.readVarUint(decoder) !== PERMISSION_DENIED) return;
+      if (decoding.readVarString(decoder) !== READ_ONLY_REASON) return;
+      this.update({ serverReadOnly: true });
+      options.onPermissionChanged?.();
+    };
     this.awareness = this.provider.awareness;
     this.awareness.setLocalStateField(PRESENCE_FIELD, this.user);
 
@@ -173,6 +187,8 @@ export class RoomConnection {
     if (this.status.connection === 'closed' && this.status.closed) return;
     const { wsconnected, synced } = this.provider;
     if (wsconnected) this.everConnected = true;
+    // A new connection starts from the role the page knows; the server repeats itself if needed.
+    if (!wsconnected && this.status.serverReadOnly) this.update({ serverReadOnly: false });
     let connection: ConnectionState;
     if (wsconnected && synced) connection = 'live';
     else if (!navigator.onLine) connection = 'offline';

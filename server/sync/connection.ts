@@ -39,6 +39,8 @@ export class Connection {
 
   /** Viewers and connections to archived rooms read but never write. */
   readOnly = false;
+  /** The client has been told (permission denied: read-only) that its edits are dropped. */
+  toldReadOnly = false;
 
   send(data: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;

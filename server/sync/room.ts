@@ -5,17 +5,21 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CloseCode } from '../../shared/closeCodes.js';
+import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from '../storage/types.js';
 import type { Connection } from './connection.js';
 import {
   encodeAwareness,
+  encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
   type IncomingMessage,
 } from './messages.js';
+
+/** An update that changes nothing (no structs, empty delete set) encodes as two zero bytes. */
+const EMPTY_UPDATE_BYTES = 2;
 
 export interface RoomLimits {
   compactAfterUpdates: number;
@@ -142,6 +146,12 @@ export class Room {
       case 'sync-update':
         if (conn.readOnly) {
           this.log.debug('dropped an edit from a read-only connection', { room: this.id, user: conn.identity.userId });
+          // Say so once, so a client that thought it could write stops offering edits instead
+          // of piling up changes that will never be stored. (An empty step 2 is no edit.)
+          if (!conn.toldReadOnly && message.update.length > EMPTY_UPDATE_BYTES) {
+            conn.toldReadOnly = true;
+            conn.send(encodePermissionDenied(READ_ONLY_REASON));
+          }
           return;
         }
         await this.applyAndStore(conn, message.update);

@@ -6,7 +6,7 @@
 import type { IncomingMessage as HttpRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode } from '../../shared/closeCodes.js';
+import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
 import { isRoomId } from '../../shared/ids.js';
 import { SYNC_PREFIX } from '../../shared/routes.js';
 import type { Logger } from '../logger.js';
@@ -229,7 +229,14 @@ export class SyncServer {
         const wasReadOnly = conn.readOnly;
         conn.identity = access.identity;
         conn.readOnly = access.readOnly;
-        if (wasReadOnly && !access.readOnly) this.rooms.get(conn.roomId)?.resync(conn);
+        if (wasReadOnly && !access.readOnly) {
+          conn.toldReadOnly = false;
+          this.rooms.get(conn.roomId)?.resync(conn);
+        } else if (!wasReadOnly && access.readOnly) {
+          // Still reading live, but no longer writing: tell the client now, before it edits.
+          conn.toldReadOnly = true;
+          conn.send(encodePermissionDenied(READ_ONLY_REASON));
+        }
       }
     }
   }

@@ -192,6 +192,28 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
     await poll(() => mo.people()).toContain('Vi Viewer|Torbay and South Devon NHS Foundation Trust');
   });
 
+  it('someone whose role is lowered in the middle of a session stops being offered edits; someone removed is told why', async () => {
+    const dee = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Dee Demoted', organisation: 'Torbay Council' });
+    const roomId = await createRoom(ws, facilitator, 'torbay', 'map', 'Changing roles');
+    const room = await liveIn(dee, roomId, 'Changing roles');
+    await room.page.getByLabel('New note').waitFor();
+
+    const asFacilitator = (method: 'PUT' | 'DELETE', body?: object) =>
+      fetch(`${ws.url}/api/sites/torbay/members/${dee.id}`, {
+        method,
+        headers: { authorization: `Bearer ${facilitator.token}`, 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      });
+    expect((await asFacilitator('PUT', { role: 'viewer' })).status).toBe(200);
+    await room.page.getByText('You can read this room but not change it').waitFor();
+    expect(await room.page.getByLabel('New note').count()).toBe(0);
+    expect(await room.connectionState()).toBe('Live');
+
+    expect((await asFacilitator('DELETE')).status).toBe(204);
+    await room.waitForConnection('Disconnected');
+    expect(await room.page.getByTestId('connection').textContent()).toMatch(/no longer have access/);
+  });
+
   it('a facilitator creates, renames and archives rooms, and invites someone who joins through the link', async () => {
     const page = await personPage(facilitator);
     const site = new SitePage(page);

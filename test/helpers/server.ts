@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -145,8 +146,12 @@ export interface SyncClient {
   synced: Promise<void>;
   /** Close codes this client has seen, newest last. */
   closeCodes: number[];
+  /** Reasons of the "permission denied" (auth) messages the server sent, oldest first. */
+  permissionDenied: string[];
   destroy(): void;
 }
+
+const MESSAGE_AUTH = 2;
 
 /** Connects the unmodified y-websocket provider, as a script or another tool would. */
 export function connectClient(
@@ -163,6 +168,11 @@ export function connectClient(
     disableBc: true,
   });
   const closeCodes: number[] = [];
+  const permissionDenied: string[] = [];
+  // y-protocols auth message: 0 = permission denied, then the reason.
+  provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+    if (decoding.readVarUint(decoder) === 0) permissionDenied.push(decoding.readVarString(decoder));
+  };
   provider.on('connection-close', (event) => {
     if (event) closeCodes.push(event.code);
   });
@@ -177,6 +187,7 @@ export function connectClient(
     provider,
     synced,
     closeCodes,
+    permissionDenied,
     destroy() {
       provider.destroy();
       doc.destroy();

@@ -1,0 +1,520 @@
+/**
+ * The system map inside a room's Y.Doc, and the named helpers that are the only way to write it.
+ *
+ * Schema (root types of the room's doc):
+ * - `mapElements`: Y.Map of element id → Y.Map of the element's fields (see `MapElement`);
+ * - `mapConnections`: Y.Map of connection id → Y.Map of its fields; its `views` field is a
+ *   Y.Map of organisation → PolarityView;
+ * - `mapGroups`: Y.Map of group id → Y.Map of its fields;
+ * - `mapLoopNotes`: Y.Map of loop key → LoopNote (a plain object: a note is written whole).
+ *
+ * Each element, connection and group is its own Y.Map so that two people changing different
+ * fields of one element at once (one drags it, the other renames it) both keep their change;
+ * agencies' polarity views are a Y.Map keyed by organisation so two agencies recording their
+ * view at once both survive. Every helper runs in one transaction: one undo step, one update.
+ *
+ * Everything read back goes through `readMap`, which treats the doc as untrusted (it is written
+ * by every client in the room) and drops what is malformed or dangling, e.g. a connection to
+ * an element someone else deleted at the same moment.
+ */
+import * as Y from 'yjs';
+import {
+  CONFIDENCES,
+  ELEMENT_KINDS,
+  MAP_LIMITS,
+  POLARITIES,
+  type Attribution,
+  type Confidence,
+  type ElementKind,
+  type LoopNote,
+  type MapConnection,
+  type MapData,
+  type MapElement,
+  type MapGroup,
+  type Polarity,
+  type PolarityView,
+} from './model.js';
+
+export const MAP_ROOTS = {
+  elements: 'mapElements',
+  connections: 'mapConnections',
+  groups: 'mapGroups',
+  loopNotes: 'mapLoopNotes',
+} as const;
+
+/** Who is acting; the time is added by each helper. */
+export interface Actor {
+  userId: string;
+  name: string;
+  organisation: string;
+}
+
+type Fields = Y.Map<unknown>;
+
+const roots = (doc: Y.Doc) => ({
+  elements: doc.getMap<Fields>(MAP_ROOTS.elements),
+  connections: doc.getMap<Fields>(MAP_ROOTS.connections),
+  groups: doc.getMap<Fields>(MAP_ROOTS.groups),
+  loopNotes: doc.getMap<LoopNote>(MAP_ROOTS.loopNotes),
+});
+
+/** The Y types an UndoManager should track to undo map edits. */
+export function mapUndoScope(doc: Y.Doc): Y.AbstractType<unknown>[] {
+  const r = roots(doc);
+  return [r.elements, r.connections, r.groups, r.loopNotes] as Y.AbstractType<unknown>[];
+}
+
+function stamp(actor: Actor, now: Date): Attribution {
+  return { userId: actor.userId, name: actor.name, organisation: actor.organisation, at: now.toISOString() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks: a person's typing, so the messages are for people.
+
+function text(value: string | undefined, max: number, what: string, required = false): string {
+  const clean = (value ?? '').trim();
+  if (required && clean.length === 0) throw new RangeError(`${what} cannot be empty.`);
+  if (clean.length > max) throw new RangeError(`${what} can be at most ${max} characters.`);
+  return clean;
+}
+
+function cleanTags(tags: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const tag of tags ?? []) {
+    const clean = text(tag, MAP_LIMITS.tagMax, 'A tag');
+    if (clean && !out.some((t) => t.toLowerCase() === clean.toLowerCase())) out.push(clean);
+  }
+  if (out.length > MAP_LIMITS.tagsMax) throw new RangeError(`An element can have at most ${MAP_LIMITS.tagsMax} tags.`);
+  return out;
+}
+
+function coordinate(value: number, what: string): number {
+  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a number.`);
+  // Round to a tenth of a pixel: finer positions only make every drag update bigger.
+  return Math.round(value * 10) / 10;
+}
+
+function oneOf<T extends string>(value: T, allowed: readonly T[], what: string): T {
+  if (!allowed.includes(value)) throw new RangeError(`${what} must be one of ${allowed.join(', ')}.`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elements
+
+export interface NewElement {
+  id: string;
+  kind: ElementKind;
+  label: string;
+  x: number;
+  y: number;
+  description?: string;
+  tags?: readonly string[];
+  agency?: string;
+  groupId?: string | null;
+}
+
+export type ElementPatch = Partial<Pick<MapElement, 'kind' | 'label' | 'description' | 'tags' | 'agency' | 'groupId'>>;
+
+function elementFields(input: NewElement): Record<string, unknown> {
+  return {
+    kind: oneOf(input.kind, ELEMENT_KINDS, 'Kind'),
+    label: text(input.label, MAP_LIMITS.labelMax, 'A label', true),
+    description: text(input.description, MAP_LIMITS.descriptionMax, 'A description'),
+    tags: cleanTags(input.tags),
+    agency: text(input.agency, MAP_LIMITS.agencyMax, 'An agency'),
+    x: coordinate(input.x, 'x'),
+    y: coordinate(input.y, 'y'),
+    groupId: input.groupId ?? null,
+  };
+}
+
+function setAll(target: Fields, fields: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(fields)) target.set(key, value);
+}
+
+export function addElement(doc: Y.Doc, input: NewElement, actor: Actor, now = new Date()): string {
+  const fields = elementFields(input);
+  const { elements } = roots(doc);
+  if (elements.has(input.id)) throw new RangeError(`There is already an element ${input.id}.`);
+  if (elements.size >= MAP_LIMITS.elementsMax) throw new RangeError(`A map can have at most ${MAP_LIMITS.elementsMax} elements.`);
+  doc.transact(() => {
+    const element = new Y.Map<unknown>();
+    setAll(element, { ...fields, created: stamp(actor, now), updated: stamp(actor, now) });
+    elements.set(input.id, element);
+  });
+  return input.id;
+}
+
+/** Changes an element's content; false if it is gone (someone deleted it meanwhile). */
+export function updateElement(doc: Y.Doc, id: string, patch: ElementPatch, actor: Actor, now = new Date()): boolean {
+  const element = roots(doc).elements.get(id);
+  if (!(element instanceof Y.Map)) return false;
+  const fields: Record<string, unknown> = {};
+  if (patch.kind !== undefined) fields.kind = oneOf(patch.kind, ELEMENT_KINDS, 'Kind');
+  if (patch.label !== undefined) fields.label = text(patch.label, MAP_LIMITS.labelMax, 'A label', true);
+  if (patch.description !== undefined) fields.description = text(patch.description, MAP_LIMITS.descriptionMax, 'A description');
+  if (patch.tags !== undefined) fields.tags = cleanTags(patch.tags);
+  if (patch.agency !== undefined) fields.agency = text(patch.agency, MAP_LIMITS.agencyMax, 'An agency');
+  if (patch.groupId !== undefined) fields.groupId = patch.groupId;
+  doc.transact(() => {
+    // Only what changed is written, so an unchanged field never overwrites someone else's edit.
+    for (const [key, value] of Object.entries(fields)) {
+      if (JSON.stringify(element.get(key)) !== JSON.stringify(value)) element.set(key, value);
+    }
+    element.set('updated', stamp(actor, now));
+  });
+  return true;
+}
+
+/**
+ * Moves elements (a drag, an auto-layout). Positions are layout, not content, so a move does not
+ * change who "last changed" an element. Unknown ids are skipped.
+ */
+export function moveElements(doc: Y.Doc, moves: readonly { id: string; x: number; y: number }[]): void {
+  const { elements } = roots(doc);
+  doc.transact(() => {
+    for (const move of moves) {
+      const element = elements.get(move.id);
+      if (!(element instanceof Y.Map)) continue;
+      const x = coordinate(move.x, 'x');
+      const y = coordinate(move.y, 'y');
+      if (element.get('x') !== x) element.set('x', x);
+      if (element.get('y') !== y) element.set('y', y);
+    }
+  });
+}
+
+/** Deletes elements and every connection touching them, in one step. */
+export function removeElements(doc: Y.Doc, ids: readonly string[]): void {
+  const { elements, connections } = roots(doc);
+  const gone = new Set(ids);
+  doc.transact(() => {
+    for (const id of gone) elements.delete(id);
+    for (const [id, connection] of connections) {
+      if (connection instanceof Y.Map && (gone.has(connection.get('from') as string) || gone.has(connection.get('to') as string))) {
+        connections.delete(id);
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections
+
+export interface NewConnection {
+  id: string;
+  from: string;
+  to: string;
+  polarity?: Polarity;
+  delay?: boolean;
+  confidence?: Confidence | null;
+  label?: string;
+  evidence?: string;
+}
+
+export type ConnectionPatch = Partial<Pick<MapConnection, 'polarity' | 'delay' | 'confidence' | 'label' | 'evidence'>>;
+
+function connectionContent(patch: ConnectionPatch): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (patch.polarity !== undefined) fields.polarity = oneOf(patch.polarity, POLARITIES, 'Polarity');
+  if (patch.delay !== undefined) fields.delay = Boolean(patch.delay);
+  if (patch.confidence !== undefined) fields.confidence = patch.confidence === null ? null : oneOf(patch.confidence, CONFIDENCES, 'Confidence');
+  if (patch.label !== undefined) fields.label = text(patch.label, MAP_LIMITS.labelMax, 'A label');
+  if (patch.evidence !== undefined) fields.evidence = text(patch.evidence, MAP_LIMITS.evidenceMax, 'Evidence');
+  return fields;
+}
+
+export function addConnection(doc: Y.Doc, input: NewConnection, actor: Actor, now = new Date()): string {
+  const { elements, connections } = roots(doc);
+  if (!elements.has(input.from) || !elements.has(input.to)) throw new RangeError('Both ends of a connection must be elements of the map.');
+  if (connections.has(input.id)) throw new RangeError(`There is already a connection ${input.id}.`);
+  if (connections.size >= MAP_LIMITS.connectionsMax) {
+    throw new RangeError(`A map can have at most ${MAP_LIMITS.connectionsMax} connections.`);
+  }
+  const content = connectionContent({
+    polarity: input.polarity ?? '?',
+    delay: input.delay ?? false,
+    confidence: input.confidence ?? null,
+    label: input.label ?? '',
+    evidence: input.evidence ?? '',
+  });
+  doc.transact(() => {
+    const connection = new Y.Map<unknown>();
+    setAll(connection, { from: input.from, to: input.to, ...content, views: new Y.Map<PolarityView>(), created: stamp(actor, now), updated: stamp(actor, now) });
+    connections.set(input.id, connection);
+  });
+  return input.id;
+}
+
+export function updateConnection(doc: Y.Doc, id: string, patch: ConnectionPatch, actor: Actor, now = new Date()): boolean {
+  const connection = roots(doc).connections.get(id);
+  if (!(connection instanceof Y.Map)) return false;
+  const fields = connectionContent(patch);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) if (connection.get(key) !== value) connection.set(key, value);
+    connection.set('updated', stamp(actor, now));
+  });
+  return true;
+}
+
+/** Records (or, with null, withdraws) the acting person's agency's view of a connection's polarity. */
+export function setPolarityView(doc: Y.Doc, id: string, polarity: Polarity | null, actor: Actor, now = new Date()): boolean {
+  const connection = roots(doc).connections.get(id);
+  if (!(connection instanceof Y.Map)) return false;
+  const views = connection.get('views');
+  if (!(views instanceof Y.Map)) return false;
+  const organisation = text(actor.organisation, MAP_LIMITS.agencyMax, 'An organisation', true);
+  doc.transact(() => {
+    if (polarity === null) views.delete(organisation);
+    else views.set(organisation, { organisation, polarity: oneOf(polarity, POLARITIES, 'Polarity'), by: stamp(actor, now) });
+  });
+  return true;
+}
+
+export function removeConnections(doc: Y.Doc, ids: readonly string[]): void {
+  const { connections } = roots(doc);
+  doc.transact(() => {
+    for (const id of ids) connections.delete(id);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups
+
+export interface NewGroup {
+  id: string;
+  label: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+function groupBox(input: Pick<NewGroup, 'x' | 'y' | 'width' | 'height'>): Record<string, number> {
+  const width = coordinate(input.width, 'width');
+  const height = coordinate(input.height, 'height');
+  if (width <= 0 || height <= 0) throw new RangeError('A group must have a positive size.');
+  return { x: coordinate(input.x, 'x'), y: coordinate(input.y, 'y'), width, height };
+}
+
+export function addGroup(doc: Y.Doc, input: NewGroup, actor: Actor, now = new Date()): string {
+  const { groups } = roots(doc);
+  if (groups.has(input.id)) throw new RangeError(`There is already a group ${input.id}.`);
+  const fields = { label: text(input.label, MAP_LIMITS.labelMax, 'A label'), ...groupBox(input) };
+  doc.transact(() => {
+    const group = new Y.Map<unknown>();
+    setAll(group, { ...fields, created: stamp(actor, now), updated: stamp(actor, now) });
+    groups.set(input.id, group);
+  });
+  return input.id;
+}
+
+export function updateGroup(
+  doc: Y.Doc,
+  id: string,
+  patch: Partial<Pick<MapGroup, 'label' | 'x' | 'y' | 'width' | 'height'>>,
+  actor: Actor,
+  now = new Date(),
+): boolean {
+  const group = roots(doc).groups.get(id);
+  if (!(group instanceof Y.Map)) return false;
+  const fields: Record<string, unknown> = {};
+  if (patch.label !== undefined) fields.label = text(patch.label, MAP_LIMITS.labelMax, 'A label');
+  if (patch.x !== undefined || patch.y !== undefined || patch.width !== undefined || patch.height !== undefined) {
+    Object.assign(
+      fields,
+      groupBox({
+        x: patch.x ?? (group.get('x') as number),
+        y: patch.y ?? (group.get('y') as number),
+        width: patch.width ?? (group.get('width') as number),
+        height: patch.height ?? (group.get('height') as number),
+      }),
+    );
+  }
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) if (group.get(key) !== value) group.set(key, value);
+    group.set('updated', stamp(actor, now));
+  });
+  return true;
+}
+
+/** Deletes a group; its elements stay on the map, outside any group. */
+export function removeGroup(doc: Y.Doc, id: string): void {
+  const { groups, elements } = roots(doc);
+  doc.transact(() => {
+    groups.delete(id);
+    for (const element of elements.values()) {
+      if (element instanceof Y.Map && element.get('groupId') === id) element.set('groupId', null);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loop notes
+
+/** Names and annotates a loop (by its key, so the note survives edits that keep the loop). */
+export function setLoopNote(doc: Y.Doc, key: string, note: { name: string; note: string }, actor: Actor, now = new Date()): void {
+  const value: LoopNote = {
+    key,
+    name: text(note.name, MAP_LIMITS.labelMax, 'A loop name'),
+    note: text(note.note, MAP_LIMITS.descriptionMax, 'A note'),
+    updated: stamp(actor, now),
+  };
+  doc.transact(() => roots(doc).loopNotes.set(key, value));
+}
+
+export function removeLoopNote(doc: Y.Doc, key: string): void {
+  doc.transact(() => roots(doc).loopNotes.delete(key));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole maps
+
+/**
+ * Adds a whole map (an import, a template) in one step. Ids must be fresh; connections whose
+ * ends are not in the map or the doc are refused.
+ */
+export function addMapData(doc: Y.Doc, data: MapData, actor: Actor, now = new Date()): void {
+  doc.transact(() => {
+    for (const group of data.groups) addGroup(doc, group, actor, now);
+    for (const element of data.elements) addElement(doc, element, actor, now);
+    for (const connection of data.connections) {
+      addConnection(doc, connection, actor, now);
+      for (const view of connection.views) {
+        setPolarityView(doc, connection.id, view.polarity, { userId: view.by.userId, name: view.by.name, organisation: view.organisation }, now);
+      }
+    }
+    for (const note of data.loopNotes) setLoopNote(doc, note.key, note, actor, now);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function readAttribution(value: unknown): Attribution {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return {
+    userId: isString(v.userId) ? v.userId : '',
+    name: isString(v.name) ? v.name : 'Someone',
+    organisation: isString(v.organisation) ? v.organisation : '',
+    at: isString(v.at) ? v.at : new Date(0).toISOString(),
+  };
+}
+
+function readElement(id: string, m: Fields): MapElement | null {
+  const kind = m.get('kind');
+  const label = m.get('label');
+  const x = m.get('x');
+  const y = m.get('y');
+  if (!ELEMENT_KINDS.includes(kind as ElementKind) || !isString(label) || !isNumber(x) || !isNumber(y)) return null;
+  const tags = m.get('tags');
+  const groupId = m.get('groupId');
+  return {
+    id,
+    kind: kind as ElementKind,
+    label,
+    description: isString(m.get('description')) ? (m.get('description') as string) : '',
+    tags: Array.isArray(tags) ? tags.filter(isString) : [],
+    agency: isString(m.get('agency')) ? (m.get('agency') as string) : '',
+    x,
+    y,
+    groupId: isString(groupId) ? groupId : null,
+    created: readAttribution(m.get('created')),
+    updated: readAttribution(m.get('updated')),
+  };
+}
+
+function readViews(value: unknown): PolarityView[] {
+  if (!(value instanceof Y.Map)) return [];
+  const out: PolarityView[] = [];
+  for (const [organisation, view] of value as Y.Map<unknown>) {
+    const polarity = (view as { polarity?: unknown } | null)?.polarity;
+    if (!POLARITIES.includes(polarity as Polarity)) continue;
+    out.push({ organisation, polarity: polarity as Polarity, by: readAttribution((view as { by?: unknown }).by) });
+  }
+  return out.sort((a, b) => a.organisation.localeCompare(b.organisation));
+}
+
+function readConnection(id: string, m: Fields, elementIds: ReadonlySet<string>): MapConnection | null {
+  const from = m.get('from');
+  const to = m.get('to');
+  const polarity = m.get('polarity');
+  // A connection whose end was deleted concurrently is dangling: not part of the map.
+  if (!isString(from) || !isString(to) || !elementIds.has(from) || !elementIds.has(to)) return null;
+  const confidence = m.get('confidence');
+  return {
+    id,
+    from,
+    to,
+    polarity: POLARITIES.includes(polarity as Polarity) ? (polarity as Polarity) : '?',
+    delay: m.get('delay') === true,
+    confidence: CONFIDENCES.includes(confidence as Confidence) ? (confidence as Confidence) : null,
+    label: isString(m.get('label')) ? (m.get('label') as string) : '',
+    evidence: isString(m.get('evidence')) ? (m.get('evidence') as string) : '',
+    views: readViews(m.get('views')),
+    created: readAttribution(m.get('created')),
+    updated: readAttribution(m.get('updated')),
+  };
+}
+
+function readGroup(id: string, m: Fields): MapGroup | null {
+  const [x, y, width, height] = ['x', 'y', 'width', 'height'].map((k) => m.get(k));
+  if (!isNumber(x) || !isNumber(y) || !isNumber(width) || !isNumber(height)) return null;
+  return {
+    id,
+    label: isString(m.get('label')) ? (m.get('label') as string) : '',
+    x,
+    y,
+    width,
+    height,
+    created: readAttribution(m.get('created')),
+    updated: readAttribution(m.get('updated')),
+  };
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The whole map as plain data, sorted by id so equal docs read equal. */
+export function readMap(doc: Y.Doc): MapData {
+  const r = roots(doc);
+  const elements: MapElement[] = [];
+  for (const [id, m] of r.elements) {
+    const element = m instanceof Y.Map ? readElement(id, m) : null;
+    if (element) elements.push(element);
+  }
+  const groups: MapGroup[] = [];
+  for (const [id, m] of r.groups) {
+    const group = m instanceof Y.Map ? readGroup(id, m) : null;
+    if (group) groups.push(group);
+  }
+  const groupIds = new Set(groups.map((g) => g.id));
+  // An element in a group that was deleted concurrently is simply ungrouped.
+  for (const element of elements) if (element.groupId && !groupIds.has(element.groupId)) element.groupId = null;
+  const elementIds = new Set(elements.map((e) => e.id));
+  const connections: MapConnection[] = [];
+  for (const [id, m] of r.connections) {
+    const connection = m instanceof Y.Map ? readConnection(id, m, elementIds) : null;
+    if (connection) connections.push(connection);
+  }
+  const loopNotes: LoopNote[] = [];
+  for (const [key, note] of r.loopNotes) {
+    if (note && isString(note.name) && isString(note.note)) {
+      loopNotes.push({ key, name: note.name, note: note.note, updated: readAttribution(note.updated) });
+    }
+  }
+  loopNotes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { elements: elements.sort(byId), connections: connections.sort(byId), groups: groups.sort(byId), loopNotes };
+}
+
+/** Calls `onChange` after any change to the map, from anyone; returns the unsubscribe. */
+export function observeMap(doc: Y.Doc, onChange: () => void): () => void {
+  const types = mapUndoScope(doc);
+  for (const type of types) type.observeDeep(onChange);
+  return () => {
+    for (const type of types) type.unobserveDeep(onChange);
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The system map as plain data: what the Y.Doc holds (see `doc.ts`), what loop finding,
+ * metrics, import/export and version diffs work on, and what the editor renders.
+ *
+ * A map has elements (factors, actors, organisations, interventions, outcomes, notes),
+ * directed connections between them with a polarity (+ same direction, − opposite direction,
+ * ? not known yet), and groups that frame a cluster of elements.
+ */
+
+export const ELEMENT_KINDS = ['variable', 'actor', 'organisation', 'intervention', 'outcome', 'note'] as const;
+export type ElementKind = (typeof ELEMENT_KINDS)[number];
+
+/** What each kind is called on screen and in Kumu's "Type" column. */
+export const ELEMENT_KIND_LABELS: Record<ElementKind, string> = {
+  variable: 'Factor',
+  actor: 'Actor',
+  organisation: 'Organisation',
+  intervention: 'Intervention',
+  outcome: 'Outcome',
+  note: 'Note',
+};
+
+/** `+`: both move the same way; `-`: they move opposite ways; `?`: not known yet. */
+export const POLARITIES = ['+', '-', '?'] as const;
+export type Polarity = (typeof POLARITIES)[number];
+
+export const CONFIDENCES = ['low', 'medium', 'high'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+/** Who did something, as others should see it: person and agency. */
+export interface Attribution {
+  userId: string;
+  name: string;
+  organisation: string;
+  /** ISO 8601 time. */
+  at: string;
+}
+
+export interface MapElement {
+  id: string;
+  kind: ElementKind;
+  label: string;
+  description: string;
+  tags: string[];
+  /** The agency that owns or speaks for this element ("Torbay Council"); may be empty. */
+  agency: string;
+  x: number;
+  y: number;
+  /** The group (frame) this element sits in, if any. */
+  groupId: string | null;
+  created: Attribution;
+  updated: Attribution;
+}
+
+/** One agency's view of a connection's polarity; agencies may disagree. */
+export interface PolarityView {
+  organisation: string;
+  polarity: Polarity;
+  by: Attribution;
+}
+
+export interface MapConnection {
+  id: string;
+  from: string;
+  to: string;
+  polarity: Polarity;
+  /** A notable delay between cause and effect (drawn as ‖ on the arrow). */
+  delay: boolean;
+  confidence: Confidence | null;
+  label: string;
+  /** Notes on the evidence for this link: sources, data, lived experience. */
+  evidence: string;
+  /** Views of the polarity recorded by agencies, one per organisation. */
+  views: PolarityView[];
+  created: Attribution;
+  updated: Attribution;
+}
+
+export interface MapGroup {
+  id: string;
+  label: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  created: Attribution;
+  updated: Attribution;
+}
+
+/** A person's name for a feedback loop and what they noted about it, kept by the loop's key. */
+export interface LoopNote {
+  key: string;
+  name: string;
+  note: string;
+  updated: Attribution;
+}
+
+export interface MapData {
+  elements: MapElement[];
+  connections: MapConnection[];
+  groups: MapGroup[];
+  loopNotes: LoopNote[];
+}
+
+export const MAP_LIMITS = {
+  labelMax: 200,
+  descriptionMax: 5000,
+  tagMax: 50,
+  tagsMax: 30,
+  agencyMax: 200,
+  evidenceMax: 5000,
+  /** A map larger than this is refused on import; the editor warns well before. */
+  elementsMax: 10_000,
+  connectionsMax: 30_000,
+} as const;
+
+/** True when agencies (or the connection itself) hold different known polarities for it. */
+export function polarityDisputed(connection: Pick<MapConnection, 'polarity' | 'views'>): boolean {
+  const known = new Set<Polarity>();
+  if (connection.polarity !== '?') known.add(connection.polarity);
+  for (const view of connection.views) if (view.polarity !== '?') known.add(view.polarity);
+  return known.size > 1;
+}

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { canEditRooms } from '../../shared/roles.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { keys, useMe, useRoom, useSite } from '../api/queries.js';
+import { MapEditor } from '../map/MapEditor.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
 import { PresenceList } from '../room/PresenceList.js';
@@ -66,15 +67,18 @@ export function RoomPage() {
       >
         <div className="room-layout">
           <div className="room-main">
+            {r.kind === 'map' ? (
+              <section className="panel map-panel" aria-labelledby="editor-heading">
+                <h2 id="editor-heading">The map</h2>
+                <MapEditor readOnly={readOnly} />
+              </section>
+            ) : (
+              <section className="panel" aria-labelledby="editor-heading">
+                <h2 id="editor-heading">The document</h2>
+                <p className="hint">The live document editor opens here in a coming release; the room’s parking lot and presence already work.</p>
+              </section>
+            )}
             <ParkingLotPanel readOnly={readOnly} />
-            <section className="panel" aria-labelledby="editor-heading">
-              <h2 id="editor-heading">{r.kind === 'map' ? 'The map' : 'The document'}</h2>
-              <p className="hint">
-                {r.kind === 'map'
-                  ? 'The live system-map editor opens here in a coming release; the room’s document and presence already work.'
-                  : 'The live document editor opens here in a coming release; the room’s document and presence already work.'}
-              </p>
-            </section>
           </div>
           <aside className="room-side" aria-label="Room status">
             <ConnectionStatus />

@@ -164,3 +164,66 @@ export class RoomPage {
     await this.page.getByRole('button', { name: 'Undo' }).click();
   }
 }
+
+/** The map editor inside a room of kind `map`. */
+export class MapPage {
+  constructor(readonly page: Page) {}
+
+  node(label: string): Locator {
+    return this.page.locator('.react-flow__node', { has: this.page.locator('.map-node-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  }
+
+  async labels(): Promise<string[]> {
+    return (await this.page.locator('.map-node-label').allInnerTexts()).sort();
+  }
+
+  /** Edge labels as shown: "+", "−" or "?" (plus any marks), in no particular order. */
+  async polarities(): Promise<string[]> {
+    return (await this.page.locator('.map-edge-polarity').allInnerTexts()).sort();
+  }
+
+  async addElement(label: string, kind = 'Factor') {
+    await this.page.getByRole('toolbar', { name: 'Map tools' }).getByLabel('Kind of element to add').selectOption({ label: kind });
+    await this.page.getByRole('button', { name: 'Add element' }).click();
+    const field = this.page.locator('.inspector').getByLabel('Label', { exact: true });
+    await field.fill(label);
+    await field.press('Enter');
+    await this.node(label).waitFor();
+  }
+
+  async select(label: string) {
+    await this.node(label).click();
+    await this.page.locator('.inspector h2', { hasText: label }).waitFor();
+  }
+
+  /** Connects by keyboard-friendly form in the inspector of the selected element. */
+  async connect(from: string, to: string, polarity: '+' | '-' | '?') {
+    await this.select(from);
+    const form = this.page.getByRole('group', { name: 'Connect to another element' });
+    await form.getByLabel('Affects').selectOption({ label: to });
+    await form.getByLabel('Polarity').selectOption({ value: polarity });
+    await form.getByRole('button', { name: 'Connect' }).click();
+  }
+
+  /** The node's position in map coordinates, read from React Flow's transform. */
+  async position(label: string): Promise<{ x: number; y: number }> {
+    const transform = await this.node(label).evaluate((el) => (el as HTMLElement).style.transform);
+    const m = /translate\(([-\d.]+)px, ?([-\d.]+)px\)/.exec(transform);
+    if (!m) throw new Error(`no position in ${transform}`);
+    return { x: Number(m[1]), y: Number(m[2]) };
+  }
+
+  async drag(label: string, dx: number, dy: number) {
+    const box = (await this.node(label).boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    for (let i = 1; i <= 10; i++) await this.page.mouse.move(x + (dx * i) / 10, y + (dy * i) / 10);
+    await this.page.mouse.up();
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

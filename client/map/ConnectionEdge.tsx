@@ -1,0 +1,38 @@
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { polarityDisputed, type MapConnection } from '../../shared/map/model.js';
+
+export type ConnectionEdgeData = { connection: MapConnection; dimmed: boolean; highlighted: boolean };
+export type ConnectionEdgeType = Edge<ConnectionEdgeData, 'connection'>;
+
+const POLARITY_TEXT = { '+': '+', '-': '−', '?': '?' } as const;
+const POLARITY_NAME = { '+': 'same direction', '-': 'opposite direction', '?': 'polarity not known' } as const;
+
+/** A causal link: the arrow, its polarity, a delay mark and a flag when agencies disagree. */
+export const ConnectionEdge = memo(function ConnectionEdge(props: EdgeProps<ConnectionEdgeType>) {
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected, data } = props;
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  if (!data) return <BaseEdge id={id} path={path} markerEnd={markerEnd} />;
+  const { connection, dimmed, highlighted } = data;
+  const disputed = polarityDisputed(connection);
+  const cls = `map-edge polarity-${connection.polarity === '-' ? 'minus' : connection.polarity === '+' ? 'plus' : 'unknown'}${
+    selected ? ' is-selected' : ''
+  }${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`;
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cls} />
+      <EdgeLabelRenderer>
+        <div
+          className={`map-edge-label ${cls}`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          title={`${POLARITY_NAME[connection.polarity]}${connection.delay ? ', with a delay' : ''}${disputed ? '; agencies disagree on this link' : ''}`}
+        >
+          <span className="map-edge-polarity">{POLARITY_TEXT[connection.polarity]}</span>
+          {connection.delay && <span className="map-edge-delay">‖</span>}
+          {disputed && <span className="map-edge-disputed">disputed</span>}
+          {connection.label && <span className="map-edge-text">{connection.label}</span>}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+});

@@ -1,0 +1,108 @@
+/**
+ * Live mapping in two real browsers: add, connect, set polarity, move, delete, undo; and a
+ * viewer who sees it all but cannot change it.
+ */
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, signInContext, startWorkspace } from '../helpers/browser.js';
+import { createPerson, createRoom, type Person } from '../helpers/server.js';
+import { MapPage, RoomPage } from './pages.js';
+
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+
+describe('system maps in a real browser', { timeout: 90_000 }, () => {
+  let browser: Browser;
+  let ws: Awaited<ReturnType<typeof startWorkspace>>;
+  let council: Person;
+  let police: Person;
+  let viewer: Person;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    [ws, browser] = await Promise.all([startWorkspace(), launchBrowser()]);
+    council = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Cal Council', organisation: 'Torbay Council' });
+    police = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Pat Police', organisation: 'Devon and Cornwall Police' });
+    viewer = await createPerson(ws, { site: 'torbay', role: 'viewer', name: 'Vic Viewer', organisation: 'Healthwatch Torbay' });
+  }, 90_000);
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ws?.dispose();
+  });
+
+  async function openMap(person: Person, roomId: string, title: string): Promise<MapPage> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    await signInContext(context, ws, person.email, person.password);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${person.email}: ${error.message}`));
+    const room = new RoomPage(page);
+    await room.open(ws.url, roomId, title);
+    await room.waitForConnection('Live');
+    await page.locator('.react-flow').waitFor();
+    return new MapPage(page);
+  }
+
+  it('two people map together live: add, connect, set polarity, move, delete and undo', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'High street loops');
+    const [cal, pat] = await Promise.all([openMap(council, roomId, 'High street loops'), openMap(police, roomId, 'High street loops')]);
+
+    await cal.addElement('Footfall');
+    await pat.addElement('Empty shop units');
+    await poll(() => cal.labels()).toEqual(['Empty shop units', 'Footfall']);
+    await poll(() => pat.labels()).toEqual(['Empty shop units', 'Footfall']);
+
+    await cal.connect('Footfall', 'Empty shop units', '-');
+    await pat.connect('Empty shop units', 'Footfall', '?');
+    await poll(() => pat.polarities()).toEqual(['?', '−']);
+    await poll(() => cal.polarities()).toEqual(['?', '−']);
+
+    // Pat settles the unknown polarity from the connection's own panel.
+    await pat.select('Empty shop units');
+    await pat.page.locator('.inspector').getByRole('button', { name: /→ Footfall/ }).click();
+    await pat.page.getByRole('radio', { name: '− opposite direction' }).check();
+    await poll(() => cal.polarities()).toEqual(['−', '−']);
+
+    // A drag shows for the other person.
+    const before = await pat.position('Footfall');
+    await cal.drag('Footfall', 160, 90);
+    await poll(async () => {
+      const now = await pat.position('Footfall');
+      return Math.round(Math.hypot(now.x - before.x, now.y - before.y));
+    }).toBeGreaterThan(50);
+    await poll(async () => JSON.stringify(await pat.position('Footfall'))).toBe(JSON.stringify(await cal.position('Footfall')));
+
+    // Deleting an element takes its connections with it, for both.
+    await cal.select('Empty shop units');
+    await cal.page.getByRole('button', { name: 'Delete element' }).click();
+    await poll(() => pat.labels()).toEqual(['Footfall']);
+    await poll(() => pat.polarities()).toEqual([]);
+
+    // Undo brings back Cal's own deletion (and only that).
+    await cal.page.getByRole('toolbar', { name: 'Map tools' }).getByRole('button', { name: 'Undo' }).click();
+    await poll(() => pat.labels()).toEqual(['Empty shop units', 'Footfall']);
+    await poll(() => pat.polarities()).toEqual(['−', '−']);
+  });
+
+  it('a viewer sees the map change live but gets no way to change it', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'For the board');
+    const [cal, vic] = await Promise.all([openMap(council, roomId, 'For the board'), openMap(viewer, roomId, 'For the board')]);
+    await cal.addElement('Dementia-friendly businesses');
+    await poll(() => vic.labels()).toEqual(['Dementia-friendly businesses']);
+    expect(await vic.page.getByRole('toolbar', { name: 'Map tools' }).count()).toBe(0);
+    await vic.select('Dementia-friendly businesses');
+    expect(await vic.page.locator('.inspector').getByLabel('Label', { exact: true }).isDisabled()).toBe(true);
+    expect(await vic.page.getByRole('button', { name: 'Delete element' }).count()).toBe(0);
+    const before = await vic.position('Dementia-friendly businesses');
+    await vic.drag('Dementia-friendly businesses', 120, 60);
+    expect(await vic.position('Dementia-friendly businesses')).toEqual(before);
+    await vic.page.keyboard.press('Delete');
+    await poll(() => cal.labels()).toEqual(['Dementia-friendly businesses']);
+    expect(await vic.labels()).toEqual(['Dementia-friendly businesses']);
+  });
+});

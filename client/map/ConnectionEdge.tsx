@@ -1,8 +1,9 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
+import type { PresenceUser } from '../../shared/doc/presence.js';
 import { polarityDisputed, type MapConnection } from '../../shared/map/model.js';
 
-export type ConnectionEdgeData = { connection: MapConnection; dimmed: boolean; highlighted: boolean };
+export type ConnectionEdgeData = { connection: MapConnection; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[] };
 export type ConnectionEdgeType = Edge<ConnectionEdgeData, 'connection'>;
 
 const POLARITY_TEXT = { '+': '+', '-': '−', '?': '?' } as const;
@@ -24,7 +25,10 @@ export const ConnectionEdge = memo(function ConnectionEdge(props: EdgeProps<Conn
       <EdgeLabelRenderer>
         <div
           className={`map-edge-label ${cls}`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          style={{
+            transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
+            ...(data.selectedBy?.[0] ? { boxShadow: `0 0 0 3px ${data.selectedBy[0].colour}` } : {}),
+          }}
           title={`${POLARITY_NAME[connection.polarity]}${connection.delay ? ', with a delay' : ''}${disputed ? '; agencies disagree on this link' : ''}`}
         >
           <span className="map-edge-polarity">{POLARITY_TEXT[connection.polarity]}</span>

@@ -1,18 +1,27 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import type { PresenceUser } from '../../shared/doc/presence.js';
 import { ELEMENT_KIND_LABELS, type MapElement } from '../../shared/map/model.js';
 
-export type ElementNodeData = { element: MapElement; dimmed: boolean; highlighted: boolean };
+export type ElementNodeData = { element: MapElement; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[] };
 export type ElementNodeType = Node<ElementNodeData, 'element'>;
 
 /** One element on the canvas: its label, kind and agency, with handles to draw connections. */
 export const ElementNode = memo(function ElementNode({ data, selected }: NodeProps<ElementNodeType>) {
-  const { element, dimmed, highlighted } = data;
+  const { element, dimmed, highlighted, selectedBy } = data;
+  const other = selectedBy?.[0];
   return (
     <div
       className={`map-node kind-${element.kind}${selected ? ' is-selected' : ''}${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`}
       title={element.description || undefined}
+      // Someone else's selection shows as a ring in their colour, with their name.
+      style={other ? { outline: `3px solid ${other.colour}`, outlineOffset: '3px' } : undefined}
     >
+      {other && (
+        <span className="map-node-selected-by" style={{ background: other.colour }}>
+          {selectedBy!.map((u) => u.name).join(', ')}
+        </span>
+      )}
       <Handle type="target" position={Position.Left} className="map-handle" />
       <span className="map-node-kind">{ELEMENT_KIND_LABELS[element.kind]}</span>
       <span className="map-node-label">{element.label}</span>

@@ -25,12 +25,14 @@ import { newId } from '../../shared/ids.js';
 import { addConnection, addElement, mapUndoScope, moveElements, removeConnections, removeElements, type Actor } from '../../shared/map/doc.js';
 import { ELEMENT_KINDS, ELEMENT_KIND_LABELS, type ElementKind } from '../../shared/map/model.js';
 import { freeSpot } from '../../shared/map/placement.js';
+import { selectedByOthers } from '../../shared/map/presence.js';
 import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { ConnectionEdge, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { Inspector } from './Inspector.js';
+import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
 import { useMapData } from './useMap.js';
 
 const nodeTypes = { element: ElementNode };
@@ -194,11 +196,25 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
     }
   }
 
+  const remote = useRemoteMapPresence();
+  const othersSelecting = useMemo(() => selectedByOthers(remote), [remote]);
+  const shownNodes = useMemo(
+    () => nodes.map((n) => (othersSelecting.has(n.id) ? { ...n, data: { ...n.data, selectedBy: othersSelecting.get(n.id) } } : n)),
+    [nodes, othersSelecting],
+  );
+  const shownEdges = useMemo(
+    () => edges.map((e) => (othersSelecting.has(e.id) && e.data ? { ...e, data: { ...e.data, selectedBy: othersSelecting.get(e.id) } } : e)),
+    [edges, othersSelecting],
+  );
+
   const selectedNodes = nodes.filter((n) => n.selected);
   const selectedEdges = edges.filter((e) => e.selected);
   const selectedElement = selectedNodes.length === 1 && selectedEdges.length === 0 ? (map.elements.find((e) => e.id === selectedNodes[0]!.id) ?? null) : null;
   const selectedConnection =
     selectedEdges.length === 1 && selectedNodes.length === 0 ? (map.connections.find((c) => c.id === selectedEdges[0]!.id) ?? null) : null;
+
+  const selectionIds = useMemo(() => [...selectedNodes.map((n) => n.id), ...selectedEdges.map((e) => e.id)], [selectedNodes, selectedEdges]);
+  const publishCursor = usePublishMapPresence(selectionIds);
 
   return (
     <div className="map-editor" onKeyDown={onKeyDown}>
@@ -230,10 +246,15 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
       )}
       <ErrorMessage>{error}</ErrorMessage>
       <div className="map-body">
-        <div className="map-canvas" aria-label="System map canvas">
+        <div
+          className="map-canvas"
+          aria-label="System map canvas"
+          onPointerMove={(e) => publishCursor(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
+          onPointerLeave={() => publishCursor(null)}
+        >
           <ReactFlow
-            nodes={nodes}
-            edges={edges}
+            nodes={shownNodes}
+            edges={shownEdges}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
             onNodesChange={onNodesChange}
@@ -253,6 +274,7 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
             <Background gap={24} />
             <Controls showInteractive={false} />
             <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />
+            <RemoteCursors presences={remote} />
           </ReactFlow>
         </div>
         <Inspector map={map} selectedElement={selectedElement} selectedConnection={selectedConnection} readOnly={readOnly} actor={actor} onSelect={select} />

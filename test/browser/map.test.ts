@@ -89,6 +89,24 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await poll(() => pat.polarities()).toEqual(['−', '−']);
   });
 
+  it('shows each person where the others are pointing and what they have selected, with name and agency', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Pointing');
+    const [cal, pat] = await Promise.all([openMap(council, roomId, 'Pointing'), openMap(police, roomId, 'Pointing')]);
+    await cal.addElement('Lonely older people');
+    await pat.node('Lonely older people').waitFor();
+    await cal.select('Lonely older people');
+    await poll(() => pat.page.locator('.map-node-selected-by').allInnerTexts()).toEqual(['Cal Council']);
+
+    const box = (await cal.page.locator('.map-canvas').boundingBox())!;
+    await cal.page.mouse.move(box.x + 50, box.y + 60);
+    await cal.page.mouse.move(box.x + 80, box.y + 90);
+    const cursor = pat.page.locator('.remote-cursor', { hasText: 'Cal Council · Torbay Council' });
+    await cursor.waitFor();
+    // The pointer leaves the map: the cursor goes for the others.
+    await cal.page.mouse.move(box.x - 40, box.y - 40);
+    await cursor.waitFor({ state: 'detached' });
+  });
+
   it('a viewer sees the map change live but gets no way to change it', async () => {
     const roomId = await createRoom(ws, council, 'torbay', 'map', 'For the board');
     const [cal, vic] = await Promise.all([openMap(council, roomId, 'For the board'), openMap(viewer, roomId, 'For the board')]);

@@ -32,16 +32,10 @@ export interface RunningServer {
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
-/**
- * Opens the project's storage in `dataDir` (creating it) and seeds the Local Vision sites.
- * `writerThread` commits the update log off the event loop: the server wants it, tools do not.
- */
-export async function openStorage(
-  config: Pick<Config, 'dataDir' | 'seedSites'>,
-  options: { writerThread?: boolean } = {},
-): Promise<Storage> {
+/** Opens the project's storage in `dataDir` (creating it) and seeds the Local Vision sites. */
+export async function openStorage(config: Pick<Config, 'dataDir' | 'seedSites'>): Promise<Storage> {
   mkdirSync(config.dataDir, { recursive: true });
-  const storage = openSqliteStorage({ filename: join(config.dataDir, 'workspace.db'), writerThread: options.writerThread });
+  const storage = openSqliteStorage({ filename: join(config.dataDir, 'workspace.db') });
   if (config.seedSites) await seedSites(storage);
   return storage;
 }
@@ -57,7 +51,7 @@ export async function startServer(
   options: { log?: Logger; clientDir?: string } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const storage = await openStorage(config, { writerThread: true });
+  const storage = await openStorage(config);
   const auth = AuthService.fromConfig(storage, config, log);
   await storage.deleteExpiredTokens(new Date().toISOString());
 

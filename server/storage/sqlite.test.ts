@@ -18,62 +18,6 @@ function tempFile(): string {
 }
 
 describeStorageContract('sqlite', async () => openSqliteStorage({ filename: tempFile() }));
-describeStorageContract('sqlite with a writer thread', async () =>
-  openSqliteStorage({ filename: tempFile(), writerThread: true }),
-);
-
-describe('sqlite writer thread', () => {
-  function updatesOf(count: number): Uint8Array[] {
-    const source = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    source.on('update', (u: Uint8Array) => updates.push(u));
-    for (let i = 0; i < count; i++) source.getArray<number>('a').push([i]);
-    return updates;
-  }
-
-  it('commits on its own connection: another connection sees every resolved append', async () => {
-    const file = tempFile();
-    const storage = openSqliteStorage({ filename: file, writerThread: true });
-    const updates = updatesOf(30);
-    await Promise.all(updates.map((u) => storage.appendUpdate('room', u)));
-    // Read with a separate connection, as a restarted process would: nothing waits in memory.
-    const reader = new Database(file, { readonly: true });
-    const count = reader.prepare('SELECT COUNT(*) FROM doc_updates WHERE doc = ?').pluck().get('room');
-    reader.close();
-    expect(count).toBe(30);
-    await storage.close();
-  });
-
-  it('commits what was appended before close, and refuses appends after it', async () => {
-    const file = tempFile();
-    const storage = openSqliteStorage({ filename: file, writerThread: true });
-    const updates = updatesOf(10);
-    const appended = updates.map((u) => storage.appendUpdate('room', u));
-    await storage.close();
-    await Promise.all(appended);
-    await expect(storage.appendUpdate('room', updates[0]!)).rejects.toThrow();
-    const reopened = openSqliteStorage({ filename: file });
-    expect((await reopened.loadDoc('room')).updates).toHaveLength(10);
-    await reopened.close();
-  });
-
-  it('rejects the appends of a failed commit, and only those', async () => {
-    const file = tempFile();
-    const storage = openSqliteStorage({ filename: file, writerThread: true, busyTimeoutMs: 50 });
-    const updates = updatesOf(2);
-    await storage.appendUpdate('room', updates[0]!);
-    // Another connection holds the write lock past the writer's busy timeout: its commit fails.
-    const blocker = new Database(file);
-    blocker.exec('BEGIN IMMEDIATE');
-    await expect(storage.appendUpdate('room', updates[1]!)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
-    blocker.exec('ROLLBACK');
-    blocker.close();
-    // The writer goes on: the next append commits.
-    await storage.appendUpdate('room', updates[1]!);
-    expect((await storage.loadDoc('room')).updates).toHaveLength(2);
-    await storage.close();
-  });
-});
 
 describe('sqlite storage', () => {
   it('keeps updates across a reopen of the same file', async () => {

@@ -4,6 +4,7 @@
  * append survives `kill -9` of the process.
  */
 import Database from 'better-sqlite3';
+import * as Y from 'yjs';
 import { newId } from '../../shared/ids.js';
 import type { RoomKind } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
@@ -22,8 +23,6 @@ import type {
   TokenRecord,
   UserRecord,
 } from './types.js';
-import { docLogWriter, toBytes, type DocLogWriter, type LogAppend } from './sqliteDocLog.js';
-import { SqliteWriterThread } from './sqliteWriterThread.js';
 
 /** Ordered schema migrations; each runs once, in its own transaction. Append, never edit. */
 const MIGRATIONS: readonly string[] = [
@@ -237,18 +236,16 @@ function toInvite(row: InviteRow): InviteRecord {
 function nowIso(): string {
   return new Date().toISOString();
 }
+/** better-sqlite3 returns Buffers; Yjs wants plain Uint8Arrays over exactly the stored bytes. */
+function toBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
 
 export interface SqliteStorageOptions {
   /** Path of the database file, or `:memory:` for tests. */
   filename: string;
   /** How long a writer waits for another process (the CLI) to finish, in ms. */
   busyTimeoutMs?: number;
-  /**
-   * Commit the update log on a writer thread with its own connection instead of on the event
-   * loop (the server wants this; a short-lived tool does not need the thread). Ignored for
-   * `:memory:`, which a second connection cannot see.
-   */
-  writerThread?: boolean;
 }
 
 /**
@@ -266,10 +263,7 @@ export class SqliteStorage implements Storage {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   private readonly stmt;
-  /** The update log's writes on this connection, when there is no writer thread. */
-  private readonly docLog: DocLogWriter;
-  private readonly writer: SqliteWriterThread | undefined;
-  private pendingAppends: (LogAppend & { resolve: () => void; reject: (error: unknown) => void })[] = [];
+  private pendingAppends: { name: string; update: Uint8Array; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushTimer: NodeJS.Immediate | undefined;
 
   constructor(options: SqliteStorageOptions) {
@@ -279,19 +273,17 @@ export class SqliteStorage implements Storage {
     // only a power loss can take the last few commits. FULL would fsync on every edit.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.migrate();
     const db = this.db;
-    this.docLog = docLogWriter(db);
-    // Started after the migrations, so the writer only ever sees the current schema.
-    this.writer =
-      options.writerThread && options.filename !== ':memory:'
-        ? new SqliteWriterThread({ filename: options.filename, busyTimeoutMs })
-        : undefined;
     this.stmt = {
+      appendUpdate: db.prepare(
+        `INSERT INTO doc_updates (doc, seq, data)
+         SELECT @doc, COALESCE(MAX(seq), 0) + 1, @data FROM doc_updates WHERE doc = @doc`,
+      ),
       snapshot: db.prepare('SELECT data FROM doc_snapshots WHERE doc = ?').pluck(),
       updates: db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY seq').pluck(),
+      updatesWithSeq: db.prepare('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
       userById: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
       userByEmail: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`),
       findToken: db.prepare(
@@ -326,10 +318,7 @@ export class SqliteStorage implements Storage {
   // ---- documents -------------------------------------------------------------------------
 
   async loadDoc(name: string): Promise<StoredDoc> {
-    // Reads stay on this connection (WAL lets it read beside the writer's), after every append
-    // requested so far, so a caller sees what it has written.
-    if (this.writer) await this.writer.settled();
-    else this.flushAppends();
+    this.flushAppends();
     return this.db.transaction(() => {
       const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
       const updates = this.stmt.updates.all(name) as Buffer[];
@@ -338,15 +327,12 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Appends are grouped: with the writer thread, whatever has reached it while it was busy
-   * commits in one transaction; without it, every append made in one turn of the event loop
-   * commits in one transaction just after it (setImmediate). Either way each promise resolves
-   * only once its commit has succeeded, in the order the appends were made. One commit for many
-   * small updates writes far fewer WAL pages, so SQLite checkpoints (and fsyncs) far less
-   * often, while "durable before relayed" still holds.
+   * Appends are grouped: every append made in one turn of the event loop is committed in one
+   * transaction just after it (setImmediate), and each promise resolves only once that commit
+   * has succeeded. One commit for many small updates writes far fewer WAL pages, so SQLite
+   * checkpoints (and fsyncs) far less often, while "durable before relayed" still holds.
    */
   appendUpdate(name: string, update: Uint8Array): Promise<void> {
-    if (this.writer) return this.writer.append(name, update);
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ name, update, resolve, reject });
       this.flushTimer ??= setImmediate(() => this.flushAppends());
@@ -360,7 +346,9 @@ export class SqliteStorage implements Storage {
     if (batch.length === 0) return;
     this.pendingAppends = [];
     try {
-      this.docLog.append(batch);
+      this.db.transaction(() => {
+        for (const { name, update } of batch) this.stmt.appendUpdate.run({ doc: name, data: update });
+      })();
     } catch (error) {
       for (const { reject } of batch) reject(error);
       return;
@@ -369,10 +357,31 @@ export class SqliteStorage implements Storage {
   }
 
   async compactDoc(name: string, current?: Uint8Array): Promise<void> {
-    // On the writer thread the compaction queues behind the appends requested before it.
-    if (this.writer) return this.writer.compact(name, current);
     this.flushAppends();
-    this.docLog.compact(name, current);
+    // One synchronous transaction: nothing can append between reading the log and deleting it.
+    this.db.transaction(() => {
+      const rows = this.stmt.updatesWithSeq.all(name) as { seq: number; data: Buffer }[];
+      if (rows.length === 0) return;
+      let merged = current;
+      if (!merged) {
+        const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
+        const doc = new Y.Doc({ gc: true });
+        Y.transact(doc, () => {
+          if (snapshot) Y.applyUpdate(doc, toBytes(snapshot));
+          for (const row of rows) Y.applyUpdate(doc, toBytes(row.data));
+        });
+        merged = Y.encodeStateAsUpdate(doc);
+        doc.destroy();
+      }
+      this.db
+        .prepare(
+          `INSERT INTO doc_snapshots (doc, data, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (doc) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        )
+        .run(name, merged, nowIso());
+      const lastSeq = rows[rows.length - 1]!.seq;
+      this.db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?').run(name, lastSeq);
+    })();
   }
 
   // ---- people ----------------------------------------------------------------------------
@@ -712,8 +721,7 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.db.open) {
-      if (this.writer) await this.writer.close();
-      else this.flushAppends();
+      this.flushAppends();
       this.db.close();
     }
   }

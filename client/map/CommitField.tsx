@@ -13,6 +13,7 @@ export function CommitField({
   maxLength,
   disabled,
   hint,
+  autoFocus = false,
 }: {
   label: string;
   value: string;
@@ -21,10 +22,19 @@ export function CommitField({
   maxLength?: number;
   disabled?: boolean;
   hint?: string;
+  /** Focus and select the text on mount (a just-added element's label). */
+  autoFocus?: boolean;
 }) {
   const id = useId();
   const [draft, setDraft] = useState(value);
   const focused = useRef(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (autoFocus) {
+      input.current?.focus();
+      input.current?.select();
+    }
+  }, [autoFocus]);
   useEffect(() => {
     if (!focused.current) setDraft(value);
   }, [value]);
@@ -59,6 +69,7 @@ export function CommitField({
       ) : (
         <input
           {...common}
+          ref={input}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') commit();

@@ -57,7 +57,9 @@ export function Inspector({
   readOnly,
   actor,
   onSelect,
+  focusLabelOf,
 }: {
+  focusLabelOf?: string | null;
   map: MapData;
   selectedElement: MapElement | null;
   selectedConnection: MapConnection | null;
@@ -66,7 +68,17 @@ export function Inspector({
   onSelect: (selection: { element?: string; connection?: string }) => void;
 }) {
   if (selectedElement) {
-    return <ElementInspector key={selectedElement.id} element={selectedElement} map={map} readOnly={readOnly} actor={actor} onSelect={onSelect} />;
+    return (
+      <ElementInspector
+        key={selectedElement.id}
+        element={selectedElement}
+        map={map}
+        readOnly={readOnly}
+        actor={actor}
+        onSelect={onSelect}
+        focusLabel={focusLabelOf === selectedElement.id}
+      />
+    );
   }
   if (selectedConnection) {
     return <ConnectionInspector key={selectedConnection.id} connection={selectedConnection} map={map} readOnly={readOnly} actor={actor} onSelect={onSelect} />;
@@ -95,7 +107,9 @@ function ElementInspector({
   readOnly,
   actor,
   onSelect,
+  focusLabel,
 }: {
+  focusLabel: boolean;
   element: MapElement;
   map: MapData;
   readOnly: boolean;
@@ -119,7 +133,7 @@ function ElementInspector({
       <ErrorMessage>{error}</ErrorMessage>
       <fieldset disabled={readOnly}>
         <legend className="visually-hidden">Element details</legend>
-        <CommitField label="Label" value={element.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} />
+        <CommitField label="Label" value={element.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} autoFocus={focusLabel} />
         <div className="field">
           <label htmlFor={`${id}-kind`}>Kind</label>
           <select id={`${id}-kind`} value={element.kind} onChange={(e) => update({ kind: e.target.value as ElementKind })}>

@@ -32,6 +32,7 @@ import { ErrorMessage } from '../ui/Notice.js';
 import { ConnectionEdge, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { Inspector } from './Inspector.js';
+import { Outline } from './Outline.js';
 import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
 import { useMapData } from './useMap.js';
 
@@ -82,18 +83,28 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
   const { undo, redo, canUndo, canRedo } = useUndo(conn.doc);
   const [error, setError] = useState<string | null>(null);
   const [kind, setKind] = useState<ElementKind>('variable');
+  const [view, setView] = useState<'canvas' | 'outline'>('canvas');
+  const [focusLabelOf, setFocusLabelOf] = useState<string | null>(null);
   const kindId = useId();
 
   // Local React Flow state, refreshed from the doc; keeps measured sizes and selection.
   const [nodes, setNodes] = useState<ElementNodeType[]>([]);
   const [edges, setEdges] = useState<ConnectionEdgeType[]>([]);
+  // A selection asked for before its element or connection reached the canvas (just added):
+  // applied when it arrives.
+  const wanted = useRef<{ element?: string; connection?: string } | null>(null);
   useEffect(() => {
+    const want = wanted.current;
+    if (want && (map.elements.some((e) => e.id === want.element) || map.connections.some((c) => c.id === want.connection))) {
+      wanted.current = null;
+    }
     setNodes((previous) => {
       const old = new Map(previous.map((n) => [n.id, n]));
       return map.elements.map((element) => {
         const before = old.get(element.id);
         return {
           ...before,
+          ...(want ? { selected: element.id === want.element } : {}),
           id: element.id,
           type: 'element' as const,
           // A node I am dragging follows my pointer, not the (slightly older) doc.
@@ -106,6 +117,7 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
       const old = new Map(previous.map((e) => [e.id, e]));
       return map.connections.map((connection) => ({
         ...old.get(connection.id),
+        ...(want ? { selected: connection.id === want.connection } : {}),
         id: connection.id,
         type: 'connection' as const,
         source: connection.from,
@@ -155,6 +167,7 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
   };
 
   const select = useCallback((selection: { element?: string; connection?: string }) => {
+    wanted.current = selection;
     setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === selection.element })));
     setEdges((es) => es.map((e) => ({ ...e, selected: e.id === selection.connection })));
   }, []);
@@ -164,7 +177,7 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
       const id = newId();
       attempt(() => addConnection(conn.doc, { id, from: c.source, to: c.target, polarity: '?' }, actor));
       // Select the new link so its polarity can be chosen at once.
-      setTimeout(() => select({ connection: id }), 0);
+      select({ connection: id });
     },
     [conn, actor, select],
   );
@@ -177,10 +190,9 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
     const spot = freeSpot(centre, map.elements);
     const id = newId();
     attempt(() => addElement(conn.doc, { id, kind, label: `New ${ELEMENT_KIND_LABELS[kind].toLowerCase()}`, ...spot }, actor));
-    setTimeout(() => {
-      select({ element: id });
-      document.querySelector<HTMLInputElement>('.inspector input')?.focus();
-    }, 0);
+    // Select it and put the cursor in its label, ready to type over "New factor".
+    setFocusLabelOf(id);
+    select({ element: id });
   }
 
   function onKeyDown(event: KeyboardEvent) {
@@ -244,9 +256,19 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
           </span>
         </div>
       )}
+      <div className="toolbar" role="group" aria-label="View">
+        <button type="button" className="button-secondary" aria-pressed={view === 'canvas'} onClick={() => setView('canvas')}>
+          Map
+        </button>
+        <button type="button" className="button-secondary" aria-pressed={view === 'outline'} onClick={() => setView('outline')}>
+          Outline
+        </button>
+      </div>
       <ErrorMessage>{error}</ErrorMessage>
       <div className="map-body">
+        {view === 'outline' && <Outline map={map} selectedId={selectionIds.length === 1 ? selectionIds[0]! : null} onSelect={select} />}
         <div
+          hidden={view !== 'canvas'}
           className="map-canvas"
           aria-label="System map canvas"
           onPointerMove={(e) => publishCursor(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
@@ -277,7 +299,15 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
             <RemoteCursors presences={remote} />
           </ReactFlow>
         </div>
-        <Inspector map={map} selectedElement={selectedElement} selectedConnection={selectedConnection} readOnly={readOnly} actor={actor} onSelect={select} />
+        <Inspector
+          map={map}
+          selectedElement={selectedElement}
+          selectedConnection={selectedConnection}
+          readOnly={readOnly}
+          actor={actor}
+          onSelect={select}
+          focusLabelOf={focusLabelOf}
+        />
       </div>
     </div>
   );

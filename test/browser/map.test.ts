@@ -107,6 +107,51 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await cursor.waitFor({ state: 'detached' });
   });
 
+  it('can be drawn by keyboard alone: add, edit, connect, move and delete', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Keyboard map');
+    const cal = await openMap(council, roomId, 'Keyboard map');
+    const page = cal.page;
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return { text: el?.textContent?.trim() ?? '', id: el?.id ?? '', node: el?.classList.contains('react-flow__node') ?? false, label: el?.getAttribute('aria-label') ?? '' };
+    });
+    async function tabTo(match: (f: Awaited<ReturnType<typeof focused>>) => boolean, key = 'Tab') {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press(key);
+        if (match(await focused())) return;
+      }
+      throw new Error(`never reached by ${key}`);
+    }
+
+    for (const label of ['Footfall', 'Empty shops']) {
+      await tabTo((f) => f.text === 'Add element');
+      await page.keyboard.press('Enter');
+      await poll(async () => (await focused()).text === '' && (await page.evaluate(() => (document.activeElement as HTMLInputElement).value))).toMatch(/^New factor$/);
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(label);
+      await page.keyboard.press('Enter');
+      await cal.node(label).waitFor();
+    }
+    // "Empty shops" is selected: connect it to Footfall with a negative link from the form.
+    await tabTo((f) => f.label === '' && f.text.startsWith('Choose an element'));
+    await page.keyboard.type('Foot');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    await tabTo((f) => f.text === 'Connect');
+    await page.keyboard.press('Enter');
+    await poll(() => cal.polarities()).toEqual(['−']);
+
+    // Move a node with the arrow keys, then delete it, all from the keyboard.
+    const before = await cal.position('Footfall');
+    await page.locator('.react-flow__node', { hasText: 'Footfall' }).focus();
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    await poll(async () => (await cal.position('Footfall')).x).toBeGreaterThan(before.x);
+    await page.keyboard.press('Delete');
+    await poll(() => cal.labels()).toEqual(['Empty shops']);
+    await poll(() => cal.polarities()).toEqual([]);
+  });
+
   it('a viewer sees the map change live but gets no way to change it', async () => {
     const roomId = await createRoom(ws, council, 'torbay', 'map', 'For the board');
     const [cal, vic] = await Promise.all([openMap(council, roomId, 'For the board'), openMap(viewer, roomId, 'For the board')]);

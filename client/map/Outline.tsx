@@ -1,0 +1,71 @@
+/**
+ * The outline: the map as lists, a screen-reader-friendly twin of the canvas. Every element
+ * with what it affects and what affects it; choosing one opens it in the details panel, where
+ * everything can be changed by keyboard.
+ */
+import { useId } from 'react';
+import { ELEMENT_KIND_LABELS, polarityDisputed, type MapData } from '../../shared/map/model.js';
+
+const SIGN = { '+': '+', '-': '−', '?': '?' } as const;
+
+export function Outline({
+  map,
+  selectedId,
+  onSelect,
+}: {
+  map: MapData;
+  selectedId: string | null;
+  onSelect: (selection: { element?: string; connection?: string }) => void;
+}) {
+  const headingId = useId();
+  const labelOf = new Map(map.elements.map((e) => [e.id, e.label]));
+  const elements = [...map.elements].sort((a, b) => a.label.localeCompare(b.label, 'en-GB'));
+  return (
+    <section className="outline" aria-labelledby={headingId}>
+      <h3 id={headingId}>Elements ({elements.length})</h3>
+      {elements.length === 0 && <p className="empty">The map is empty. Add an element to start.</p>}
+      <ul className="outline-list">
+        {elements.map((element) => {
+          const out = map.connections.filter((c) => c.from === element.id);
+          const into = map.connections.filter((c) => c.to === element.id);
+          return (
+            <li key={element.id}>
+              <button
+                type="button"
+                className="button-link outline-element"
+                aria-current={selectedId === element.id ? 'true' : undefined}
+                onClick={() => onSelect({ element: element.id })}
+              >
+                {element.label}
+              </button>{' '}
+              <span className="hint">
+                {ELEMENT_KIND_LABELS[element.kind]}
+                {element.agency && `, ${element.agency}`}
+              </span>
+              {out.length + into.length > 0 && (
+                <ul>
+                  {out.map((c) => (
+                    <li key={c.id}>
+                      <button type="button" className="button-link" aria-current={selectedId === c.id ? 'true' : undefined} onClick={() => onSelect({ connection: c.id })}>
+                        affects {labelOf.get(c.to)} ({SIGN[c.polarity]}
+                        {c.delay ? ', delayed' : ''}
+                        {polarityDisputed(c) ? ', disputed' : ''})
+                      </button>
+                    </li>
+                  ))}
+                  {into.map((c) => (
+                    <li key={c.id}>
+                      <button type="button" className="button-link" aria-current={selectedId === c.id ? 'true' : undefined} onClick={() => onSelect({ connection: c.id })}>
+                        affected by {labelOf.get(c.from)} ({SIGN[c.polarity]})
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),
   TRUST_PROXY: bool.default(false),
   SEED_SITES: bool.default(true),
+  DEMO: bool.default(false),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -55,6 +56,8 @@ export interface Config {
   loginLockMs: number;
   trustProxy: boolean;
   seedSites: boolean;
+  /** Add the worked example (demo people and a map of Torbay's issue); for `npm run demo`. */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
     trustProxy: e.TRUST_PROXY,
     seedSites: e.SEED_SITES,
+    demo: e.DEMO,
   };
 }

@@ -20,6 +20,13 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const server = await startServer(config, { log });
   process.stdout.write(`\n  Systems Leadership Workspace is running at ${config.publicUrl}\n`);
+  if (server.demo) {
+    process.stdout.write(
+      `\n  Worked example: ${config.publicUrl}/rooms/${server.demo.mapRoomId}\n  Sign in as any of these (two browsers, or a private window, to see live editing):\n` +
+        server.demo.people.map((p) => `    ${p.email}  password: ${p.password}  (${p.name}, ${p.organisation})\n`).join('') +
+        '\n',
+    );
+  }
   if (server.setupUrl) {
     process.stdout.write(
       `\n  No one has an account yet. Open this one-time link to create the first administrator:\n\n    ${server.setupUrl}\n\n` +

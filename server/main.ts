@@ -13,6 +13,7 @@ import { AuthService } from './auth/service.js';
 import { createSyncAccessPolicy } from './auth/syncAccess.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { seedDemo, type DemoInfo } from './seed/demo.js';
 import { seedSites } from './seed/sites.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/types.js';
@@ -27,6 +28,8 @@ export interface RunningServer {
   sync: SyncServer;
   /** Present on a first start: the one-time link that creates the first administrator. */
   setupUrl: string | null;
+  /** With DEMO=true: who to sign in as, and the worked example's map room. */
+  demo: DemoInfo | null;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function startServer(
   const log = options.log ?? createLogger(config.logLevel);
   const storage = await openStorage(config);
   const auth = AuthService.fromConfig(storage, config, log);
+  const demo = config.demo ? await seedDemo(storage, auth) : null;
   await storage.deleteExpiredTokens(new Date().toISOString());
 
   const sync = new SyncServer({
@@ -107,6 +111,7 @@ export async function startServer(
     auth,
     sync,
     setupUrl,
+    demo,
     close() {
       closing ??= (async () => {
         await sync.close();

@@ -3,7 +3,7 @@ import { memo } from 'react';
 import type { PresenceUser } from '../../shared/doc/presence.js';
 import { ELEMENT_KIND_LABELS, type MapElement } from '../../shared/map/model.js';
 
-export type ElementNodeData = { element: MapElement; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[] };
+export type ElementNodeData = { element: MapElement; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number };
 export type ElementNodeType = Node<ElementNodeData, 'element'>;
 
 /** One element on the canvas: its label, kind and agency, with handles to draw connections. */
@@ -26,6 +26,11 @@ export const ElementNode = memo(function ElementNode({ data, selected }: NodePro
       <span className="map-node-kind">{ELEMENT_KIND_LABELS[element.kind]}</span>
       <span className="map-node-label">{element.label}</span>
       {element.agency && <span className="map-node-agency">{element.agency}</span>}
+      {data.openComments ? (
+        <span className="map-node-comments" title={`${data.openComments} open comment thread(s)`}>
+          💬 {data.openComments}
+        </span>
+      ) : null}
       <Handle type="source" position={Position.Right} className="map-handle" />
     </div>
   );

@@ -29,6 +29,8 @@ import {
 } from '../../shared/map/model.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
+import { useAttempt } from '../ui/useAttempt.js';
+import { CommentsSection } from './CommentsSection.js';
 import { CommitField } from './CommitField.js';
 
 export const POLARITY_LABELS: Record<Polarity, string> = {
@@ -36,19 +38,6 @@ export const POLARITY_LABELS: Record<Polarity, string> = {
   '-': '− opposite direction',
   '?': '? not known yet',
 };
-
-function useAttempt() {
-  const [error, setError] = useState<string | null>(null);
-  const attempt = (write: () => unknown) => {
-    try {
-      write();
-      setError(null);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
-  return { error, attempt };
-}
 
 export function Inspector({
   map,
@@ -216,6 +205,7 @@ function ElementInspector({
           </fieldset>
         </form>
       )}
+      <CommentsSection target={{ kind: 'element', id: element.id }} readOnly={readOnly} actor={actor} />
       {!readOnly && (
         <button
           type="button"
@@ -330,6 +320,7 @@ function ConnectionInspector({
         </div>
       )}
       <Attributed what={connection} />
+      <CommentsSection target={{ kind: 'connection', id: connection.id }} readOnly={readOnly} actor={actor} />
       {!readOnly && (
         <button
           type="button"

@@ -22,29 +22,42 @@ import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import * as Y from 'yjs';
 import { newId } from '../../shared/ids.js';
-import { addConnection, addElement, mapUndoScope, moveElements, removeConnections, removeElements, type Actor } from '../../shared/map/doc.js';
+import { addConnection, addElement, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, type Actor } from '../../shared/map/doc.js';
+import type { FeedbackLoop } from '../../shared/map/loops.js';
+import { TEMPLATES, instantiate, type TemplateId } from '../../shared/map/templates.js';
 import { ELEMENT_KINDS, ELEMENT_KIND_LABELS, type ElementKind } from '../../shared/map/model.js';
 import { freeSpot } from '../../shared/map/placement.js';
+import { openThreadCounts } from '../../shared/map/comments.js';
+import { NO_LENS, applyLens, lensActive, type Lens } from '../../shared/map/lens.js';
+import { autoLayout } from '../../shared/map/layout.js';
 import { selectedByOthers } from '../../shared/map/presence.js';
 import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
+import { useAttempt } from '../ui/useAttempt.js';
 import { ConnectionEdge, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
+import { GroupNode, type GroupNodeType } from './GroupNode.js';
+import { ImportExport } from './ImportExport.js';
 import { Inspector } from './Inspector.js';
+import { VersionsPanel, type ViewedVersion } from './VersionsPanel.js';
+import { useComments } from './CommentsSection.js';
+import { LensPanel, type LensMode } from './LensPanel.js';
+import { LoopsPanel } from './LoopsPanel.js';
+import { useLoops } from './useLoops.js';
 import { Outline } from './Outline.js';
 import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
 import { useMapData } from './useMap.js';
 
-const nodeTypes = { element: ElementNode };
+const nodeTypes = { element: ElementNode, group: GroupNode };
 const edgeTypes = { connection: ConnectionEdge };
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
 const DRAG_SEND_MS = 50;
 
-export function MapEditor({ readOnly }: { readOnly: boolean }) {
+export function MapEditor({ readOnly, title }: { readOnly: boolean; title: string }) {
   return (
     <ReactFlowProvider>
-      <MapCanvas readOnly={readOnly} />
+      <MapCanvas readOnly={readOnly} title={title} />
     </ReactFlowProvider>
   );
 }
@@ -75,13 +88,17 @@ function useUndo(doc: Y.Doc) {
   return { undo: () => undo?.undo(), redo: () => undo?.redo(), canUndo: canUndo!, canRedo: canRedo! };
 }
 
-function MapCanvas({ readOnly }: { readOnly: boolean }) {
+function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title: string }) {
   const conn = useRoomConnection();
-  const map = useMapData();
+  const liveMap = useMapData();
+  // Viewing a saved version shows it in place of the live map, read-only.
+  const [viewing, setViewing] = useState<ViewedVersion | null>(null);
+  const map = viewing?.map ?? liveMap;
+  const readOnly = readOnlyRole || viewing !== null;
   const flow = useReactFlow();
   const actor: Actor = useMemo(() => ({ userId: conn.user.id, name: conn.user.name, organisation: conn.user.organisation }), [conn]);
   const { undo, redo, canUndo, canRedo } = useUndo(conn.doc);
-  const [error, setError] = useState<string | null>(null);
+  const { error, attempt } = useAttempt();
   const [kind, setKind] = useState<ElementKind>('variable');
   const [view, setView] = useState<'canvas' | 'outline'>('canvas');
   const [focusLabelOf, setFocusLabelOf] = useState<string | null>(null);
@@ -157,14 +174,6 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
   );
   const onEdgesChange = useCallback((changes: EdgeChange<ConnectionEdgeType>[]) => setEdges((current) => applyEdgeChanges(changes, current)), []);
 
-  const attempt = (write: () => unknown) => {
-    try {
-      write();
-      setError(null);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
 
   const select = useCallback((selection: { element?: string; connection?: string }) => {
     wanted.current = selection;
@@ -179,7 +188,7 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
       // Select the new link so its polarity can be chosen at once.
       select({ connection: id });
     },
-    [conn, actor, select],
+    [conn, actor, select, attempt],
   );
 
   function addAtCentre() {
@@ -210,14 +219,69 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
 
   const remote = useRemoteMapPresence();
   const othersSelecting = useMemo(() => selectedByOthers(remote), [remote]);
-  const shownNodes = useMemo(
-    () => nodes.map((n) => (othersSelecting.has(n.id) ? { ...n, data: { ...n.data, selectedBy: othersSelecting.get(n.id) } } : n)),
-    [nodes, othersSelecting],
+  const loops = useLoops(map);
+  const [highlight, setHighlight] = useState<FeedbackLoop | null>(null);
+  // Frames sit behind the elements; they are moved and resized from their own panel, not dragged.
+  const groupNodes = useMemo<GroupNodeType[]>(
+    () =>
+      map.groups.map((group) => ({
+        id: group.id,
+        type: 'group' as const,
+        position: { x: group.x, y: group.y },
+        width: group.width,
+        height: group.height,
+        data: { group },
+        draggable: false,
+        selectable: false,
+        focusable: false,
+        zIndex: -1,
+      })),
+    [map.groups],
   );
-  const shownEdges = useMemo(
-    () => edges.map((e) => (othersSelecting.has(e.id) && e.data ? { ...e, data: { ...e.data, selectedBy: othersSelecting.get(e.id) } } : e)),
-    [edges, othersSelecting],
-  );
+  const [lens, setLens] = useState<Lens>(NO_LENS);
+  const [lensMode, setLensMode] = useState<LensMode>('highlight');
+  const kept = useMemo(() => (lensActive(lens) ? applyLens(map, lens) : null), [map, lens]);
+  const comments = useComments();
+  const commentCounts = useMemo(() => openThreadCounts(comments), [comments]);
+  const shownNodes = useMemo(() => {
+    const inLoop = highlight ? new Set(highlight.elementIds) : null;
+    const elementNodes = nodes.map((n) => {
+      const outOfLens = kept !== null && !kept.has(n.id);
+      if (!othersSelecting.has(n.id) && !inLoop && !outOfLens && !n.hidden && !commentCounts.has(n.id)) return n;
+      return {
+        ...n,
+        hidden: outOfLens && lensMode === 'hide',
+        data: {
+          ...n.data,
+          openComments: commentCounts.get(n.id),
+          selectedBy: othersSelecting.get(n.id),
+          // A hovered loop wins over the lens while it is hovered.
+          highlighted: inLoop?.has(n.id) ?? (kept?.has(n.id) ?? false),
+          dimmed: inLoop ? !inLoop.has(n.id) : outOfLens,
+        },
+      };
+    });
+    return [...groupNodes, ...elementNodes];
+  }, [nodes, groupNodes, othersSelecting, highlight, kept, lensMode, commentCounts]);
+  const shownEdges = useMemo(() => {
+    const inLoop = highlight ? new Set(highlight.connectionIds) : null;
+    return edges.map((e) => {
+      const outOfLens = kept !== null && !(kept.has(e.source) && kept.has(e.target));
+      if (!e.data || (!othersSelecting.has(e.id) && !inLoop && !outOfLens && !e.hidden)) return e;
+      return {
+        ...e,
+        hidden: outOfLens && lensMode === 'hide',
+        data: { ...e.data, selectedBy: othersSelecting.get(e.id), highlighted: inLoop?.has(e.id) ?? false, dimmed: inLoop ? !inLoop.has(e.id) : outOfLens },
+      };
+    });
+  }, [edges, othersSelecting, highlight, kept, lensMode]);
+
+  function addTemplate(id: TemplateId) {
+    // Beside what is already there, never on top of it.
+    const right = map.elements.length || map.groups.length ? Math.max(...map.elements.map((e) => e.x), ...map.groups.map((g) => g.x + g.width)) + 300 : 0;
+    attempt(() => addMapData(conn.doc, instantiate(id, newId, { ...actor, at: new Date().toISOString() }, { x: right, y: 0 }), actor));
+    setTimeout(() => void flow.fitView({ duration: 300 }), 50);
+  }
 
   const selectedNodes = nodes.filter((n) => n.selected);
   const selectedEdges = edges.filter((e) => e.selected);
@@ -251,6 +315,34 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
           <button type="button" className="button-secondary" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
             Redo
           </button>
+          <label htmlFor={`${kindId}-template`} className="visually-hidden">
+            Add a template
+          </label>
+          <select
+            id={`${kindId}-template`}
+            value=""
+            onChange={(e) => {
+              if (e.target.value) addTemplate(e.target.value as TemplateId);
+            }}
+          >
+            <option value="">Add a template…</option>
+            {TEMPLATES.filter((t) => t.id !== 'blank').map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={map.elements.length < 2}
+            onClick={() => {
+              moveElements(conn.doc, autoLayout(map));
+              setTimeout(() => void flow.fitView({ duration: 300 }), 50);
+            }}
+          >
+            Tidy layout
+          </button>
           <span className="hint map-count">
             {map.elements.length} elements · {map.connections.length} connections
           </span>
@@ -265,6 +357,14 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
         </button>
       </div>
       <ErrorMessage>{error}</ErrorMessage>
+      {viewing && (
+        <div className="notice viewing-version" role="status">
+          Viewing the version “{viewing.name}” (read-only).{' '}
+          <button type="button" className="button-secondary" onClick={() => setViewing(null)}>
+            Back to the live map
+          </button>
+        </div>
+      )}
       <div className="map-body">
         {view === 'outline' && <Outline map={map} selectedId={selectionIds.length === 1 ? selectionIds[0]! : null} onSelect={select} />}
         <div
@@ -274,12 +374,29 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
           onPointerMove={(e) => publishCursor(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
           onPointerLeave={() => publishCursor(null)}
         >
+          {!readOnly && map.elements.length === 0 && map.groups.length === 0 && (
+            <div className="map-empty" role="group" aria-label="Start from a template">
+              <p>
+                <strong>An empty map.</strong> Add an element, or start from a template:
+              </p>
+              <ul>
+                {TEMPLATES.filter((t) => t.id !== 'blank').map((t) => (
+                  <li key={t.id}>
+                    <button type="button" className="button-link" onClick={() => addTemplate(t.id)}>
+                      {t.name}
+                    </button>
+                    <span className="hint"> – {t.summary}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <ReactFlow
             nodes={shownNodes}
             edges={shownEdges}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
-            onNodesChange={onNodesChange}
+            onNodesChange={onNodesChange as (changes: NodeChange<ElementNodeType | GroupNodeType>[]) => void}
             onEdgesChange={onEdgesChange}
             onConnect={readOnly ? undefined : onConnect}
             onNodesDelete={(deleted) => removeElements(conn.doc, deleted.map((n) => n.id))}
@@ -299,6 +416,7 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
             <RemoteCursors presences={remote} />
           </ReactFlow>
         </div>
+        <div className="map-side">
         <Inspector
           map={map}
           selectedElement={selectedElement}
@@ -308,6 +426,19 @@ function MapCanvas({ readOnly }: { readOnly: boolean }) {
           onSelect={select}
           focusLabelOf={focusLabelOf}
         />
+        <LensPanel
+          map={map}
+          lens={lens}
+          mode={lensMode}
+          matches={kept?.size ?? map.elements.length}
+          onChange={setLens}
+          onMode={setLensMode}
+          onShowMatches={() => void flow.fitView({ nodes: [...(kept ?? [])].map((id) => ({ id })), duration: 300, padding: 0.3 })}
+        />
+        <VersionsPanel liveMap={liveMap} readOnly={readOnly} actor={actor} viewing={viewing} onView={setViewing} />
+        <ImportExport map={map} title={title} readOnly={readOnly} actor={actor} />
+        <LoopsPanel map={map} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />
+        </div>
       </div>
     </div>
   );

@@ -70,7 +70,7 @@ export function RoomPage() {
             {r.kind === 'map' ? (
               <section className="panel map-panel" aria-labelledby="editor-heading">
                 <h2 id="editor-heading">The map</h2>
-                <MapEditor readOnly={readOnly} />
+                <MapEditor readOnly={readOnly} title={r.title} />
               </section>
             ) : (
               <section className="panel" aria-labelledby="editor-heading">

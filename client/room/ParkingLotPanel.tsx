@@ -14,6 +14,7 @@ import {
   removeParkingLotItem,
   type ParkingLotItem,
 } from '../../shared/doc/parkingLot.js';
+import { FormActions } from '../ui/FormActions.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useRoomConnection } from './RoomProvider.js';
@@ -145,12 +146,8 @@ function Note({ note, readOnly }: { note: ParkingLotItem; readOnly: boolean }) {
               }}
               autoFocus
             />
-            <button type="submit">Save</button>
-            <button type="button" className="button-secondary" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
           </div>
-          <ErrorMessage>{error}</ErrorMessage>
+          <FormActions onCancel={() => setEditing(false)} error={error} />
         </form>
       ) : (
         <>

@@ -2,7 +2,10 @@
  * Live mapping in two real browsers: add, connect, set polarity, move, delete, undo; and a
  * viewer who sees it all but cannot change it.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Download } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signInContext, startWorkspace } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
@@ -35,7 +38,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   async function openMap(person: Person, roomId: string, title: string): Promise<MapPage> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     context.setDefaultTimeout(10_000);
     contexts.push(context);
     await signInContext(context, ws, person.email, person.password);
@@ -150,6 +153,169 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await page.keyboard.press('Delete');
     await poll(() => cal.labels()).toEqual(['Empty shops']);
     await poll(() => cal.polarities()).toEqual([]);
+  });
+
+  it('finds loops live, classifies them, highlights one on hover, and keeps a loop’s name through edits', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Loops');
+    const [cal, pat] = await Promise.all([openMap(council, roomId, 'Loops'), openMap(police, roomId, 'Loops')]);
+    await cal.addElement('Visitors');
+    await cal.addElement('Shops open');
+    await cal.connect('Visitors', 'Shops open', '+');
+    await cal.connect('Shops open', 'Visitors', '+');
+    const counts = (m: MapPage) => m.page.getByTestId('loop-counts').textContent();
+    await poll(() => pat.page.getByTestId('loop-counts').textContent()).toBe('1 reinforcing, 0 balancing');
+
+    await cal.page.locator('.loop').first().hover();
+    await poll(() => cal.page.locator('.map-node.is-highlighted').count()).toBe(2);
+    await cal.page.getByRole('button', { name: /^Name this loop/ }).click();
+    await cal.page.getByLabel('Name of the loop').fill('Virtuous circle of the high street');
+    await cal.page.getByLabel('What it means').fill('More visitors keep more shops open, which bring more visitors.');
+    await cal.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await pat.page.locator('.loop-title', { hasText: 'Virtuous circle of the high street' }).waitFor();
+
+    // Moving an element and flipping a polarity keep the loop, and its name.
+    await cal.drag('Visitors', 100, 40);
+    await pat.select('Shops open');
+    await pat.page.locator('.inspector').getByRole('button', { name: /→ Visitors/ }).click();
+    await pat.page.getByRole('radio', { name: '− opposite direction' }).check();
+    await poll(() => counts(cal)).toBe('0 reinforcing, 1 balancing');
+    expect(await cal.page.locator('.loop-title').first().textContent()).toContain('Virtuous circle of the high street');
+
+    // Deleting a connection breaks the loop; its note is kept and listed as broken.
+    await pat.page.getByRole('button', { name: 'Delete connection' }).click();
+    await poll(() => counts(cal)).toBe('0 reinforcing, 0 balancing');
+    await cal.page.getByText('Notes on loops that were broken').waitFor();
+  });
+
+  it('starts a map from an archetype template, with its loops', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'From a template');
+    const cal = await openMap(council, roomId, 'From a template');
+    await cal.page.getByRole('group', { name: 'Start from a template' }).getByRole('button', { name: 'Fixes that fail' }).click();
+    await poll(() => cal.labels()).toEqual(['Problem symptom', 'Quick fix', 'Unintended consequence']);
+    await poll(() => cal.page.getByTestId('loop-counts').textContent()).toBe('1 reinforcing, 1 balancing');
+    await cal.page.getByRole('toolbar', { name: 'Map tools' }).getByLabel('Add a template').selectOption({ label: 'Iceberg' });
+    await poll(() => cal.page.locator('.group-label').allInnerTexts()).toHaveLength(4);
+  });
+
+  it('imports a Kumu CSV, exports CSV, JSON and pictures, and the export imports again to the same map', async () => {
+    const fixtures = fileURLToPath(new URL('../../shared/map/fixtures/', import.meta.url));
+    const first = await createRoom(ws, council, 'torbay', 'map', 'Imported');
+    const cal = await openMap(council, first, 'Imported');
+    const input = cal.page.getByLabel('Import a map');
+
+    // A connection to an element that is not in the Elements sheet: nothing is imported, the row is named.
+    const broken = 'From,To,Polarity\nPeople with dementia visiting the high street,Footfal,+\n';
+    const file = (name: string) => ({ name, mimeType: 'text/csv', buffer: readFileSync(join(fixtures, name)) });
+    await input.setInputFiles([file('torbay-dementia-elements.csv'), { name: 'connections.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) }]);
+    await poll(() => cal.page.getByRole('alert').textContent()).toMatch(/Nothing was imported.*Row 2.*Footfal/s);
+    expect(await cal.labels()).toEqual([]);
+
+    await input.setInputFiles([file('torbay-dementia-elements.csv'), file('torbay-dementia-connections.csv')]);
+    await cal.page.getByText(/^Imported \d+ elements and \d+ connections\.$/).waitFor();
+    const labels = await cal.labels();
+    expect(labels.length).toBeGreaterThan(10);
+    const polarities = await cal.polarities();
+    expect(polarities.length).toBeGreaterThan(10);
+
+    const saved: Record<string, Buffer> = {};
+    const downloads: Download[] = [];
+    cal.page.on('download', (d) => downloads.push(d));
+    async function save(button: string, count = 1) {
+      downloads.length = 0;
+      await cal.page.getByRole('button', { name: button }).click();
+      await poll(() => downloads.length).toBe(count);
+      for (const d of downloads) saved[d.suggestedFilename()] = readFileSync((await d.path())!);
+    }
+    await save('Export CSV (Kumu)', 2);
+    await save('Export JSON');
+    await save('Export PNG');
+    await save('Export SVG');
+    expect(Object.keys(saved).sort()).toEqual(['imported-connections.csv', 'imported-elements.csv', 'imported.json', 'imported.png', 'imported.svg']);
+    expect(saved['imported.png']!.subarray(1, 4).toString()).toBe('PNG');
+    expect(saved['imported.png']!.length).toBeGreaterThan(5_000);
+    expect(saved['imported.svg']!.toString()).toContain('<svg');
+    expect(saved['imported.svg']!.toString()).toContain(labels[0]!.replace(/&/g, '&amp;'));
+
+    // Round trips: the exported CSV and JSON each import into a fresh map as the same map.
+    for (const [title, files] of [
+      ['Round trip CSV', ['imported-elements.csv', 'imported-connections.csv']],
+      ['Round trip JSON', ['imported.json']],
+    ] as const) {
+      const roomId = await createRoom(ws, council, 'torbay', 'map', title);
+      const again = await openMap(council, roomId, title);
+      await again.page.getByLabel('Import a map').setInputFiles(files.map((name) => ({ name, mimeType: 'text/plain', buffer: saved[name]! })));
+      await poll(() => again.labels()).toEqual(labels);
+      await poll(() => again.polarities()).toEqual(polarities);
+    }
+  });
+
+  it('lenses answer "what did the police add?", search finds elements, and a tidy layout moves them apart', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Lenses');
+    const [cal, pat] = await Promise.all([openMap(council, roomId, 'Lenses'), openMap(police, roomId, 'Lenses')]);
+    await cal.addElement('Footfall');
+    await pat.addElement('PCSO patrols');
+    await cal.node('PCSO patrols').waitFor();
+    const lens = cal.page.locator('.lens');
+    await lens.getByLabel('Added by').selectOption('Devon and Cornwall Police');
+    await poll(() => cal.page.getByTestId('lens-matches').textContent()).toBe('1 element matches.');
+    expect(await cal.node('Footfall').locator('.map-node.is-dimmed').count()).toBe(1);
+    await lens.getByRole('button', { name: 'Hide the rest' }).click();
+    await poll(() => cal.page.locator('.react-flow__node-element:visible').count()).toBe(1);
+    await lens.getByRole('button', { name: 'Clear' }).click();
+    await poll(() => cal.page.locator('.react-flow__node-element:visible').count()).toBe(2);
+    await lens.getByLabel('Search the map').fill('foot');
+    await poll(() => cal.page.getByTestId('lens-matches').textContent()).toBe('1 element matches.');
+    // Pat's lens is Pat's own: nothing is dimmed for him.
+    expect(await pat.page.locator('.map-node.is-dimmed').count()).toBe(0);
+
+    await cal.connect('Footfall', 'PCSO patrols', '+');
+    await cal.page.getByRole('button', { name: 'Tidy layout' }).click();
+    await poll(async () => {
+      const [a, b] = [await pat.position('Footfall'), await pat.position('PCSO patrols')];
+      return a.x < b.x;
+    }).toBe(true);
+  });
+
+  it('comment threads on an element: comment, see the badge, reply, resolve', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Comments');
+    const [cal, pat] = await Promise.all([openMap(council, roomId, 'Comments'), openMap(police, roomId, 'Comments')]);
+    await cal.addElement('Footfall');
+    await cal.page.getByLabel('New comment').fill('Where does this figure come from?');
+    await cal.page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await poll(() => pat.node('Footfall').locator('.map-node-comments').textContent()).toContain('1');
+
+    await pat.select('Footfall');
+    await pat.page.getByPlaceholder('Reply…').fill('The BID footfall counter on Fleet Street');
+    await pat.page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await cal.page.locator('.thread-text', { hasText: 'The BID footfall counter on Fleet Street' }).waitFor();
+    expect(await cal.page.locator('.thread-meta', { hasText: 'Pat Police' }).textContent()).toContain('Devon and Cornwall Police');
+
+    await cal.page.getByRole('button', { name: 'Resolve' }).click();
+    await poll(() => pat.node('Footfall').locator('.map-node-comments').count()).toBe(0);
+    await pat.page.getByRole('button', { name: 'Show 1 resolved' }).click();
+    await pat.page.getByText('Resolved by Cal Council.').waitFor();
+  });
+
+  it('saves a named version, shows it read-only, and lists what changed since', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Versions');
+    const [cal, pat] = await Promise.all([openMap(council, roomId, 'Versions'), openMap(police, roomId, 'Versions')]);
+    await cal.addElement('Footfall');
+    await cal.page.getByLabel('Save the map as it is now, as').fill('after workshop 3');
+    await cal.page.getByRole('button', { name: 'Save version' }).click();
+    await pat.page.locator('.version-list', { hasText: 'after workshop 3' }).waitFor();
+    await pat.addElement('Parking charges');
+
+    await cal.node('Parking charges').waitFor();
+    await cal.page.getByRole('button', { name: 'View after workshop 3' }).click();
+    await poll(() => cal.labels()).toEqual(['Footfall']);
+    expect(await cal.page.getByRole('toolbar', { name: 'Map tools' }).count()).toBe(0);
+    // Viewing is private and read-only: the live map goes on for everyone else.
+    expect(await pat.labels()).toEqual(['Footfall', 'Parking charges']);
+    await cal.page.getByRole('button', { name: 'Back to the live map' }).click();
+    await poll(() => cal.labels()).toEqual(['Footfall', 'Parking charges']);
+
+    await cal.page.getByRole('button', { name: 'Compare with now (after workshop 3)' }).click();
+    await poll(() => cal.page.getByTestId('diff').textContent()).toContain('Elements added (1)Parking charges');
   });
 
   it('a viewer sees the map change live but gets no way to change it', async () => {

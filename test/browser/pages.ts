@@ -161,7 +161,7 @@ export class RoomPage {
   }
 
   async undo() {
-    await this.page.getByRole('button', { name: 'Undo' }).click();
+    await this.page.getByRole('region', { name: 'Parking lot' }).getByRole('button', { name: 'Undo' }).click();
   }
 }
 

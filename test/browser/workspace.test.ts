@@ -256,7 +256,7 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
   });
 
   it('works by keyboard alone: skip to content, then add a note without the mouse', async () => {
-    const roomId = await createRoom(ws, member, 'torbay', 'map', 'Keyboard room');
+    const roomId = await createRoom(ws, member, 'torbay', 'doc', 'Keyboard room');
     const page = await personPage(member);
     const room = new RoomPage(page);
     await room.open(ws.url, roomId, 'Keyboard room');

@@ -1,0 +1,164 @@
+/**
+ * The feedback loops of the map, found live as people draw: each reinforcing (R) or balancing
+ * (B), or flagged when a polarity in it is not known yet. Hovering or focusing a loop
+ * highlights it on the map; anyone can name a loop and note what it means, and the note stays
+ * with the loop through edits that keep it.
+ */
+import { useId, useState, type FormEvent } from 'react';
+import { removeLoopNote, setLoopNote, type Actor } from '../../shared/map/doc.js';
+import { type FeedbackLoop, type LoopSearchResult } from '../../shared/map/loops.js';
+import type { LoopNote, MapData } from '../../shared/map/model.js';
+import { useRoomConnection } from '../room/RoomProvider.js';
+import { FormActions } from '../ui/FormActions.js';
+import { useAttempt } from '../ui/useAttempt.js';
+
+const TYPE_NAME = { reinforcing: 'Reinforcing', balancing: 'Balancing', unknown: 'Not known yet' } as const;
+const TYPE_LETTER = { reinforcing: 'R', balancing: 'B', unknown: '?' } as const;
+
+export function LoopsPanel({
+  map,
+  result,
+  notes,
+  broken,
+  readOnly,
+  actor,
+  onHighlight,
+}: {
+  map: MapData;
+  result: LoopSearchResult;
+  notes: ReadonlyMap<string, LoopNote>;
+  broken: readonly LoopNote[];
+  readOnly: boolean;
+  actor: Actor;
+  onHighlight: (loop: FeedbackLoop | null) => void;
+}) {
+  const headingId = useId();
+  const labelOf = new Map(map.elements.map((e) => [e.id, e.label]));
+  const counts = { reinforcing: 0, balancing: 0, unknown: 0 };
+  for (const loop of result.loops) counts[loop.type]++;
+
+  return (
+    <section className="loops" aria-labelledby={headingId}>
+      <h3 id={headingId}>Feedback loops ({result.loops.length})</h3>
+      <p className="hint" data-testid="loop-counts">
+        {counts.reinforcing} reinforcing, {counts.balancing} balancing{counts.unknown > 0 && `, ${counts.unknown} with a polarity not known yet`}
+      </p>
+      {result.truncated &&
+        (result.truncatedBy.includes('time') || result.truncatedBy.includes('maxLoops') ? (
+          <p className="notice notice-warning">This map has more loops than can be listed here; those found first are shown.</p>
+        ) : (
+          <p className="hint">Loops of up to 12 elements are listed.</p>
+        ))}
+      {result.loops.length === 0 && <p className="empty">No loops yet. A loop appears when connections lead back to where they started.</p>}
+      <ol className="loop-list">
+        {result.loops.map((loop, i) => (
+          <LoopItem
+            key={loop.key}
+            number={i + 1}
+            loop={loop}
+            note={notes.get(loop.key) ?? null}
+            path={[...loop.elementIds, loop.elementIds[0]!].map((id) => labelOf.get(id) ?? '?').join(' → ')}
+            readOnly={readOnly}
+            actor={actor}
+            onHighlight={onHighlight}
+          />
+        ))}
+      </ol>
+      {broken.length > 0 && (
+        <>
+          <h4>Notes on loops that were broken</h4>
+          <ul>
+            {broken.map((note) => (
+              <li key={note.key}>
+                <strong>{note.name || 'Unnamed loop'}</strong>
+                {note.note && `: ${note.note}`} <span className="hint">(a connection in it was removed)</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function LoopItem({
+  number,
+  loop,
+  note,
+  path,
+  readOnly,
+  actor,
+  onHighlight,
+}: {
+  number: number;
+  loop: FeedbackLoop;
+  note: LoopNote | null;
+  path: string;
+  readOnly: boolean;
+  actor: Actor;
+  onHighlight: (loop: FeedbackLoop | null) => void;
+}) {
+  const conn = useRoomConnection();
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(note?.name ?? '');
+  const [text, setText] = useState(note?.note ?? '');
+  const { error, attempt } = useAttempt();
+  const id = useId();
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    const saved = attempt(() => {
+      if (!name.trim() && !text.trim()) removeLoopNote(conn.doc, loop.key);
+      else setLoopNote(conn.doc, loop.key, { name, note: text }, actor);
+    });
+    if (saved) setEditing(false);
+  }
+
+  return (
+    <li
+      className={`loop loop-${loop.type}`}
+      onMouseEnter={() => onHighlight(loop)}
+      onMouseLeave={() => onHighlight(null)}
+      onFocus={() => onHighlight(loop)}
+      onBlur={() => onHighlight(null)}
+      data-loop-type={loop.type}
+    >
+      <span className="loop-badge" aria-hidden="true">
+        {TYPE_LETTER[loop.type]}
+        {number}
+      </span>
+      <div className="loop-body">
+        <p className="loop-title">
+          <strong>{note?.name || `${TYPE_NAME[loop.type]} loop`}</strong>
+          <span className="visually-hidden"> ({TYPE_NAME[loop.type]})</span>
+          {loop.type === 'unknown' && <span className="hint"> · {loop.unknownCount} link(s) with unknown polarity</span>}
+        </p>
+        <p className="loop-path">{path}</p>
+        {note?.note && <p className="loop-note">{note.note}</p>}
+        {!readOnly &&
+          (editing ? (
+            <form className="inline-form" onSubmit={save}>
+              <label htmlFor={`${id}-name`}>Name of the loop</label>
+              <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} />
+              <label htmlFor={`${id}-note`}>What it means</label>
+              <textarea id={`${id}-note`} value={text} rows={2} onChange={(e) => setText(e.target.value)} />
+              <FormActions onCancel={() => setEditing(false)} error={error} />
+            </form>
+          ) : (
+            <button
+              type="button"
+              className="button-link"
+              onClick={() => {
+                setName(note?.name ?? '');
+                setText(note?.note ?? '');
+                setEditing(true);
+              }}
+            >
+              {note ? 'Edit name and note' : 'Name this loop'}
+              <span className="visually-hidden"> {path}</span>
+            </button>
+          ))}
+      </div>
+    </li>
+  );
+}

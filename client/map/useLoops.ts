@@ -1,0 +1,25 @@
+import { useMemo } from 'react';
+import { findLoops, matchLoopNotes, type LoopSearchResult } from '../../shared/map/loops.js';
+import type { LoopNote, MapData } from '../../shared/map/model.js';
+
+/**
+ * The map's loops, searched again only when the graph changes (elements added or removed,
+ * connections or polarities changed), never when someone merely drags. The search is bounded
+ * in time (40 ms) so a dense map cannot freeze the page.
+ */
+export function useLoops(map: MapData): { result: LoopSearchResult; notes: Map<string, LoopNote>; broken: LoopNote[] } {
+  const graphKey = useMemo(
+    () => `${map.elements.map((e) => e.id).join(',')}|${map.connections.map((c) => `${c.id}:${c.from}>${c.to}${c.polarity}`).join(',')}`,
+    [map],
+  );
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const result = useMemo(() => findLoops(map), [graphKey]);
+  const notesKey = JSON.stringify(map.loopNotes);
+  return useMemo(() => {
+    const matches = matchLoopNotes(map.loopNotes, result, map);
+    const notes = new Map<string, LoopNote>();
+    for (const { note, loop } of matches.kept) notes.set(loop.key, note);
+    return { result, notes, broken: matches.broken };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result, notesKey]);
+}

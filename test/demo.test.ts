@@ -1,0 +1,49 @@
+/**
+ * DEMO=true (npm run demo): the worked example is there, people can sign in, and a restart
+ * neither duplicates nor loses it.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readMap } from '../shared/map/doc.js';
+import { findLoops } from '../shared/map/loops.js';
+import { readParkingLot } from '../shared/doc/parkingLot.js';
+import { DEMO_MAP_TITLE, DEMO_PEOPLE } from '../server/seed/demo.js';
+import { api, startTestServer, tempDir, type TestServer } from './helpers/server.js';
+import { storedDoc } from './helpers/sync.js';
+
+describe('the worked example (DEMO=true)', () => {
+  const dataDir = tempDir();
+  let server: TestServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('seeds two people and a Torbay map with named loops, once', { timeout: 30_000 }, async () => {
+    server = await startTestServer({ DEMO: 'true' }, dataDir);
+    expect(server.demo).not.toBeNull();
+    expect(server.setupUrl).toBeNull();
+    const login = await api(server, '/api/auth/login', { body: { email: DEMO_PEOPLE[1].email, password: DEMO_PEOPLE[1].password } });
+    expect(login.status).toBe(200);
+    const token = (login.body as { token: string }).token;
+    const rooms = await api(server, '/api/sites/torbay/rooms', { token });
+    expect((rooms.body as { title: string }[]).map((r) => r.title)).toContain(DEMO_MAP_TITLE);
+
+    const { doc } = await storedDoc(server.storage, server.demo!.mapRoomId);
+    const map = readMap(doc);
+    expect(map.elements.length).toBeGreaterThan(10);
+    expect(map.connections.length).toBeGreaterThan(10);
+    expect(map.loopNotes.map((n) => n.name)).toContain('The confidence loop');
+    const loopKeys = new Set(findLoops(map).loops.map((l) => l.key));
+    for (const note of map.loopNotes) expect(loopKeys.has(note.key)).toBe(true);
+    expect(readParkingLot(doc)).toHaveLength(1);
+
+    const firstRoom = server.demo!.mapRoomId;
+    await server.close();
+    server = await startTestServer({ DEMO: 'true' }, dataDir);
+    expect(server.demo!.mapRoomId).toBe(firstRoom);
+    const relogin = await api(server, '/api/auth/login', { body: { email: DEMO_PEOPLE[0].email, password: DEMO_PEOPLE[0].password } });
+    const again = await api(server, '/api/sites/torbay/rooms', { token: (relogin.body as { token: string }).token });
+    expect((again.body as { title: string }[]).filter((r) => r.title === DEMO_MAP_TITLE)).toHaveLength(1);
+  });
+});

@@ -3,7 +3,7 @@ import { memo } from 'react';
 import type { PresenceUser } from '../../shared/doc/presence.js';
 import { ELEMENT_KIND_LABELS, type MapElement } from '../../shared/map/model.js';
 
-export type ElementNodeData = { element: MapElement; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number };
+export type ElementNodeData = { element: MapElement; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number; scale?: number };
 export type ElementNodeType = Node<ElementNodeData, 'element'>;
 
 /** One element on the canvas: its label, kind and agency, with handles to draw connections. */
@@ -15,7 +15,10 @@ export const ElementNode = memo(function ElementNode({ data, selected }: NodePro
       className={`map-node kind-${element.kind}${selected ? ' is-selected' : ''}${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`}
       title={element.description || undefined}
       // Someone else's selection shows as a ring in their colour, with their name.
-      style={other ? { outline: `3px solid ${other.colour}`, outlineOffset: '3px' } : undefined}
+      style={{
+        ...(other ? { outline: `3px solid ${other.colour}`, outlineOffset: '3px' } : {}),
+        ...(data.scale ? { fontSize: `${data.scale}em` } : {}),
+      }}
     >
       {other && (
         <span className="map-node-selected-by" style={{ background: other.colour }}>

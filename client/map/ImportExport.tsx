@@ -115,7 +115,7 @@ export function ImportExport({ map, title, readOnly, actor }: { map: MapData; ti
         message: `Imported ${result.map.elements.length} elements and ${result.map.connections.length} connections.`,
         warnings: describe(result),
       });
-      setTimeout(() => void flow.fitView({ duration: 300 }), 50);
+      setTimeout(() => void flow.fitView(), 50);
     } catch (error) {
       setOutcome({ kind: 'error', message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}`, issues: [] });
     } finally {

@@ -30,6 +30,7 @@ import {
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
+import { containingGroup } from '../../shared/map/placement.js';
 import { CommentsSection } from './CommentsSection.js';
 import { CommitField } from './CommitField.js';
 
@@ -115,6 +116,8 @@ function ElementInspector({
   const outgoing = map.connections.filter((c) => c.from === element.id);
   const incoming = map.connections.filter((c) => c.to === element.id);
   const labelOf = (eid: string) => map.elements.find((e) => e.id === eid)?.label ?? '?';
+  // Derived from where it sits: its stakeholder quadrant, iceberg level or horizon.
+  const frame = containingGroup(element, map.groups);
 
   return (
     <section className="inspector" aria-labelledby={`${id}-heading`}>
@@ -142,6 +145,11 @@ function ElementInspector({
         />
         <CommitField label="Description" multiline value={element.description} maxLength={MAP_LIMITS.descriptionMax} onCommit={(description) => update({ description })} />
       </fieldset>
+      {frame && (
+        <p className="frame-note">
+          Sits in: <strong>{frame.label}</strong>
+        </p>
+      )}
       <Attributed what={element} />
 
       <h3>Connections</h3>

@@ -7,6 +7,9 @@ import { lensActive, lensChoices, type Lens, NO_LENS } from '../../shared/map/le
 import { ELEMENT_KIND_LABELS, polarityDisputed, type ElementKind, type MapData } from '../../shared/map/model.js';
 
 export type LensMode = 'highlight' | 'hide';
+export type SizeBy = 'none' | 'degree' | 'betweenness';
+/** Betweenness costs O(elements × connections); above this it is offered only on request. */
+export const BETWEENNESS_LIVE_MAX = 1500;
 
 export function LensPanel({
   map,
@@ -16,7 +19,14 @@ export function LensPanel({
   onChange,
   onMode,
   onShowMatches,
+  sizeBy,
+  onSizeBy,
+  ranking,
 }: {
+  sizeBy: SizeBy;
+  onSizeBy: (by: SizeBy) => void;
+  /** The most central elements for the chosen measure, best first. */
+  ranking: { label: string; value: number }[];
   map: MapData;
   lens: Lens;
   mode: LensMode;
@@ -85,6 +95,28 @@ export function LensPanel({
               Clear
             </button>
           </div>
+        </>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-size`}>Size elements by</label>
+        <select id={`${id}-size`} value={sizeBy} onChange={(e) => onSizeBy(e.target.value as SizeBy)}>
+          <option value="none">Nothing (all the same)</option>
+          <option value="degree">Number of connections</option>
+          <option value="betweenness" disabled={map.elements.length > BETWEENNESS_LIVE_MAX}>
+            Betweenness (how often it lies between others)
+          </option>
+        </select>
+      </div>
+      {ranking.length > 0 && (
+        <>
+          <p className="hint">Most central:</p>
+          <ol className="ranking" data-testid="ranking">
+            {ranking.map((r) => (
+              <li key={r.label}>
+                {r.label} <span className="hint">({Number.isInteger(r.value) ? r.value : r.value.toFixed(2)})</span>
+              </li>
+            ))}
+          </ol>
         </>
       )}
       <p className="hint">

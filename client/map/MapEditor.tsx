@@ -30,11 +30,13 @@ import { freeSpot } from '../../shared/map/placement.js';
 import { openThreadCounts } from '../../shared/map/comments.js';
 import { NO_LENS, applyLens, lensActive, type Lens } from '../../shared/map/lens.js';
 import { autoLayout } from '../../shared/map/layout.js';
+import { betweenness, degrees, rankElements } from '../../shared/map/metrics.js';
 import { selectedByOthers } from '../../shared/map/presence.js';
 import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
+import { useReducedMotion } from '../ui/motion.js';
 import { ConnectionEdge, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
@@ -42,7 +44,7 @@ import { ImportExport } from './ImportExport.js';
 import { Inspector } from './Inspector.js';
 import { VersionsPanel, type ViewedVersion } from './VersionsPanel.js';
 import { useComments } from './CommentsSection.js';
-import { LensPanel, type LensMode } from './LensPanel.js';
+import { LensPanel, type LensMode, type SizeBy } from './LensPanel.js';
 import { LoopsPanel } from './LoopsPanel.js';
 import { useLoops } from './useLoops.js';
 import { Outline } from './Outline.js';
@@ -102,6 +104,8 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const [kind, setKind] = useState<ElementKind>('variable');
   const [view, setView] = useState<'canvas' | 'outline'>('canvas');
   const [focusLabelOf, setFocusLabelOf] = useState<string | null>(null);
+  const [reduceMotion, setReduceMotion] = useReducedMotion();
+  const glide = reduceMotion ? 0 : 300;
   const kindId = useId();
 
   // Local React Flow state, refreshed from the doc; keeps measured sizes and selection.
@@ -241,19 +245,42 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const [lens, setLens] = useState<Lens>(NO_LENS);
   const [lensMode, setLensMode] = useState<LensMode>('highlight');
   const kept = useMemo(() => (lensActive(lens) ? applyLens(map, lens) : null), [map, lens]);
+  const [sizeBy, setSizeBy] = useState<SizeBy>('none');
+  const graphKey = `${map.elements.length}|${map.connections.map((c) => `${c.from}>${c.to}`).join(',')}`;
+  const sizes = useMemo(() => {
+    if (sizeBy === 'none' || map.elements.length === 0) return null;
+    const values =
+      sizeBy === 'degree' ? new Map([...degrees(map)].map(([id, d]) => [id, d.total])) : betweenness(map);
+    return values;
+    // Recomputed when the graph changes, not when someone drags.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [graphKey, sizeBy]);
+  const scaleOf = useMemo(() => {
+    if (!sizes) return null;
+    const max = Math.max(...sizes.values(), 0);
+    return (id: string) => (max > 0 ? 1 + (0.9 * (sizes.get(id) ?? 0)) / max : 1);
+  }, [sizes]);
+  const ranking = useMemo(() => {
+    if (!sizes) return [];
+    const labels = new Map(map.elements.map((e) => [e.id, e.label]));
+    return rankElements(sizes, undefined, { limit: 5 })
+      .filter((r) => r.value > 0)
+      .map((r) => ({ label: labels.get(r.id) ?? '?', value: r.value }));
+  }, [sizes, map.elements]);
   const comments = useComments();
   const commentCounts = useMemo(() => openThreadCounts(comments), [comments]);
   const shownNodes = useMemo(() => {
     const inLoop = highlight ? new Set(highlight.elementIds) : null;
     const elementNodes = nodes.map((n) => {
       const outOfLens = kept !== null && !kept.has(n.id);
-      if (!othersSelecting.has(n.id) && !inLoop && !outOfLens && !n.hidden && !commentCounts.has(n.id)) return n;
+      if (!othersSelecting.has(n.id) && !inLoop && !outOfLens && !n.hidden && !commentCounts.has(n.id) && !scaleOf) return n;
       return {
         ...n,
         hidden: outOfLens && lensMode === 'hide',
         data: {
           ...n.data,
           openComments: commentCounts.get(n.id),
+          scale: scaleOf?.(n.id),
           selectedBy: othersSelecting.get(n.id),
           // A hovered loop wins over the lens while it is hovered.
           highlighted: inLoop?.has(n.id) ?? (kept?.has(n.id) ?? false),
@@ -262,7 +289,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       };
     });
     return [...groupNodes, ...elementNodes];
-  }, [nodes, groupNodes, othersSelecting, highlight, kept, lensMode, commentCounts]);
+  }, [nodes, groupNodes, othersSelecting, highlight, kept, lensMode, commentCounts, scaleOf]);
   const shownEdges = useMemo(() => {
     const inLoop = highlight ? new Set(highlight.connectionIds) : null;
     return edges.map((e) => {
@@ -280,7 +307,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     // Beside what is already there, never on top of it.
     const right = map.elements.length || map.groups.length ? Math.max(...map.elements.map((e) => e.x), ...map.groups.map((g) => g.x + g.width)) + 300 : 0;
     attempt(() => addMapData(conn.doc, instantiate(id, newId, { ...actor, at: new Date().toISOString() }, { x: right, y: 0 }), actor));
-    setTimeout(() => void flow.fitView({ duration: 300 }), 50);
+    setTimeout(() => void flow.fitView({ duration: glide }), 50);
   }
 
   const selectedNodes = nodes.filter((n) => n.selected);
@@ -338,7 +365,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
             disabled={map.elements.length < 2}
             onClick={() => {
               moveElements(conn.doc, autoLayout(map));
-              setTimeout(() => void flow.fitView({ duration: 300 }), 50);
+              setTimeout(() => void flow.fitView({ duration: glide }), 50);
             }}
           >
             Tidy layout
@@ -355,6 +382,10 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         <button type="button" className="button-secondary" aria-pressed={view === 'outline'} onClick={() => setView('outline')}>
           Outline
         </button>
+        <div className="field-check">
+          <input id={`${kindId}-motion`} type="checkbox" checked={reduceMotion} onChange={(e) => setReduceMotion(e.target.checked)} />
+          <label htmlFor={`${kindId}-motion`}>Reduce motion</label>
+        </div>
       </div>
       <ErrorMessage>{error}</ErrorMessage>
       {viewing && (
@@ -433,7 +464,10 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           matches={kept?.size ?? map.elements.length}
           onChange={setLens}
           onMode={setLensMode}
-          onShowMatches={() => void flow.fitView({ nodes: [...(kept ?? [])].map((id) => ({ id })), duration: 300, padding: 0.3 })}
+          sizeBy={sizeBy}
+          onSizeBy={setSizeBy}
+          ranking={ranking}
+          onShowMatches={() => void flow.fitView({ nodes: [...(kept ?? [])].map((id) => ({ id })), duration: glide, padding: 0.3 })}
         />
         <VersionsPanel liveMap={liveMap} readOnly={readOnly} actor={actor} viewing={viewing} onView={setViewing} />
         <ImportExport map={map} title={title} readOnly={readOnly} actor={actor} />

@@ -29,3 +29,20 @@ export function freeSpot(centre: { x: number; y: number }, elements: readonly Pi
   }
   return start;
 }
+
+/**
+ * The frame an element sits in (its top-left corner inside the frame), the smallest when frames
+ * nest. On a stakeholder grid this is the element's quadrant, on an iceberg its level: derived
+ * from where people put it, so moving it is how they change their assessment.
+ */
+export function containingGroup<G extends { x: number; y: number; width: number; height: number }>(
+  position: { x: number; y: number },
+  groups: readonly G[],
+): G | null {
+  let best: G | null = null;
+  for (const g of groups) {
+    const inside = position.x >= g.x && position.x < g.x + g.width && position.y >= g.y && position.y < g.y + g.height;
+    if (inside && (!best || g.width * g.height < best.width * best.height)) best = g;
+  }
+  return best;
+}

@@ -318,6 +318,37 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await poll(() => cal.page.getByTestId('diff').textContent()).toContain('Elements added (1)Parking charges');
   });
 
+  it('ranks elements by connections, says which frame an element sits in, and remembers reduced motion', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Centrality');
+    const cal = await openMap(council, roomId, 'Centrality');
+    await cal.page.getByRole('group', { name: 'Start from a template' }).getByRole('button', { name: 'Tragedy of the commons' }).click();
+    await cal.node('Total activity').waitFor();
+    await cal.page.locator('.lens').getByLabel('Size elements by').selectOption('degree');
+    // Every element of this archetype has three connections.
+    await poll(() => cal.page.getByTestId('ranking').locator('li').allInnerTexts()).toHaveLength(5);
+    expect((await cal.page.getByTestId('ranking').locator('li').allInnerTexts()).every((t) => t.endsWith('(3)'))).toBe(true);
+    await cal.page.locator('.lens').getByLabel('Size elements by').selectOption('betweenness');
+    await poll(async () => (await cal.page.getByTestId('ranking').locator('li').first().textContent()) ?? '').toMatch(/^(Total activity|Shared resource available) /);
+    const sizes = await cal.page.locator('.map-node').evaluateAll((els) => els.map((el) => parseFloat(getComputedStyle(el).fontSize)));
+    expect(Math.max(...sizes)).toBeGreaterThan(Math.min(...sizes));
+
+    await cal.page.getByRole('toolbar', { name: 'Map tools' }).getByLabel('Add a template').selectOption({ label: 'Stakeholder power and interest grid' });
+    await poll(() => cal.page.locator('.group-label').count()).toBe(4);
+    await cal.addElement('Town centre landlords', 'Actor');
+    // Dragged into the "Manage closely" quadrant, the panel says that is where it sits.
+    const quadrant = (await cal.page.locator('.group-label', { hasText: 'Manage closely' }).boundingBox())!;
+    const node = (await cal.node('Town centre landlords').boundingBox())!;
+    await cal.drag('Town centre landlords', quadrant.x + 60 + node.width / 2 - (node.x + node.width / 2), quadrant.y + 60 + node.height / 2 - (node.y + node.height / 2));
+    await cal.select('Town centre landlords');
+    await poll(() => cal.page.locator('.frame-note').textContent()).toBe('Sits in: Manage closely (high power, high interest)');
+
+    await cal.page.getByLabel('Reduce motion').check();
+    expect(await cal.page.evaluate(() => document.documentElement.classList.contains('reduce-motion'))).toBe(true);
+    await cal.page.reload();
+    await cal.page.locator('.react-flow').waitFor();
+    expect(await cal.page.getByLabel('Reduce motion').isChecked()).toBe(true);
+  });
+
   it('a viewer sees the map change live but gets no way to change it', async () => {
     const roomId = await createRoom(ws, council, 'torbay', 'map', 'For the board');
     const [cal, vic] = await Promise.all([openMap(council, roomId, 'For the board'), openMap(viewer, roomId, 'For the board')]);

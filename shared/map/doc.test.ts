@@ -21,6 +21,7 @@ import {
   updateGroup,
   type Actor,
 } from './doc.js';
+import { findLoops, matchLoopNotes } from './loops.js';
 import { polarityDisputed } from './model.js';
 
 const council: Actor = { userId: 'u-c', name: 'Cal Council', organisation: 'Torbay Council' };
@@ -279,5 +280,37 @@ describe('map convergence', () => {
       const elementIds = new Set(first.elements.map((e) => e.id));
       for (const c of first.connections) expect(elementIds.has(c.from) && elementIds.has(c.to)).toBe(true);
     }
+  });
+});
+
+describe('loops and their notes across peers', () => {
+  it('peers editing apart end with the same loops, and notes stay on loops that survive', () => {
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    sample(a); // footfall ⇄ isolation: one loop
+    addConnection(a, { id: 'c3', from: 'isolation', to: 'shops', polarity: '+' }, council);
+    addConnection(a, { id: 'c4', from: 'shops', to: 'footfall', polarity: '+' }, council);
+    exchange(a, b);
+    const loops = findLoops(readMap(a)).loops;
+    expect(loops).toHaveLength(2);
+    const [short, long] = loops as [(typeof loops)[0], (typeof loops)[0]];
+    setLoopNote(a, short.key, { name: 'Empty streets', note: 'fewer people, more isolation' }, council);
+    setLoopNote(b, long.key, { name: 'Shops as meeting places', note: '' }, police);
+
+    // Apart: A flips a polarity and moves things; B adds a parallel arrow and breaks the long loop.
+    updateConnection(a, 'c1', { polarity: '+' }, council);
+    moveElements(a, [{ id: 'footfall', x: 300, y: 300 }]);
+    addConnection(b, { id: 'c9', from: 'footfall', to: 'isolation', polarity: '-' }, police);
+    removeConnections(b, ['c4']);
+    exchange(a, b);
+
+    const mapA = readMap(a);
+    expect(readMap(b)).toEqual(mapA);
+    const resultA = findLoops(mapA);
+    expect(findLoops(readMap(b)).loops).toEqual(resultA.loops);
+    const matches = matchLoopNotes(mapA.loopNotes, resultA, mapA);
+    expect(matches.kept.map((m) => m.note.name)).toEqual(['Empty streets']);
+    expect(matches.kept[0]!.loop.type).toBe('balancing');
+    expect(matches.broken.map((n) => n.name)).toEqual(['Shops as meeting places']);
   });
 });

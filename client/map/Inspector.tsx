@@ -8,6 +8,8 @@ import {
   addConnection,
   removeConnections,
   removeElements,
+  removeGroup,
+  updateGroup,
   setPolarityView,
   updateConnection,
   updateElement,
@@ -25,6 +27,7 @@ import {
   type MapConnection,
   type MapData,
   type MapElement,
+  type MapGroup,
   type Polarity,
 } from '../../shared/map/model.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
@@ -48,8 +51,10 @@ export function Inspector({
   actor,
   onSelect,
   focusLabelOf,
+  selectedGroup = null,
 }: {
   focusLabelOf?: string | null;
+  selectedGroup?: MapGroup | null;
   map: MapData;
   selectedElement: MapElement | null;
   selectedConnection: MapConnection | null;
@@ -69,6 +74,9 @@ export function Inspector({
         focusLabel={focusLabelOf === selectedElement.id}
       />
     );
+  }
+  if (selectedGroup) {
+    return <GroupInspector key={selectedGroup.id} group={selectedGroup} readOnly={readOnly} actor={actor} onSelect={onSelect} />;
   }
   if (selectedConnection) {
     return <ConnectionInspector key={selectedConnection.id} connection={selectedConnection} map={map} readOnly={readOnly} actor={actor} onSelect={onSelect} />;
@@ -339,6 +347,45 @@ function ConnectionInspector({
           }}
         >
           Delete connection
+        </button>
+      )}
+    </section>
+  );
+}
+
+function GroupInspector({
+  group,
+  readOnly,
+  actor,
+  onSelect,
+}: {
+  group: MapGroup;
+  readOnly: boolean;
+  actor: Actor;
+  onSelect: (selection: { element?: string; connection?: string }) => void;
+}) {
+  const conn = useRoomConnection();
+  const { error, attempt } = useAttempt();
+  const id = useId();
+  return (
+    <section className="inspector" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Frame: {group.label || 'untitled'}</h2>
+      <ErrorMessage>{error}</ErrorMessage>
+      <fieldset disabled={readOnly}>
+        <legend className="visually-hidden">Frame details</legend>
+        <CommitField label="Label" value={group.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => attempt(() => updateGroup(conn.doc, group.id, { label }, actor))} />
+      </fieldset>
+      <p className="hint">Drag the frame to move it; drag its corners to resize it. Elements stay where they are.</p>
+      {!readOnly && (
+        <button
+          type="button"
+          className="button-warning"
+          onClick={() => {
+            removeGroup(conn.doc, group.id);
+            onSelect({});
+          }}
+        >
+          Delete frame
         </button>
       )}
     </section>

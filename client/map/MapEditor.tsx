@@ -22,7 +22,7 @@ import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import * as Y from 'yjs';
 import { newId } from '../../shared/ids.js';
-import { addConnection, addElement, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, type Actor } from '../../shared/map/doc.js';
+import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
 import { TEMPLATES, instantiate, type TemplateId } from '../../shared/map/templates.js';
 import { ELEMENT_KINDS, ELEMENT_KIND_LABELS, type ElementKind } from '../../shared/map/model.js';
@@ -110,13 +110,14 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
 
   // Local React Flow state, refreshed from the doc; keeps measured sizes and selection.
   const [nodes, setNodes] = useState<ElementNodeType[]>([]);
+  const [groupNodes, setGroupNodes] = useState<GroupNodeType[]>([]);
   const [edges, setEdges] = useState<ConnectionEdgeType[]>([]);
   // A selection asked for before its element or connection reached the canvas (just added):
   // applied when it arrives.
-  const wanted = useRef<{ element?: string; connection?: string } | null>(null);
+  const wanted = useRef<{ element?: string; connection?: string; group?: string } | null>(null);
   useEffect(() => {
     const want = wanted.current;
-    if (want && (map.elements.some((e) => e.id === want.element) || map.connections.some((c) => c.id === want.connection))) {
+    if (want && (map.elements.some((e) => e.id === want.element) || map.connections.some((c) => c.id === want.connection) || map.groups.some((g) => g.id === want.group))) {
       wanted.current = null;
     }
     setNodes((previous) => {
@@ -134,6 +135,26 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         };
       });
     });
+    // Frames sit behind the elements; dragging one moves the frame only, not what is in it.
+    setGroupNodes((previous) => {
+      const old = new Map(previous.map((n) => [n.id, n]));
+      return map.groups.map((group) => {
+        const before = old.get(group.id);
+        const busy = before?.dragging || before?.resizing;
+        return {
+          ...before,
+          ...(want ? { selected: group.id === want.group } : {}),
+          id: group.id,
+          type: 'group' as const,
+          position: busy ? before!.position : { x: group.x, y: group.y },
+          width: busy ? before!.width : group.width,
+          height: busy ? before!.height : group.height,
+          data: { group },
+          draggable: !readOnly,
+          zIndex: -1,
+        };
+      });
+    });
     setEdges((previous) => {
       const old = new Map(previous.map((e) => [e.id, e]));
       return map.connections.map((connection) => ({
@@ -147,7 +168,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         data: { connection, dimmed: false, highlighted: false },
       }));
     });
-  }, [map]);
+  }, [map, readOnly]);
 
   // Drag: send the latest positions every DRAG_SEND_MS, and the final one on release.
   const pendingMoves = useRef(new Map<string, { x: number; y: number }>());
@@ -161,9 +182,30 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   }, [conn]);
   useEffect(() => () => flushMoves(), [flushMoves]);
 
+  const groupIds = useMemo(() => new Set(map.groups.map((g) => g.id)), [map.groups]);
   const onNodesChange = useCallback(
-    (changes: NodeChange<ElementNodeType>[]) => {
-      setNodes((current) => applyNodeChanges(changes, current));
+    (all: NodeChange<ElementNodeType | GroupNodeType>[]) => {
+      const isGroup = (c: NodeChange) => 'id' in c && groupIds.has(c.id);
+      const changes = all.filter((c) => !isGroup(c)) as NodeChange<ElementNodeType>[];
+      const groupChanges = all.filter(isGroup) as NodeChange<GroupNodeType>[];
+      if (changes.length) setNodes((current) => applyNodeChanges(changes, current));
+      if (groupChanges.length) {
+        setGroupNodes((current) => applyNodeChanges(groupChanges, current));
+        if (!readOnly) {
+          // A frame is written when a drag or a resize ends: one undo step each.
+          for (const change of groupChanges) {
+            if (change.type === 'position' && change.dragging === false) {
+              const node = groupNodesRef.current.find((n) => n.id === change.id);
+              const position = change.position ?? node?.position;
+              if (position) updateGroup(conn.doc, change.id, { x: position.x, y: position.y }, actor);
+            }
+            if (change.type === 'dimensions' && change.resizing === false && change.dimensions) {
+              const node = groupNodesRef.current.find((n) => n.id === change.id);
+              updateGroup(conn.doc, change.id, { ...change.dimensions, ...(node ? { x: node.position.x, y: node.position.y } : {}) }, actor);
+            }
+          }
+        }
+      }
       if (readOnly) return;
       let ended = false;
       for (const change of changes) {
@@ -174,13 +216,16 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       if (ended) flushMoves();
       else if (pendingMoves.current.size && !moveTimer.current) moveTimer.current = setTimeout(flushMoves, DRAG_SEND_MS);
     },
-    [readOnly, flushMoves],
+    [readOnly, flushMoves, groupIds, conn, actor],
   );
+  const groupNodesRef = useRef(groupNodes);
+  groupNodesRef.current = groupNodes;
   const onEdgesChange = useCallback((changes: EdgeChange<ConnectionEdgeType>[]) => setEdges((current) => applyEdgeChanges(changes, current)), []);
 
 
-  const select = useCallback((selection: { element?: string; connection?: string }) => {
+  const select = useCallback((selection: { element?: string; connection?: string; group?: string }) => {
     wanted.current = selection;
+    setGroupNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === selection.group })));
     setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === selection.element })));
     setEdges((es) => es.map((e) => ({ ...e, selected: e.id === selection.connection })));
   }, []);
@@ -208,6 +253,16 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     select({ element: id });
   }
 
+  function addFrame() {
+    const canvas = document.querySelector('.map-canvas')?.getBoundingClientRect();
+    const centre = canvas
+      ? flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 })
+      : { x: 0, y: 0 };
+    const id = newId();
+    attempt(() => addGroup(conn.doc, { id, label: 'New frame', x: Math.round(centre.x - 250), y: Math.round(centre.y - 175), width: 500, height: 350 }, actor));
+    select({ group: id });
+  }
+
   function onKeyDown(event: KeyboardEvent) {
     const target = event.target as HTMLElement;
     if (target.closest('input, textarea, select')) return;
@@ -225,23 +280,6 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const othersSelecting = useMemo(() => selectedByOthers(remote), [remote]);
   const loops = useLoops(map);
   const [highlight, setHighlight] = useState<FeedbackLoop | null>(null);
-  // Frames sit behind the elements; they are moved and resized from their own panel, not dragged.
-  const groupNodes = useMemo<GroupNodeType[]>(
-    () =>
-      map.groups.map((group) => ({
-        id: group.id,
-        type: 'group' as const,
-        position: { x: group.x, y: group.y },
-        width: group.width,
-        height: group.height,
-        data: { group },
-        draggable: false,
-        selectable: false,
-        focusable: false,
-        zIndex: -1,
-      })),
-    [map.groups],
-  );
   const [lens, setLens] = useState<Lens>(NO_LENS);
   const [lensMode, setLensMode] = useState<LensMode>('highlight');
   const kept = useMemo(() => (lensActive(lens) ? applyLens(map, lens) : null), [map, lens]);
@@ -310,6 +348,10 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     setTimeout(() => void flow.fitView({ duration: glide }), 50);
   }
 
+  const selectedGroup = useMemo(() => {
+    const picked = groupNodes.filter((n) => n.selected);
+    return picked.length === 1 ? (map.groups.find((g) => g.id === picked[0]!.id) ?? null) : null;
+  }, [groupNodes, map.groups]);
   const selectedNodes = nodes.filter((n) => n.selected);
   const selectedEdges = edges.filter((e) => e.selected);
   const selectedElement = selectedNodes.length === 1 && selectedEdges.length === 0 ? (map.elements.find((e) => e.id === selectedNodes[0]!.id) ?? null) : null;
@@ -335,6 +377,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           </select>
           <button type="button" onClick={addAtCentre}>
             Add element
+          </button>
+          <button type="button" className="button-secondary" onClick={addFrame}>
+            Add frame
           </button>
           <button type="button" className="button-secondary" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
             Undo
@@ -427,10 +472,14 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
             edges={shownEdges}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
-            onNodesChange={onNodesChange as (changes: NodeChange<ElementNodeType | GroupNodeType>[]) => void}
+            onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onConnect={readOnly ? undefined : onConnect}
-            onNodesDelete={(deleted) => removeElements(conn.doc, deleted.map((n) => n.id))}
+            onNodesDelete={(deleted) => {
+              const ids = deleted.map((n) => n.id);
+              for (const id of ids.filter((id) => groupIds.has(id))) removeGroup(conn.doc, id);
+              removeElements(conn.doc, ids.filter((id) => !groupIds.has(id)));
+            }}
             onEdgesDelete={(deleted) => removeConnections(conn.doc, deleted.map((e) => e.id))}
             nodesDraggable={!readOnly}
             nodesConnectable={!readOnly}
@@ -452,6 +501,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           map={map}
           selectedElement={selectedElement}
           selectedConnection={selectedConnection}
+          selectedGroup={selectedGroup}
           readOnly={readOnly}
           actor={actor}
           onSelect={select}

@@ -349,6 +349,26 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     expect(await cal.page.getByLabel('Reduce motion').isChecked()).toBe(true);
   });
 
+  it('frames: add one, name it, move it, and delete it, live for the others', async () => {
+    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Frames');
+    const [cal, pat] = await Promise.all([openMap(council, roomId, 'Frames'), openMap(police, roomId, 'Frames')]);
+    await cal.page.getByRole('button', { name: 'Add frame' }).click();
+    const label = cal.page.locator('.inspector').getByLabel('Label', { exact: true });
+    await label.fill('Night-time economy');
+    await label.press('Enter');
+    await pat.page.locator('.group-label', { hasText: 'Night-time economy' }).waitFor();
+    const frame = (m: MapPage) => m.page.locator('.react-flow__node-group', { hasText: 'Night-time economy' });
+    const before = await frame(pat).evaluate((el) => (el as HTMLElement).style.transform);
+    const box = (await cal.page.locator('.group-label', { hasText: 'Night-time economy' }).boundingBox())!;
+    await cal.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await cal.page.mouse.down();
+    for (let i = 1; i <= 8; i++) await cal.page.mouse.move(box.x + box.width / 2 + i * 15, box.y + box.height / 2 + i * 10);
+    await cal.page.mouse.up();
+    await poll(() => frame(pat).evaluate((el) => (el as HTMLElement).style.transform)).not.toBe(before);
+    await cal.page.getByRole('button', { name: 'Delete frame' }).click();
+    await poll(() => pat.page.locator('.group-label').count()).toBe(0);
+  });
+
   it('a viewer sees the map change live but gets no way to change it', async () => {
     const roomId = await createRoom(ws, council, 'torbay', 'map', 'For the board');
     const [cal, vic] = await Promise.all([openMap(council, roomId, 'For the board'), openMap(viewer, roomId, 'For the board')]);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Download } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInContext, startWorkspace } from '../helpers/browser.js';
+import { launchBrowser, seriousAxeViolations, signInContext, startWorkspace } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
 import { MapPage, RoomPage } from './pages.js';
 
@@ -195,6 +195,12 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await poll(() => cal.page.getByTestId('loop-counts').textContent()).toBe('1 reinforcing, 1 balancing');
     await cal.page.getByRole('toolbar', { name: 'Map tools' }).getByLabel('Add a template').selectOption({ label: 'Iceberg' });
     await poll(() => cal.page.locator('.group-label').allInnerTexts()).toHaveLength(4);
+    // The editor with a map, loops and a selection passes an axe-core scan, as does the outline.
+    await cal.select('Quick fix');
+    expect(await seriousAxeViolations(cal.page)).toEqual([]);
+    await cal.page.getByRole('button', { name: 'Outline', exact: true }).click();
+    await cal.page.locator('.outline').waitFor();
+    expect(await seriousAxeViolations(cal.page)).toEqual([]);
   });
 
   it('imports a Kumu CSV, exports CSV, JSON and pictures, and the export imports again to the same map', async () => {

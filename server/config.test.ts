@@ -34,7 +34,9 @@ describe('loadConfig', () => {
       loginLockMs: 15 * 60_000,
       trustProxy: false,
       seedSites: true,
+      demo: false,
     });
+    expect(loadConfig({ DEMO: 'true' }).demo).toBe(true);
   });
 
   it('reads numbers, booleans and paths, and converts units', () => {

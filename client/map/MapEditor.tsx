@@ -49,6 +49,7 @@ import { LoopsPanel } from './LoopsPanel.js';
 import { useLoops } from './useLoops.js';
 import { Outline } from './Outline.js';
 import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
+import { samePlainData } from './sameData.js';
 import { useMapData } from './useMap.js';
 
 const nodeTypes = { element: ElementNode, group: GroupNode };
@@ -124,6 +125,8 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       const old = new Map(previous.map((n) => [n.id, n]));
       return map.elements.map((element) => {
         const before = old.get(element.id);
+        // Unchanged: the same object, so React Flow re-renders only what changed.
+        if (before && !want && !before.dragging && samePlainData(before.data.element, element)) return before;
         return {
           ...before,
           ...(want ? { selected: element.id === want.element } : {}),
@@ -157,16 +160,20 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     });
     setEdges((previous) => {
       const old = new Map(previous.map((e) => [e.id, e]));
-      return map.connections.map((connection) => ({
-        ...old.get(connection.id),
-        ...(want ? { selected: connection.id === want.connection } : {}),
-        id: connection.id,
-        type: 'connection' as const,
-        source: connection.from,
-        target: connection.to,
-        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
-        data: { connection, dimmed: false, highlighted: false },
-      }));
+      return map.connections.map((connection) => {
+        const before = old.get(connection.id);
+        if (before && !want && samePlainData(before.data?.connection, connection)) return before;
+        return {
+          ...before,
+          ...(want ? { selected: connection.id === want.connection } : {}),
+          id: connection.id,
+          type: 'connection' as const,
+          source: connection.from,
+          target: connection.to,
+          markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+          data: { connection, dimmed: false, highlighted: false },
+        };
+      });
     });
   }, [map, readOnly]);
 
@@ -442,7 +449,15 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         </div>
       )}
       <div className="map-body">
-        {view === 'outline' && <Outline map={map} selectedId={selectionIds.length === 1 ? selectionIds[0]! : null} onSelect={select} />}
+        {view === 'outline' && (
+          <Outline
+            map={map}
+            loops={loops.result.loops}
+            loopNames={new Map([...loops.notes].map(([key, note]) => [key, note.name]))}
+            selectedId={selectionIds.length === 1 ? selectionIds[0]! : null}
+            onSelect={select}
+          />
+        )}
         <div
           hidden={view !== 'canvas'}
           className="map-canvas"

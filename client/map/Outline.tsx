@@ -4,16 +4,21 @@
  * everything can be changed by keyboard.
  */
 import { useId } from 'react';
+import type { FeedbackLoop } from '../../shared/map/loops.js';
 import { ELEMENT_KIND_LABELS, polarityDisputed, type MapData } from '../../shared/map/model.js';
 
 const SIGN = { '+': '+', '-': '−', '?': '?' } as const;
 
 export function Outline({
   map,
+  loops,
+  loopNames,
   selectedId,
   onSelect,
 }: {
   map: MapData;
+  loops: readonly FeedbackLoop[];
+  loopNames: ReadonlyMap<string, string>;
   selectedId: string | null;
   onSelect: (selection: { element?: string; connection?: string }) => void;
 }) {
@@ -66,6 +71,20 @@ export function Outline({
           );
         })}
       </ul>
+      <h3>Feedback loops ({loops.length})</h3>
+      {loops.length === 0 ? (
+        <p className="empty">No loops yet.</p>
+      ) : (
+        <ol className="outline-list">
+          {loops.map((loop) => (
+            <li key={loop.key}>
+              <strong>{loopNames.get(loop.key) ?? (loop.type === 'unknown' ? 'Loop with an unknown polarity' : loop.type === 'reinforcing' ? 'Reinforcing loop' : 'Balancing loop')}</strong>
+              {': '}
+              {[...loop.elementIds, loop.elementIds[0]!].map((id) => labelOf.get(id) ?? '?').join(' → ')}
+            </li>
+          ))}
+        </ol>
+      )}
     </section>
   );
 }

@@ -200,6 +200,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     expect(await seriousAxeViolations(cal.page)).toEqual([]);
     await cal.page.getByRole('button', { name: 'Outline', exact: true }).click();
     await cal.page.locator('.outline').waitFor();
+    expect(await cal.page.locator('.outline').textContent()).toContain('Feedback loops (2)');
     expect(await seriousAxeViolations(cal.page)).toEqual([]);
   });
 

@@ -20,7 +20,6 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import * as Y from 'yjs';
 import { newId } from '../../shared/ids.js';
 import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
@@ -32,10 +31,10 @@ import { NO_LENS, applyLens, lensActive, type Lens } from '../../shared/map/lens
 import { autoLayout } from '../../shared/map/layout.js';
 import { betweenness, degrees, rankElements } from '../../shared/map/metrics.js';
 import { selectedByOthers } from '../../shared/map/presence.js';
-import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
+import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
 import { ConnectionEdge, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
@@ -65,32 +64,6 @@ export function MapEditor({ readOnly, title }: { readOnly: boolean; title: strin
   );
 }
 
-function useUndo(doc: Y.Doc) {
-  const [undo, setUndo] = useState<Y.UndoManager | null>(null);
-  useEffect(() => {
-    const manager = new Y.UndoManager(mapUndoScope(doc), { captureTimeout: 400 });
-    setUndo(manager);
-    return () => {
-      manager.destroy();
-      setUndo(null);
-    };
-  }, [doc]);
-  const state = useExternalValue(
-    (onChange) => {
-      if (!undo) return () => {};
-      const events = ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const;
-      for (const event of events) undo.on(event, onChange);
-      return () => {
-        for (const event of events) undo.off(event, onChange);
-      };
-    },
-    () => `${undo?.canUndo() ?? false}:${undo?.canRedo() ?? false}`,
-    [undo],
-  );
-  const [canUndo, canRedo] = state.split(':').map((v) => v === 'true');
-  return { undo: () => undo?.undo(), redo: () => undo?.redo(), canUndo: canUndo!, canRedo: canRedo! };
-}
-
 function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title: string }) {
   const conn = useRoomConnection();
   const liveMap = useMapData();
@@ -100,7 +73,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const readOnly = readOnlyRole || viewing !== null;
   const flow = useReactFlow();
   const actor: Actor = useMemo(() => ({ userId: conn.user.id, name: conn.user.name, organisation: conn.user.organisation }), [conn]);
-  const { undo, redo, canUndo, canRedo } = useUndo(conn.doc);
+  const { undo, redo, canUndo, canRedo } = useUndo(conn.doc, (doc) => mapUndoScope(doc), 400);
   const { error, attempt } = useAttempt();
   const [kind, setKind] = useState<ElementKind>('variable');
   const [view, setView] = useState<'canvas' | 'outline'>('canvas');

@@ -3,8 +3,7 @@
  * (live, offline, read-only for viewers) until the map and document editors arrive, and stays
  * useful beside them in workshops.
  */
-import { useEffect, useState, type FormEvent } from 'react';
-import * as Y from 'yjs';
+import { useState, type FormEvent } from 'react';
 import { newId } from '../../shared/ids.js';
 import {
   PARKING_LOT_KEY,
@@ -18,7 +17,8 @@ import { FormActions } from '../ui/FormActions.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useRoomConnection } from './RoomProvider.js';
-import { useExternalValue, useParkingLot, useRoomStatus } from './hooks.js';
+import { useParkingLot, useRoomStatus } from './hooks.js';
+import { useUndo } from './useUndo.js';
 
 export function ParkingLotPanel({ readOnly: readOnlyRole }: { readOnly: boolean }) {
   const conn = useRoomConnection();
@@ -29,32 +29,7 @@ export function ParkingLotPanel({ readOnly: readOnlyRole }: { readOnly: boolean 
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  // Undo and redo only this person's own changes: the manager tracks local transactions
-  // (origin null) and ignores what arrives from the server or the offline copy.
-  // Made in an effect, not in render, so that its destroy pairs with exactly this instance
-  // (React may run effects twice and throw renders away).
-  const [undo, setUndo] = useState<Y.UndoManager | null>(null);
-  useEffect(() => {
-    const manager = new Y.UndoManager(conn.doc.getArray(PARKING_LOT_KEY));
-    setUndo(manager);
-    return () => {
-      manager.destroy();
-      setUndo(null);
-    };
-  }, [conn]);
-  const canUndo = useExternalValue(
-    (onChange) => {
-      if (!undo) return () => {};
-      const events = ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const;
-      for (const event of events) undo.on(event, onChange);
-      return () => {
-        for (const event of events) undo.off(event, onChange);
-      };
-    },
-    () => `${undo?.canUndo() ?? false}:${undo?.canRedo() ?? false}`,
-    [undo],
-  );
-  const [undoable, redoable] = canUndo.split(':').map((v) => v === 'true');
+  const { undo, redo, canUndo: undoable, canRedo: redoable } = useUndo(conn.doc, (doc) => doc.getArray(PARKING_LOT_KEY));
 
   function add(event: FormEvent) {
     event.preventDefault();
@@ -73,10 +48,10 @@ export function ParkingLotPanel({ readOnly: readOnlyRole }: { readOnly: boolean 
         <h2 id="parking-heading">Parking lot</h2>
         {!readOnly && (
           <div className="toolbar" role="toolbar" aria-label="Undo and redo">
-            <button type="button" className="button-secondary" onClick={() => undo?.undo()} disabled={!undoable}>
+            <button type="button" className="button-secondary" onClick={undo} disabled={!undoable}>
               Undo
             </button>
-            <button type="button" className="button-secondary" onClick={() => undo?.redo()} disabled={!redoable}>
+            <button type="button" className="button-secondary" onClick={redo} disabled={!redoable}>
               Redo
             </button>
           </div>

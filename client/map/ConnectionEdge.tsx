@@ -1,5 +1,6 @@
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { BaseEdge, getBezierPath, useStore, type Edge, type EdgeProps } from '@xyflow/react';
+import { createContext, memo, useContext, useMemo, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import type { PresenceUser } from '../../shared/doc/presence.js';
 import { polarityDisputed, type MapConnection } from '../../shared/map/model.js';
 
@@ -9,10 +10,25 @@ export type ConnectionEdgeType = Edge<ConnectionEdgeData, 'connection'>;
 const POLARITY_TEXT = { '+': '+', '-': '−', '?': '?' } as const;
 const POLARITY_NAME = { '+': 'same direction', '-': 'opposite direction', '?': 'polarity not known' } as const;
 
+const LabelLayer = createContext<HTMLElement | null>(null);
+
+/**
+ * Finds React Flow's edge-label layer once for all edges. React Flow's own `EdgeLabelRenderer`
+ * looks it up with a store selector in every edge, which runs a `querySelector` per edge on
+ * every store change (each pan, zoom or drag step): seconds per frame on a map of thousands of
+ * connections. Put it around `<ReactFlow>`, inside the `ReactFlowProvider`.
+ */
+export function EdgeLabelLayer({ children }: { children: ReactNode }) {
+  const domNode = useStore((s) => s.domNode);
+  const layer = useMemo(() => domNode?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null, [domNode]);
+  return <LabelLayer.Provider value={layer}>{children}</LabelLayer.Provider>;
+}
+
 /** A causal link: the arrow, its polarity, a delay mark and a flag when agencies disagree. */
 export const ConnectionEdge = memo(function ConnectionEdge(props: EdgeProps<ConnectionEdgeType>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected, data } = props;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const labelLayer = useContext(LabelLayer);
   if (!data) return <BaseEdge id={id} path={path} markerEnd={markerEnd} />;
   const { connection, dimmed, highlighted } = data;
   const disputed = polarityDisputed(connection);
@@ -22,21 +38,23 @@ export const ConnectionEdge = memo(function ConnectionEdge(props: EdgeProps<Conn
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cls} />
-      <EdgeLabelRenderer>
-        <div
-          className={`map-edge-label ${cls}`}
-          style={{
-            transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
-            ...(data.selectedBy?.[0] ? { boxShadow: `0 0 0 3px ${data.selectedBy[0].colour}` } : {}),
-          }}
-          title={`${POLARITY_NAME[connection.polarity]}${connection.delay ? ', with a delay' : ''}${disputed ? '; agencies disagree on this link' : ''}`}
-        >
-          <span className="map-edge-polarity">{POLARITY_TEXT[connection.polarity]}</span>
-          {connection.delay && <span className="map-edge-delay">‖</span>}
-          {disputed && <span className="map-edge-disputed">disputed</span>}
-          {connection.label && <span className="map-edge-text">{connection.label}</span>}
-        </div>
-      </EdgeLabelRenderer>
+      {labelLayer &&
+        createPortal(
+          <div
+            className={`map-edge-label ${cls}`}
+            style={{
+              transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
+              ...(data.selectedBy?.[0] ? { boxShadow: `0 0 0 3px ${data.selectedBy[0].colour}` } : {}),
+            }}
+            title={`${POLARITY_NAME[connection.polarity]}${connection.delay ? ', with a delay' : ''}${disputed ? '; agencies disagree on this link' : ''}`}
+          >
+            <span className="map-edge-polarity">{POLARITY_TEXT[connection.polarity]}</span>
+            {connection.delay && <span className="map-edge-delay">‖</span>}
+            {disputed && <span className="map-edge-disputed">disputed</span>}
+            {connection.label && <span className="map-edge-text">{connection.label}</span>}
+          </div>,
+          labelLayer,
+        )}
     </>
   );
 });

@@ -36,7 +36,7 @@ import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
-import { ConnectionEdge, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { ConnectionEdge, EdgeLabelLayer, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
 import { ImportExport } from './ImportExport.js';
@@ -455,34 +455,36 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               </ul>
             </div>
           )}
-          <ReactFlow
-            nodes={shownNodes}
-            edges={shownEdges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={readOnly ? undefined : onConnect}
-            onNodesDelete={(deleted) => {
-              const ids = deleted.map((n) => n.id);
-              for (const id of ids.filter((id) => groupIds.has(id))) removeGroup(conn.doc, id);
-              removeElements(conn.doc, ids.filter((id) => !groupIds.has(id)));
-            }}
-            onEdgesDelete={(deleted) => removeConnections(conn.doc, deleted.map((e) => e.id))}
-            nodesDraggable={!readOnly}
-            nodesConnectable={!readOnly}
-            elementsSelectable
-            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-            fitView
-            minZoom={0.1}
-            maxZoom={2.5}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background gap={24} />
-            <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />
-            <RemoteCursors presences={remote} />
-          </ReactFlow>
+          <EdgeLabelLayer>
+            <ReactFlow
+              nodes={shownNodes}
+              edges={shownEdges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onConnect={readOnly ? undefined : onConnect}
+              onNodesDelete={(deleted) => {
+                const ids = deleted.map((n) => n.id);
+                for (const id of ids.filter((id) => groupIds.has(id))) removeGroup(conn.doc, id);
+                removeElements(conn.doc, ids.filter((id) => !groupIds.has(id)));
+              }}
+              onEdgesDelete={(deleted) => removeConnections(conn.doc, deleted.map((e) => e.id))}
+              nodesDraggable={!readOnly}
+              nodesConnectable={!readOnly}
+              elementsSelectable
+              deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+              fitView
+              minZoom={0.1}
+              maxZoom={2.5}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={24} />
+              <Controls showInteractive={false} />
+              <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />
+              <RemoteCursors presences={remote} />
+            </ReactFlow>
+          </EdgeLabelLayer>
         </div>
         <div className="map-side">
         <Inspector

@@ -8,18 +8,26 @@ import { useCallback, useEffect, useRef } from 'react';
 import { MAP_PRESENCE_FIELD, readMapPresence, type MapPresence, type RemoteMapPresence } from '../../shared/map/presence.js';
 import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
+import { samePlainData } from './sameData.js';
 
 /** Pointer positions go out at most this often. */
 const CURSOR_SEND_MS = 60;
 
 export function useRemoteMapPresence(): RemoteMapPresence[] {
   const conn = useRoomConnection();
+  // Your own pointer changes the awareness too: keep the same array when the others' presence
+  // did not change, so moving your mouse does not re-render the whole editor.
+  const last = useRef<RemoteMapPresence[]>([]);
   return useExternalValue(
     (onChange) => {
       conn.awareness.on('change', onChange);
       return () => conn.awareness.off('change', onChange);
     },
-    () => readMapPresence(conn.awareness.getStates(), conn.doc.clientID),
+    () => {
+      const next = readMapPresence(conn.awareness.getStates(), conn.doc.clientID);
+      if (!samePlainData(next, last.current)) last.current = next;
+      return last.current;
+    },
     [conn],
   );
 }

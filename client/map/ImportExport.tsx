@@ -63,9 +63,16 @@ export function ImportExport({ map, title, readOnly, actor }: { map: MapData; ti
 
   async function exportImage(format: 'png' | 'svg') {
     setBusy(true);
+    let restoreView = () => {};
     try {
       const viewport = document.querySelector<HTMLElement>('.map-canvas .react-flow__viewport');
       if (!viewport) throw new Error('The map is not on screen: switch to the map view first.');
+      // Only elements in view are drawn (onlyRenderVisibleElements): fit the whole map for the
+      // picture, then put the view back as it was.
+      const saved = flow.getViewport();
+      await flow.fitView({ duration: 0 });
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      restoreView = () => void flow.setViewport(saved);
       const bounds = getNodesBounds(flow.getNodes());
       const { x, y, zoom } = getViewportForBounds(bounds, IMAGE_SIZE.width, IMAGE_SIZE.height, 0.1, 2, 0.05);
       const options = {
@@ -81,6 +88,7 @@ export function ImportExport({ map, title, readOnly, actor }: { map: MapData; ti
     } catch (error) {
       setOutcome({ kind: 'error', message: `The picture could not be made: ${error instanceof Error ? error.message : String(error)}`, issues: [] });
     } finally {
+      restoreView();
       setBusy(false);
     }
   }

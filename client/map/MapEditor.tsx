@@ -475,6 +475,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               elementsSelectable
               deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
               fitView
+              onlyRenderVisibleElements
               minZoom={0.1}
               maxZoom={2.5}
               proOptions={{ hideAttribution: true }}

@@ -36,6 +36,7 @@ import { randomLoopMap, seededRandom } from '../shared/map/loopsFixtures.js';
 import { ELEMENT_KINDS, type MapData } from '../shared/map/model.js';
 import { buildClient, launchBrowser, signInContext, startWorkspace } from '../test/helpers/browser.js';
 import { connectClient, createPerson, createRoom, type Person, type SyncClient } from '../test/helpers/server.js';
+import { numberOption, percentile, sleep } from './common.js';
 
 const SITE = 'torbay';
 const GRID_X = 260;
@@ -82,21 +83,13 @@ function readOptions(): Options {
     );
     process.exit(0);
   }
-  const num = (name: string, raw: string, min: number, max: number): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      console.error(`--${name} must be a number from ${min} to ${max} (got "${raw}")`);
-      process.exit(2);
-    }
-    return n;
-  };
   return {
-    elements: Math.round(num('elements', values.elements, 2, 10_000)),
-    connections: Math.round(num('connections', values.connections, 0, 30_000)),
-    seconds: num('seconds', values.seconds, 1, 120),
-    changes: Math.round(num('changes', values.changes, 1, 1000)),
-    baseline: Math.round(num('baseline', values.baseline, 0, 10_000)),
-    seed: Math.round(num('seed', values.seed, 0, 2 ** 32 - 1)),
+    elements: Math.round(numberOption('elements', values.elements, 2, 10_000)),
+    connections: Math.round(numberOption('connections', values.connections, 0, 30_000)),
+    seconds: numberOption('seconds', values.seconds, 1, 120),
+    changes: Math.round(numberOption('changes', values.changes, 1, 1000)),
+    baseline: Math.round(numberOption('baseline', values.baseline, 0, 10_000)),
+    seed: Math.round(numberOption('seed', values.seed, 0, 2 ** 32 - 1)),
   };
 }
 
@@ -303,11 +296,6 @@ interface FrameStats {
   missed: number;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 function frameStats(deltas: readonly number[]): FrameStats {
   const sorted = [...deltas].sort((a, b) => a - b);
   const total = deltas.reduce((a, b) => a + b, 0);
@@ -364,7 +352,6 @@ interface MapResult {
 
 // ---- one map ------------------------------------------------------------------------------------
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function waitForCount(client: SyncClient, elements: number, connections: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

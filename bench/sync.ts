@@ -14,7 +14,6 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -27,6 +26,8 @@ import { AuthService } from '../server/auth/service.js';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
 import { openStorage } from '../server/main.js';
+import { freePort } from '../test/helpers/server.js';
+import { numberOption, percentile, sleep } from './common.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SITE = 'torbay';
@@ -76,28 +77,20 @@ function readOptions(): Options {
     );
     process.exit(0);
   }
-  const num = (name: string, raw: string, min: number, max: number): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      console.error(`--${name} must be a number from ${min} to ${max} (got "${raw}")`);
-      process.exit(2);
-    }
-    return n;
-  };
   const only = values.only;
   if (only !== 'both' && only !== 'this' && only !== 'reference') {
     console.error('--only must be both, this or reference');
     process.exit(2);
   }
   return {
-    rooms: Math.round(num('rooms', values.rooms, 1, 1000)),
-    clients: Math.round(num('clients', values.clients, 2, 200)),
-    seconds: num('seconds', values.seconds, 1, 600),
-    rate: num('rate', values.rate, 0.1, 1000),
-    warmup: num('warmup', values.warmup, 0, 120),
+    rooms: Math.round(numberOption('rooms', values.rooms, 1, 1000)),
+    clients: Math.round(numberOption('clients', values.clients, 2, 200)),
+    seconds: numberOption('seconds', values.seconds, 1, 600),
+    rate: numberOption('rate', values.rate, 0.1, 1000),
+    warmup: numberOption('warmup', values.warmup, 0, 120),
     only,
     referenceFirst: values['reference-first'],
-    pairs: Math.round(num('pairs', values.pairs, 1, 20)),
+    pairs: Math.round(numberOption('pairs', values.pairs, 1, 20)),
     cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
   };
 }
@@ -144,18 +137,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     console.error(`\n${signal}: stopping servers and removing temp folders`);
     void cleanup().finally(() => process.exit(130));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
   });
 }
 
@@ -581,16 +562,6 @@ async function runAgainst(target: Target, opts: Options): Promise<Result> {
 }
 
 // ---- report ----------------------------------------------------------------------------------
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function fmt(n: number | null, digits = 1): string {
   return n === null || Number.isNaN(n) ? 'n/a' : n.toFixed(digits);

@@ -22,6 +22,7 @@ import {
   type Actor,
 } from './doc.js';
 import { findLoops, matchLoopNotes } from './loops.js';
+import { seededRandom } from './loopsFixtures.js';
 import { polarityDisputed } from './model.js';
 
 const council: Actor = { userId: 'u-c', name: 'Cal Council', organisation: 'Torbay Council' };
@@ -33,17 +34,6 @@ const t1 = new Date('2026-11-22T10:05:00Z');
 function exchange(a: Y.Doc, b: Y.Doc) {
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
   Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), 'remote');
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing order can be replayed from its seed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sample(doc: Y.Doc) {
@@ -238,7 +228,7 @@ describe('map convergence', () => {
 
   it('several people making random edits, exchanged in a seeded random order, end with equal maps', () => {
     for (let seed = 1; seed <= 25; seed++) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const actors = [council, police, nhs];
       const docs = actors.map(() => new Y.Doc());
       sample(docs[0]!);

@@ -5,6 +5,7 @@ import elementsFixture from './fixtures/torbay-dementia-elements.csv?raw';
 import { council, sampleMap, sequentialIds } from './fixtures/sampleMap.js';
 import { mapDataSchema, type ImportResult } from './json.js';
 import { exportKumuCsv, importKumuCsv, type RowIssue } from './kumuCsv.js';
+import { seededRandom } from './loopsFixtures.js';
 import { MAP_LIMITS, type MapData, type MapElement } from './model.js';
 
 const options = () => ({ newId: sequentialIds(), by: council });
@@ -578,25 +579,13 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
 });
 
 describe('round trips', () => {
-  /** A small seeded generator, so a failing case can be replayed. */
-  function random(seed: number): () => number {
-    let s = seed >>> 0;
-    return () => {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   // Text that has tripped CSV code before: separators, quotes, line breaks, formula starts,
   // edge spaces, Kumu's "|" and characters outside ASCII.
   const NASTY = ['Footfall', 'a, b', 'say "hello"', 'two\nlines', 'crlf\r\ninside', '=SUM(A1:A9)', '-ve view', '+1', '@home', "'=kept", "'", ' padded ', '\ttabbed', 'pipe|label', 'café £5 − 2', '"', ',', ''];
   const TAGS = ['a, b', 'say "x"', '=x', '-y', 'café', 'plain'];
 
   function randomMap(seed: number): MapData {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
     const text = () => Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(NASTY)).join(pick(['', ' ', '\n']));
     const ids = sequentialIds(pick(['e', '-e', '=e']));

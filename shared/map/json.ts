@@ -10,6 +10,7 @@
  * problem located by a JSON path ("map.connections[3].to") and described for a person.
  */
 import { z } from 'zod';
+import { loopKey, parseLoopKey } from './loops.js';
 import {
   CONFIDENCES,
   ELEMENT_KINDS,
@@ -408,12 +409,6 @@ function withFreshIds(map: MapData, newId: () => string, rekeyLoop: RekeyLoop | 
   };
 }
 
-// Loop keys as `loops.ts` writes them: element ids (URI-encoded, so the separators cannot occur
-// inside one) joined by ">", rotated to start at the smallest id; a variant over parallel
-// connections adds "|" and its connection ids, one per step, in the same order.
-const KEY_STEP = '>';
-const KEY_CONNECTIONS = '|';
-
 /**
  * Default `rekeyLoop`: swaps the ids in a loop key for their new ones and rotates the loop to
  * start at the smallest new id again, so the note still matches the loop `findLoops` reports.
@@ -432,15 +427,10 @@ function loopKeyRekeyer(connections: readonly MapConnection[]): RekeyLoop {
   const smallest = (ids: readonly string[]): string => ids.reduce((a, b) => (b < a ? b : a));
 
   return (key, newIds) => {
-    const [elementPart = '', connectionPart] = key.split(KEY_CONNECTIONS);
-    let oldElements: string[];
-    let oldConnections: string[] | null;
-    try {
-      oldElements = elementPart.split(KEY_STEP).map((e) => decodeURIComponent(e));
-      oldConnections = connectionPart === undefined ? null : connectionPart.split(KEY_STEP).map((c) => decodeURIComponent(c));
-    } catch {
-      return key; // malformed %-escapes: not a key this code wrote
-    }
+    const parsed = parseLoopKey(key);
+    if (!parsed) return key;
+    const oldElements = parsed.elementIds;
+    const oldConnections = parsed.connectionIds ?? null;
     const swap = (id: string): string => newIds.get(id) ?? id;
     const elements = oldElements.map(swap);
     let steps = oldConnections?.map(swap) ?? null;
@@ -459,7 +449,7 @@ function loopKeyRekeyer(connections: readonly MapConnection[]): RekeyLoop {
       if (id < (elements[start] as string)) start = i;
     });
     // Connection i leaves element i, so both turn together.
-    const turned = (ids: string[]): string => [...ids.slice(start), ...ids.slice(0, start)].map(encodeURIComponent).join(KEY_STEP);
-    return steps === null ? turned(elements) : `${turned(elements)}${KEY_CONNECTIONS}${turned(steps)}`;
+    const turned = (ids: string[]): string[] => [...ids.slice(start), ...ids.slice(0, start)];
+    return loopKey(turned(elements), steps === null ? undefined : turned(steps));
   };
 }

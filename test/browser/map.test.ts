@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Download } from 'playwright-core';
+import type { Browser, Download } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, seriousAxeViolations, signInContext, startWorkspace } from '../helpers/browser.js';
+import { BrowserPeople, launchBrowser, seriousAxeViolations, startWorkspace } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
 import { MapPage, RoomPage } from './pages.js';
 
@@ -19,18 +19,18 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   let council: Person;
   let police: Person;
   let viewer: Person;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  let people: BrowserPeople;
 
   beforeAll(async () => {
     [ws, browser] = await Promise.all([startWorkspace(), launchBrowser()]);
+    people = new BrowserPeople(browser, ws, { viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     council = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Cal Council', organisation: 'Torbay Council' });
     police = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Pat Police', organisation: 'Devon and Cornwall Police' });
     viewer = await createPerson(ws, { site: 'torbay', role: 'viewer', name: 'Vic Viewer', organisation: 'Healthwatch Torbay' });
   }, 90_000);
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-    expect(pageErrors.splice(0)).toEqual([]);
+    // An uncaught error in any page fails the test.
+    expect(await people.closeAll()).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -38,12 +38,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   async function openMap(person: Person, roomId: string, title: string): Promise<MapPage> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    await signInContext(context, ws, person.email, person.password);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${person.email}: ${error.message}`));
+    const page = await people.page(person);
     const room = new RoomPage(page);
     await room.open(ws.url, roomId, title);
     await room.waitForConnection('Live');

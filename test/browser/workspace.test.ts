@@ -2,10 +2,10 @@
  * The workspace end to end in headless Chromium against the real server: sign-in, sites,
  * rooms, presence, live edits, offline, read-only viewers, invites, keyboard use and axe.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_VISION_SITES } from '../../server/seed/sites.js';
-import { launchBrowser, seriousAxeViolations, signInContext, startWorkspace } from '../helpers/browser.js';
+import { BrowserPeople, launchBrowser, seriousAxeViolations, startWorkspace } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
 import { RoomPage, SignInPage, SitePage, SitesPage } from './pages.js';
 
@@ -20,20 +20,19 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
   let facilitator: Person;
   let member: Person;
   let viewer: Person;
-  const contexts: BrowserContext[] = [];
+  let people: BrowserPeople;
 
   beforeAll(async () => {
     [ws, browser] = await Promise.all([startWorkspace(), launchBrowser()]);
+    people = new BrowserPeople(browser, ws);
     facilitator = await createPerson(ws, { site: 'torbay', role: 'facilitator', name: 'Fran Facilitator', organisation: 'Torbay Council' });
     member = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Mo Member', organisation: 'Devon and Cornwall Police' });
     viewer = await createPerson(ws, { site: 'torbay', role: 'viewer', name: 'Vi Viewer', organisation: 'Torbay and South Devon NHS Foundation Trust' });
   }, 90_000);
 
-  const pageErrors: string[] = [];
-
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-    expect(pageErrors.splice(0)).toEqual([]);
+    // An uncaught error in any page fails the test.
+    expect(await people.closeAll()).toEqual([]);
   });
 
   afterAll(async () => {
@@ -42,17 +41,7 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
   });
 
   /** A fresh browser profile (its own cookies and IndexedDB), signed in as `person` unless null. */
-  async function personPage(person: Person | null): Promise<Page> {
-    const context = await browser.newContext();
-    // Fail with the locator that did not appear, well before the test's own time limit.
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    if (person) await signInContext(context, ws, person.email, person.password);
-    const page = await context.newPage();
-    // An uncaught error in the page fails the test even if the screen looks right.
-    page.on('pageerror', (error) => pageErrors.push(`${person?.email ?? 'signed out'}: ${error.message}`));
-    return page;
-  }
+  const personPage = (person: Person | null): Promise<Page> => people.page(person);
 
   /** `person` in their own browser, with the room open and live. */
   async function liveIn(person: Person, roomId: string, title: string): Promise<RoomPage> {

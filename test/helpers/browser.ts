@@ -109,3 +109,37 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/**
+ * People in their own browser profiles (own cookies and IndexedDB), signed in through the real
+ * login endpoint, with every uncaught page error recorded so a test can fail on it even when
+ * the screen looks right.
+ */
+export class BrowserPeople {
+  private readonly contexts: BrowserContext[] = [];
+  private readonly errors: string[] = [];
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly server: { url: string },
+    private readonly contextOptions: Parameters<Browser['newContext']>[0] = {},
+  ) {}
+
+  /** A fresh profile's page, signed in as `person` unless null. */
+  async page(person: { email: string; password: string } | null): Promise<Page> {
+    const context = await this.browser.newContext(this.contextOptions);
+    // Fail with the locator that did not appear, well before the test's own time limit.
+    context.setDefaultTimeout(10_000);
+    this.contexts.push(context);
+    if (person) await signInContext(context, this.server, person.email, person.password);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => this.errors.push(`${person?.email ?? 'signed out'}: ${error.message}`));
+    return page;
+  }
+
+  /** Closes every profile opened so far and returns the page errors seen since the last call. */
+  async closeAll(): Promise<string[]> {
+    await Promise.all(this.contexts.splice(0).map((c) => c.close()));
+    return this.errors.splice(0);
+  }
+}

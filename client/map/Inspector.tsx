@@ -208,11 +208,7 @@ function ElementInspector({
             <div className="field">
               <label htmlFor={`${id}-polarity`}>Polarity</label>
               <select id={`${id}-polarity`} value={polarity} onChange={(e) => setPolarity(e.target.value as Polarity)}>
-                {POLARITIES.map((p) => (
-                  <option key={p} value={p}>
-                    {POLARITY_LABELS[p]}
-                  </option>
-                ))}
+                <PolarityOptions />
               </select>
             </div>
             <button type="submit" disabled={!target}>
@@ -222,18 +218,7 @@ function ElementInspector({
         </form>
       )}
       <CommentsSection target={{ kind: 'element', id: element.id }} readOnly={readOnly} actor={actor} />
-      {!readOnly && (
-        <button
-          type="button"
-          className="button-warning"
-          onClick={() => {
-            removeElements(conn.doc, [element.id]);
-            onSelect({});
-          }}
-        >
-          Delete element
-        </button>
-      )}
+      {!readOnly && <DeleteButton label="Delete element" onDelete={() => removeElements(conn.doc, [element.id])} onSelect={onSelect} />}
     </section>
   );
 }
@@ -327,28 +312,13 @@ function ConnectionInspector({
             onChange={(e) => attempt(() => setPolarityView(conn.doc, connection.id, (e.target.value || null) as Polarity | null, actor))}
           >
             <option value="">No view recorded</option>
-            {POLARITIES.map((p) => (
-              <option key={p} value={p}>
-                {POLARITY_LABELS[p]}
-              </option>
-            ))}
+            <PolarityOptions />
           </select>
         </div>
       )}
       <Attributed what={connection} />
       <CommentsSection target={{ kind: 'connection', id: connection.id }} readOnly={readOnly} actor={actor} />
-      {!readOnly && (
-        <button
-          type="button"
-          className="button-warning"
-          onClick={() => {
-            removeConnections(conn.doc, [connection.id]);
-            onSelect({});
-          }}
-        >
-          Delete connection
-        </button>
-      )}
+      {!readOnly && <DeleteButton label="Delete connection" onDelete={() => removeConnections(conn.doc, [connection.id])} onSelect={onSelect} />}
     </section>
   );
 }
@@ -376,18 +346,35 @@ function GroupInspector({
         <CommitField label="Label" value={group.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => attempt(() => updateGroup(conn.doc, group.id, { label }, actor))} />
       </fieldset>
       <p className="hint">Drag the frame to move it; drag its corners to resize it. Elements stay where they are.</p>
-      {!readOnly && (
-        <button
-          type="button"
-          className="button-warning"
-          onClick={() => {
-            removeGroup(conn.doc, group.id);
-            onSelect({});
-          }}
-        >
-          Delete frame
-        </button>
-      )}
+      {!readOnly && <DeleteButton label="Delete frame" onDelete={() => removeGroup(conn.doc, group.id)} onSelect={onSelect} />}
     </section>
+  );
+}
+
+function PolarityOptions() {
+  return (
+    <>
+      {POLARITIES.map((p) => (
+        <option key={p} value={p}>
+          {POLARITY_LABELS[p]}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** Deletes what the panel shows, then clears the selection (the thing is gone). */
+function DeleteButton({ label, onDelete, onSelect }: { label: string; onDelete: () => void; onSelect: (selection: object) => void }) {
+  return (
+    <button
+      type="button"
+      className="button-warning"
+      onClick={() => {
+        onDelete();
+        onSelect({});
+      }}
+    >
+      {label}
+    </button>
   );
 }

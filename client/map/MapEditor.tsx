@@ -221,10 +221,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   );
 
   function addAtCentre() {
-    const canvas = document.querySelector('.map-canvas')?.getBoundingClientRect();
-    const centre = canvas
-      ? flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 })
-      : { x: 0, y: 0 };
+    const centre = viewCentre();
     const spot = freeSpot(centre, map.elements);
     const id = newId();
     attempt(() => addElement(conn.doc, { id, kind, label: `New ${ELEMENT_KIND_LABELS[kind].toLowerCase()}`, ...spot }, actor));
@@ -233,11 +230,14 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     select({ element: id });
   }
 
-  function addFrame() {
+  /** The middle of what the person is looking at, in map coordinates: where new things go. */
+  function viewCentre(): { x: number; y: number } {
     const canvas = document.querySelector('.map-canvas')?.getBoundingClientRect();
-    const centre = canvas
-      ? flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 })
-      : { x: 0, y: 0 };
+    return canvas ? flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 }) : { x: 0, y: 0 };
+  }
+
+  function addFrame() {
+    const centre = viewCentre();
     const id = newId();
     attempt(() => addGroup(conn.doc, { id, label: 'New frame', x: Math.round(centre.x - 250), y: Math.round(centre.y - 175), width: 500, height: 350 }, actor));
     select({ group: id });
@@ -264,7 +264,6 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const [lensMode, setLensMode] = useState<LensMode>('highlight');
   const kept = useMemo(() => (lensActive(lens) ? applyLens(map, lens) : null), [map, lens]);
   const [sizeBy, setSizeBy] = useState<SizeBy>('none');
-  const graphKey = `${map.elements.length}|${map.connections.map((c) => `${c.from}>${c.to}`).join(',')}`;
   const sizes = useMemo(() => {
     if (sizeBy === 'none' || map.elements.length === 0) return null;
     const values =
@@ -272,7 +271,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     return values;
     // Recomputed when the graph changes, not when someone drags.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [graphKey, sizeBy]);
+  }, [loops.graphKey, sizeBy]);
   const scaleOf = useMemo(() => {
     if (!sizes) return null;
     const max = Math.max(...sizes.values(), 0);

@@ -7,7 +7,13 @@ import type { LoopNote, MapData } from '../../shared/map/model.js';
  * connections or polarities changed), never when someone merely drags. The search is bounded
  * in time (40 ms) so a dense map cannot freeze the page.
  */
-export function useLoops(map: MapData): { result: LoopSearchResult; notes: Map<string, LoopNote>; broken: LoopNote[] } {
+export function useLoops(map: MapData): {
+  result: LoopSearchResult;
+  notes: Map<string, LoopNote>;
+  broken: LoopNote[];
+  /** Changes exactly when the graph does (not on moves); other graph measures key on it too. */
+  graphKey: string;
+} {
   const graphKey = useMemo(
     () => `${map.elements.map((e) => e.id).join(',')}|${map.connections.map((c) => `${c.id}:${c.from}>${c.to}${c.polarity}`).join(',')}`,
     [map],
@@ -19,7 +25,7 @@ export function useLoops(map: MapData): { result: LoopSearchResult; notes: Map<s
     const matches = matchLoopNotes(map.loopNotes, result, map);
     const notes = new Map<string, LoopNote>();
     for (const { note, loop } of matches.kept) notes.set(loop.key, note);
-    return { result, notes, broken: matches.broken };
+    return { result, notes, broken: matches.broken, graphKey };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result, notesKey]);
 }

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
+import type { RoomKind } from '../../shared/api.js';
 import { canEditRooms } from '../../shared/roles.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { keys, useMe, useRoom, useSite } from '../api/queries.js';
@@ -8,6 +9,7 @@ import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
 import { PresenceList } from '../room/PresenceList.js';
 import { RoomProvider } from '../room/RoomProvider.js';
+import { useRoomStatus } from '../room/hooks.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
 import { roleName } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
@@ -65,27 +67,40 @@ export function RoomPage() {
           void client.invalidateQueries({ queryKey: keys.room(r.id) });
         }}
       >
-        <div className="room-layout">
-          <div className="room-main">
-            {r.kind === 'map' ? (
-              <section className="panel map-panel" aria-labelledby="editor-heading">
-                <h2 id="editor-heading">The map</h2>
-                <MapEditor readOnly={readOnly} title={r.title} />
-              </section>
-            ) : (
-              <section className="panel" aria-labelledby="editor-heading">
-                <h2 id="editor-heading">The document</h2>
-                <p className="hint">The live document editor opens here in a coming release; the room’s parking lot and presence already work.</p>
-              </section>
-            )}
-            <ParkingLotPanel readOnly={readOnly} />
-          </div>
-          <aside className="room-side" aria-label="Room status">
-            <ConnectionStatus />
-            <PresenceList />
-          </aside>
-        </div>
+        <RoomBody kind={r.kind} title={r.title} readOnlyByRole={readOnly} />
       </RoomProvider>
+    </div>
+  );
+}
+
+/**
+ * The open room. Edits are offered only when the role allows them and the server has not said
+ * (permission denied: read-only) that it now drops them; that can arrive before the page has
+ * re-read the role, and it applies to every panel alike.
+ */
+function RoomBody({ kind, title, readOnlyByRole }: { kind: RoomKind; title: string; readOnlyByRole: boolean }) {
+  const { serverReadOnly } = useRoomStatus();
+  const readOnly = readOnlyByRole || serverReadOnly;
+  return (
+    <div className="room-layout">
+      <div className="room-main">
+        {kind === 'map' ? (
+          <section className="panel map-panel" aria-labelledby="editor-heading">
+            <h2 id="editor-heading">The map</h2>
+            <MapEditor readOnly={readOnly} title={title} />
+          </section>
+        ) : (
+          <section className="panel" aria-labelledby="editor-heading">
+            <h2 id="editor-heading">The document</h2>
+            <p className="hint">The live document editor opens here in a coming release; the room’s parking lot and presence already work.</p>
+          </section>
+        )}
+        <ParkingLotPanel readOnly={readOnly} />
+      </div>
+      <aside className="room-side" aria-label="Room status">
+        <ConnectionStatus />
+        <PresenceList />
+      </aside>
     </div>
   );
 }

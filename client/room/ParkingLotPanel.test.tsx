@@ -12,8 +12,7 @@ const me = { id: 'u-me', name: 'Me', organisation: 'Torbay Council', colour: '#1
 
 /** The panel needs only the room's doc and person from the connection. */
 function renderPanel(doc: Y.Doc, readOnly = false) {
-  const status = { serverReadOnly: false };
-  const conn = { doc, user: me, subscribe: () => () => {}, getStatus: () => status } as unknown as RoomConnection;
+  const conn = { doc, user: me } as unknown as RoomConnection;
   // StrictMode runs effects twice, as the development build does: resources made in effects
   // must survive that.
   return render(

@@ -17,14 +17,11 @@ import { FormActions } from '../ui/FormActions.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useRoomConnection } from './RoomProvider.js';
-import { useParkingLot, useRoomStatus } from './hooks.js';
+import { useParkingLot } from './hooks.js';
 import { useUndo } from './useUndo.js';
 
-export function ParkingLotPanel({ readOnly: readOnlyRole }: { readOnly: boolean }) {
+export function ParkingLotPanel({ readOnly }: { readOnly: boolean }) {
   const conn = useRoomConnection();
-  // The server may say so before the page has re-read the role.
-  const status = useRoomStatus();
-  const readOnly = readOnlyRole || status.serverReadOnly;
   const notes = useParkingLot();
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);

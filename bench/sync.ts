@@ -26,6 +26,7 @@ import { AuthService } from '../server/auth/service.js';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
 import { openStorage } from '../server/main.js';
+import { buildServer } from '../scripts/buildServer.js';
 import { freePort } from '../test/helpers/server.js';
 import { numberOption, percentile, sleep } from './common.js';
 
@@ -49,6 +50,8 @@ interface Options {
   pairs: number;
   /** Folder for a V8 CPU profile of this server (written when it shuts down). */
   cpuProf: string | undefined;
+  /** How this server is run: the bundle `npm start` runs, or the TypeScript source through tsx. */
+  server: 'bundle' | 'tsx';
 }
 
 function readOptions(): Options {
@@ -63,23 +66,30 @@ function readOptions(): Options {
       'reference-first': { type: 'boolean', default: false },
       pairs: { type: 'string', default: '1' },
       'cpu-prof': { type: 'string' },
+      server: { type: 'string', default: 'bundle' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'Usage: npm run bench:sync -- [--rooms 20] [--clients 5] [--seconds 10] [--rate 5] [--warmup 3] [--only both|this|reference] [--reference-first] [--pairs 1] [--cpu-prof DIR]\n' +
+      'Usage: npm run bench:sync -- [--rooms 20] [--clients 5] [--seconds 10] [--rate 5] [--warmup 3] [--only both|this|reference] [--reference-first] [--pairs 1] [--cpu-prof DIR] [--server bundle|tsx]\n' +
         '  rooms    rooms per server\n  clients  clients per room (at least 2)\n  seconds  length of the measured phase\n' +
         '  rate     edits per client per second\n  warmup   seconds of the same load before measuring\n' +
         '  only     run one server only\n  reference-first  run the reference server first (default: this server first)\n' +
         '  pairs    run this many pairs, alternating which server goes first, and judge by the median p99 ratio\n' +
-        '  cpu-prof write a V8 CPU profile of this server (whole run, including start-up) into DIR',
+        '  cpu-prof write a V8 CPU profile of this server (whole run, including start-up) into DIR\n' +
+        '  server   bundle: the bundle npm start runs (built first); tsx: the TypeScript source through tsx',
     );
     process.exit(0);
   }
   const only = values.only;
   if (only !== 'both' && only !== 'this' && only !== 'reference') {
     console.error('--only must be both, this or reference');
+    process.exit(2);
+  }
+  const server = values.server;
+  if (server !== 'bundle' && server !== 'tsx') {
+    console.error('--server must be bundle or tsx');
     process.exit(2);
   }
   return {
@@ -92,6 +102,7 @@ function readOptions(): Options {
     referenceFirst: values['reference-first'],
     pairs: Math.round(numberOption('pairs', values.pairs, 1, 20)),
     cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    server,
   };
 }
 
@@ -231,6 +242,18 @@ function procStats(pid: number | undefined): { cpuSeconds: number; peakRssMb: nu
 
 // ---- the two servers -------------------------------------------------------------------------
 
+let bundled: Promise<string> | undefined;
+
+/** Node arguments that start this server: the bundle `npm start` runs, built once per run, or the source through tsx. */
+async function entryPoint(how: Options['server']): Promise<string[]> {
+  if (how === 'tsx') return ['--import', 'tsx', 'server/index.ts'];
+  // Built into its own folder inside the project (so it resolves node_modules) and deleted after.
+  const dir = join(ROOT, 'dist', `server-bench-${process.pid}`);
+  tempDirs.add(dir);
+  bundled ??= buildServer(dir);
+  return ['--enable-source-maps', await bundled];
+}
+
 interface Target {
   name: string;
   label: string;
@@ -266,7 +289,7 @@ const thisServer: Target = {
 
     const port = await freePort();
     const server = launch(
-      [...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf] : []), '--import', 'tsx', 'server/index.ts'],
+      [...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf] : []), ...(await entryPoint(opts.server))],
       childEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
       port,
     );
@@ -603,6 +626,7 @@ function report(opts: Options, results: Result[]): void {
       `${opts.warmup} s warm-up + ${opts.seconds} s measured per server`,
   );
   console.log('edit: one Y.Map key set to the send time; latency = edit → applied by every other client in the room');
+  console.log(`this server run as: ${opts.server === 'bundle' ? 'node dist/server/index.js (the bundle npm start runs)' : 'node --import tsx server/index.ts'}`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
 
   const s = results.map(summarise);

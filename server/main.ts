@@ -6,13 +6,13 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.js';
 import { AuthService } from './auth/service.js';
 import { createSyncAccessPolicy } from './auth/syncAccess.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { DEFAULT_CLIENT_DIR } from './paths.js';
 import { seedDemo, type DemoInfo } from './seed/demo.js';
 import { seedSites } from './seed/sites.js';
 import { openSqliteStorage } from './storage/sqlite.js';
@@ -33,7 +33,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
 /** Opens the project's storage in `dataDir` (creating it) and seeds the Local Vision sites. */
 export async function openStorage(config: Pick<Config, 'dataDir' | 'seedSites'>): Promise<Storage> {

@@ -1,13 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../server/auth/passwords.js';
 import { openStorage } from '../server/main.js';
+import { buildServer } from '../scripts/buildServer.js';
 import { connectClient, eventually, freePort, tempDir, type SyncClient } from './helpers/server.js';
 import { storedDoc } from './helpers/sync.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+// Inside the project, so the bundle resolves node_modules; its own folder, so a build of
+// dist/server running alongside is not disturbed.
+const bundleDir = join(projectRoot, 'dist', `server-test-${process.pid}`);
+let bundled: Promise<string> | undefined;
+const bundle = () => (bundled ??= buildServer(bundleDir));
 
 interface Child {
   process: ChildProcess;
@@ -17,10 +24,13 @@ interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the real entry point (`server/index.ts`) in its own process, as `npm start` would. */
+/**
+ * Runs the real entry point in its own process, as `npm start` does: the server bundled by
+ * `scripts/buildServer.ts` and run as plain JavaScript.
+ */
 async function spawnServer(dataDir: string): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', await bundle()], {
     cwd: projectRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +67,7 @@ describe('kill -9 of the server process', () => {
       }
     }
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
   });
 
   it('loses no update that another client has already seen', async () => {

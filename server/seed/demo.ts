@@ -13,6 +13,7 @@ import { addMapData, readMap, setLoopNote } from '../../shared/map/doc.js';
 import { importKumuCsv } from '../../shared/map/kumuCsv.js';
 import { findLoops } from '../../shared/map/loops.js';
 import type { AuthService } from '../auth/service.js';
+import { projectFile } from '../paths.js';
 import type { Storage } from '../storage/types.js';
 
 export const DEMO_SITE = 'torbay';
@@ -22,7 +23,7 @@ export const DEMO_PEOPLE = [
 ] as const;
 export const DEMO_MAP_TITLE = 'Dementia-friendly high streets (worked example)';
 
-const fixture = (name: string) => readFileSync(new URL(`../../shared/map/fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(projectFile('shared', 'map', 'fixtures', name), 'utf8');
 
 export interface DemoInfo {
   people: readonly { email: string; password: string; name: string; organisation: string }[];

@@ -19,22 +19,14 @@ import {
   updateConnection,
   updateElement,
   updateGroup,
-  type Actor,
 } from './doc.js';
 import { findLoops, matchLoopNotes } from './loops.js';
+import { council, exchange, nhs, police } from './docFixtures.js';
 import { seededRandom } from './loopsFixtures.js';
 import { polarityDisputed } from './model.js';
 
-const council: Actor = { userId: 'u-c', name: 'Cal Council', organisation: 'Torbay Council' };
-const police: Actor = { userId: 'u-p', name: 'Pat Police', organisation: 'Devon and Cornwall Police' };
-const nhs: Actor = { userId: 'u-n', name: 'Nia NHS', organisation: 'Torbay and South Devon NHS Foundation Trust' };
 const t0 = new Date('2026-11-22T10:00:00Z');
 const t1 = new Date('2026-11-22T10:05:00Z');
-
-function exchange(a: Y.Doc, b: Y.Doc) {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), 'remote');
-}
 
 function sample(doc: Y.Doc) {
   addElement(doc, { id: 'footfall', kind: 'variable', label: 'Footfall on the high street', x: 0, y: 0, tags: ['economy'] }, council, t0);

@@ -439,12 +439,15 @@ function readViews(value: unknown): PolarityView[] {
   return out.sort((a, b) => a.organisation.localeCompare(b.organisation));
 }
 
-function readConnection(id: string, m: Fields, elementIds: ReadonlySet<string>): MapConnection | null {
+/**
+ * One connection as stored, or null when malformed. Whether its ends exist is for the caller to
+ * check (`readMap` drops a connection whose end was deleted concurrently).
+ */
+function readConnection(id: string, m: Fields): MapConnection | null {
   const from = m.get('from');
   const to = m.get('to');
   const polarity = m.get('polarity');
-  // A connection whose end was deleted concurrently is dangling: not part of the map.
-  if (!isString(from) || !isString(to) || !elementIds.has(from) || !elementIds.has(to)) return null;
+  if (!isString(from) || !isString(to)) return null;
   const confidence = m.get('confidence');
   return {
     id,
@@ -476,37 +479,70 @@ function readGroup(id: string, m: Fields): MapGroup | null {
   };
 }
 
-const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+function readLoopNote(key: string, note: unknown): LoopNote | null {
+  const n = note as Partial<Record<keyof LoopNote, unknown>> | null | undefined;
+  if (!n || !isString(n.name) || !isString(n.note)) return null;
+  return { key, name: n.name, note: n.note, updated: readAttribution(n.updated) };
+}
 
-/** The whole map as plain data, sorted by id so equal docs read equal. */
+/**
+ * Reading one entry of a map root: the plain object, or null when it is malformed. Shared by
+ * `readMap` and the incremental reader (`reader.ts`), so both apply the same rules; what
+ * depends on other entries (dangling connections, deleted groups) is left to them.
+ */
+export const readEntry = {
+  elements: (id: string, value: unknown): MapElement | null => (value instanceof Y.Map ? readElement(id, value as Fields) : null),
+  connections: (id: string, value: unknown): MapConnection | null => (value instanceof Y.Map ? readConnection(id, value as Fields) : null),
+  groups: (id: string, value: unknown): MapGroup | null => (value instanceof Y.Map ? readGroup(id, value as Fields) : null),
+  loopNotes: readLoopNote,
+} as const;
+
+/** The order `readMap` returns entries in (by id, or a loop note's key; code units, not locale). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => compareIds(a.id, b.id);
+
+/** An element whose group is not on the map (deleted concurrently) is simply ungrouped. */
+export function withoutMissingGroup(element: MapElement, groupIds: { has(id: string): boolean }): MapElement {
+  return element.groupId && !groupIds.has(element.groupId) ? { ...element, groupId: null } : element;
+}
+
+/** A connection is part of the map only while both its ends are (an end may be deleted concurrently). */
+export function connectsElements(connection: MapConnection, elementIds: { has(id: string): boolean }): boolean {
+  return elementIds.has(connection.from) && elementIds.has(connection.to);
+}
+
+/**
+ * The whole map as plain data, sorted by id so equal docs read equal. For a map that is read
+ * again on every change, `createMapReader` (`reader.ts`) gives the same result incrementally.
+ */
 export function readMap(doc: Y.Doc): MapData {
   const r = roots(doc);
-  const elements: MapElement[] = [];
-  for (const [id, m] of r.elements) {
-    const element = m instanceof Y.Map ? readElement(id, m) : null;
-    if (element) elements.push(element);
-  }
   const groups: MapGroup[] = [];
   for (const [id, m] of r.groups) {
-    const group = m instanceof Y.Map ? readGroup(id, m) : null;
+    const group = readEntry.groups(id, m);
     if (group) groups.push(group);
   }
   const groupIds = new Set(groups.map((g) => g.id));
-  // An element in a group that was deleted concurrently is simply ungrouped.
-  for (const element of elements) if (element.groupId && !groupIds.has(element.groupId)) element.groupId = null;
+  const elements: MapElement[] = [];
+  for (const [id, m] of r.elements) {
+    const element = readEntry.elements(id, m);
+    if (element) elements.push(withoutMissingGroup(element, groupIds));
+  }
   const elementIds = new Set(elements.map((e) => e.id));
   const connections: MapConnection[] = [];
   for (const [id, m] of r.connections) {
-    const connection = m instanceof Y.Map ? readConnection(id, m, elementIds) : null;
-    if (connection) connections.push(connection);
+    const connection = readEntry.connections(id, m);
+    if (connection && connectsElements(connection, elementIds)) connections.push(connection);
   }
   const loopNotes: LoopNote[] = [];
   for (const [key, note] of r.loopNotes) {
-    if (note && isString(note.name) && isString(note.note)) {
-      loopNotes.push({ key, name: note.name, note: note.note, updated: readAttribution(note.updated) });
-    }
+    const loopNote = readEntry.loopNotes(key, note);
+    if (loopNote) loopNotes.push(loopNote);
   }
-  loopNotes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  loopNotes.sort((a, b) => compareIds(a.key, b.key));
   return { elements: elements.sort(byId), connections: connections.sort(byId), groups: groups.sort(byId), loopNotes };
 }
 

@@ -5,7 +5,7 @@
  */
 import { getNodesBounds, getViewportForBounds, useReactFlow } from '@xyflow/react';
 import { toPng, toSvg } from 'html-to-image';
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import { newId } from '../../shared/ids.js';
 import { addMapData, type Actor } from '../../shared/map/doc.js';
 import { exportMapJson, importMapJson, type ImportResult } from '../../shared/map/json.js';
@@ -53,7 +53,23 @@ function besideExisting(existing: MapData, incoming: MapData): MapData {
   };
 }
 
-export function ImportExport({ map, title, readOnly, actor }: { map: MapData; title: string; readOnly: boolean; actor: Actor }) {
+/**
+ * Memoised, so it takes the map as a function read when exporting or importing (the map
+ * changes with every move, the panel need not), and whether it is empty.
+ */
+export const ImportExport = memo(function ImportExport({
+  getMap,
+  empty,
+  title,
+  readOnly,
+  actor,
+}: {
+  getMap: () => MapData;
+  empty: boolean;
+  title: string;
+  readOnly: boolean;
+  actor: Actor;
+}) {
   const conn = useRoomConnection();
   const flow = useReactFlow();
   const id = useId();
@@ -117,7 +133,7 @@ export function ImportExport({ map, title, readOnly, actor }: { map: MapData; ti
         setOutcome({ kind: 'error', message: 'Nothing was imported. Fix these problems in the file and try again:', issues: describe(result) });
         return;
       }
-      addMapData(conn.doc, besideExisting(map, result.map), actor);
+      addMapData(conn.doc, besideExisting(getMap(), result.map), actor);
       setOutcome({
         kind: 'ok',
         message: `Imported ${result.map.elements.length} elements and ${result.map.connections.length} connections.`,
@@ -148,20 +164,20 @@ export function ImportExport({ map, title, readOnly, actor }: { map: MapData; ti
           type="button"
           className="button-secondary"
           onClick={() => {
-            const csv = exportKumuCsv(map);
+            const csv = exportKumuCsv(getMap());
             download(`${base}-elements.csv`, csv.elements, 'text/csv');
             download(`${base}-connections.csv`, csv.connections, 'text/csv');
           }}
         >
           Export CSV (Kumu)
         </button>
-        <button type="button" className="button-secondary" onClick={() => download(`${base}.json`, exportMapJson(map), 'application/json')}>
+        <button type="button" className="button-secondary" onClick={() => download(`${base}.json`, exportMapJson(getMap()), 'application/json')}>
           Export JSON
         </button>
-        <button type="button" className="button-secondary" disabled={busy || map.elements.length === 0} onClick={() => void exportImage('png')}>
+        <button type="button" className="button-secondary" disabled={busy || empty} onClick={() => void exportImage('png')}>
           Export PNG
         </button>
-        <button type="button" className="button-secondary" disabled={busy || map.elements.length === 0} onClick={() => void exportImage('svg')}>
+        <button type="button" className="button-secondary" disabled={busy || empty} onClick={() => void exportImage('svg')}>
           Export SVG
         </button>
       </div>
@@ -205,4 +221,4 @@ export function ImportExport({ map, title, readOnly, actor }: { map: MapData; ti
       )}
     </section>
   );
-}
+});

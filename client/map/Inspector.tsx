@@ -2,7 +2,7 @@
  * The side panel for what is selected: edit an element or a connection, connect elements by
  * keyboard, delete. Every change goes through the named helpers in `shared/map/doc.ts`.
  */
-import { useId, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import { newId } from '../../shared/ids.js';
 import {
   addConnection,
@@ -43,7 +43,12 @@ export const POLARITY_LABELS: Record<Polarity, string> = {
   '?': '? not known yet',
 };
 
-export function Inspector({
+/**
+ * Memoised: it renders again only when its props change. `map` is read for labels and links
+ * only (never positions), so the editor may pass one that lags behind moves; the selected
+ * element itself must be current (its position decides the frame it sits in).
+ */
+export const Inspector = memo(function Inspector({
   map,
   selectedElement,
   selectedConnection,
@@ -87,7 +92,7 @@ export function Inspector({
       <p className="hint">Select an element or a connection to see and change its details.</p>
     </section>
   );
-}
+});
 
 function Attributed({ what }: { what: MapElement | MapConnection }) {
   return (
@@ -120,9 +125,24 @@ function ElementInspector({
   const [target, setTarget] = useState('');
   const [polarity, setPolarity] = useState<Polarity>('+');
   const update = (patch: Parameters<typeof updateElement>[2]) => attempt(() => updateElement(conn.doc, element.id, patch, actor));
-  const others = map.elements.filter((e) => e.id !== element.id).sort((a, b) => a.label.localeCompare(b.label, 'en-GB'));
-  const outgoing = map.connections.filter((c) => c.from === element.id);
-  const incoming = map.connections.filter((c) => c.to === element.id);
+  // Sorting thousands of labels by locale takes milliseconds: only when the elements change,
+  // not each time this one is moved.
+  const others = useMemo(
+    () => map.elements.filter((e) => e.id !== element.id).sort((a, b) => a.label.localeCompare(b.label, 'en-GB')),
+    [map.elements, element.id],
+  );
+  const outgoing = useMemo(() => map.connections.filter((c) => c.from === element.id), [map.connections, element.id]);
+  const incoming = useMemo(() => map.connections.filter((c) => c.to === element.id), [map.connections, element.id]);
+  // The same elements, so React skips the thousands of options when this element re-renders.
+  const targetOptions = useMemo(
+    () =>
+      others.map((e) => (
+        <option key={e.id} value={e.id}>
+          {e.label}
+        </option>
+      )),
+    [others],
+  );
   const labelOf = (eid: string) => map.elements.find((e) => e.id === eid)?.label ?? '?';
   // Derived from where it sits: its stakeholder quadrant, iceberg level or horizon.
   const frame = containingGroup(element, map.groups);
@@ -198,11 +218,7 @@ function ElementInspector({
               <label htmlFor={`${id}-target`}>Affects</label>
               <select id={`${id}-target`} value={target} onChange={(e) => setTarget(e.target.value)}>
                 <option value="">Choose an element…</option>
-                {others.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.label}
-                  </option>
-                ))}
+                {targetOptions}
               </select>
             </div>
             <div className="field">

@@ -2,7 +2,7 @@
  * Looking at part of the map: by kind, owning agency, who added it, tag, or words; matching
  * elements stay bright (or the rest is hidden). A lens is personal: it changes only your view.
  */
-import { useId } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { lensActive, lensChoices, type Lens, NO_LENS } from '../../shared/map/lens.js';
 import { ELEMENT_KIND_LABELS, polarityDisputed, type ElementKind, type MapData } from '../../shared/map/model.js';
 
@@ -11,7 +11,8 @@ export type SizeBy = 'none' | 'degree' | 'betweenness';
 /** Betweenness costs O(elements × connections); above this it is offered only on request. */
 export const BETWEENNESS_LIVE_MAX = 1500;
 
-export function LensPanel({
+/** Memoised: give it stable callbacks; `map` is read for its choices only (positions may lag). */
+export const LensPanel = memo(function LensPanel({
   map,
   lens,
   mode,
@@ -36,8 +37,8 @@ export function LensPanel({
   onShowMatches: () => void;
 }) {
   const id = useId();
-  const choices = lensChoices(map);
-  const disputed = map.connections.filter(polarityDisputed).length;
+  const choices = useMemo(() => lensChoices(map), [map]);
+  const disputed = useMemo(() => map.connections.filter(polarityDisputed).length, [map.connections]);
   const set = (patch: Partial<Lens>) => onChange({ ...lens, ...patch });
   const select = (key: 'agency' | 'addedBy' | 'tag', label: string, options: string[], any: string) => (
     <div className="field">
@@ -124,4 +125,4 @@ export function LensPanel({
       </p>
     </section>
   );
-}
+});

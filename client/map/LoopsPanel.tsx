@@ -4,7 +4,7 @@
  * highlights it on the map; anyone can name a loop and note what it means, and the note stays
  * with the loop through edits that keep it.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { memo, useId, useMemo, useState, type FormEvent } from 'react';
 import { removeLoopNote, setLoopNote, type Actor } from '../../shared/map/doc.js';
 import { type FeedbackLoop, type LoopSearchResult } from '../../shared/map/loops.js';
 import type { LoopNote, MapData } from '../../shared/map/model.js';
@@ -15,7 +15,8 @@ import { useAttempt } from '../ui/useAttempt.js';
 const TYPE_NAME = { reinforcing: 'Reinforcing', balancing: 'Balancing', unknown: 'Not known yet' } as const;
 const TYPE_LETTER = { reinforcing: 'R', balancing: 'B', unknown: '?' } as const;
 
-export function LoopsPanel({
+/** Memoised: give it stable callbacks; `map` is read for labels only (positions may lag). */
+export const LoopsPanel = memo(function LoopsPanel({
   map,
   result,
   notes,
@@ -33,7 +34,7 @@ export function LoopsPanel({
   onHighlight: (loop: FeedbackLoop | null) => void;
 }) {
   const headingId = useId();
-  const labelOf = new Map(map.elements.map((e) => [e.id, e.label]));
+  const labelOf = useMemo(() => new Map(map.elements.map((e) => [e.id, e.label])), [map.elements]);
   const counts = { reinforcing: 0, balancing: 0, unknown: 0 };
   for (const loop of result.loops) counts[loop.type]++;
 
@@ -79,7 +80,7 @@ export function LoopsPanel({
       )}
     </section>
   );
-}
+});
 
 function LoopItem({
   number,

@@ -48,11 +48,14 @@ import { LoopsPanel } from './LoopsPanel.js';
 import { useLoops } from './useLoops.js';
 import { Outline } from './Outline.js';
 import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
-import { samePlainData } from './sameData.js';
-import { useMapData } from './useMap.js';
+import { useMapData, useWithoutMoves } from './useMap.js';
 
 const nodeTypes = { element: ElementNode, group: GroupNode };
 const edgeTypes = { connection: ConnectionEdge };
+// Props of <ReactFlow> are constants or memoised: React Flow copies a changed prop into its
+// store, and every store change runs the selectors of every node and edge on the canvas.
+const PRO_OPTIONS = { hideAttribution: true };
+const DELETE_KEYS = ['Delete', 'Backspace'];
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
 const DRAG_SEND_MS = 50;
 
@@ -70,6 +73,10 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   // Viewing a saved version shows it in place of the live map, read-only.
   const [viewing, setViewing] = useState<ViewedVersion | null>(null);
   const map = viewing?.map ?? liveMap;
+  // The same map until something other than positions changes: for the side panels, lenses,
+  // loops and metrics, none of which look at positions, so a drag or a remote move re-renders
+  // the canvas only.
+  const panelMap = useWithoutMoves(map);
   const readOnly = readOnlyRole || viewing !== null;
   const flow = useReactFlow();
   const actor: Actor = useMemo(() => ({ userId: conn.user.id, name: conn.user.name, organisation: conn.user.organisation }), [conn]);
@@ -98,8 +105,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       const old = new Map(previous.map((n) => [n.id, n]));
       return map.elements.map((element) => {
         const before = old.get(element.id);
-        // Unchanged: the same object, so React Flow re-renders only what changed.
-        if (before && !want && !before.dragging && samePlainData(before.data.element, element)) return before;
+        // Unchanged (the map reader keeps unchanged elements' objects): the same node object, so
+        // React Flow re-renders only what changed.
+        if (before && !want && !before.dragging && before.data.element === element) return before;
         return {
           ...before,
           ...(want ? { selected: element.id === want.element } : {}),
@@ -135,7 +143,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       const old = new Map(previous.map((e) => [e.id, e]));
       return map.connections.map((connection) => {
         const before = old.get(connection.id);
-        if (before && !want && samePlainData(before.data?.connection, connection)) return before;
+        if (before && !want && before.data?.connection === connection) return before;
         return {
           ...before,
           ...(want ? { selected: connection.id === want.connection } : {}),
@@ -258,16 +266,16 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
 
   const remote = useRemoteMapPresence();
   const othersSelecting = useMemo(() => selectedByOthers(remote), [remote]);
-  const loops = useLoops(map);
+  const loops = useLoops(panelMap);
   const [highlight, setHighlight] = useState<FeedbackLoop | null>(null);
   const [lens, setLens] = useState<Lens>(NO_LENS);
   const [lensMode, setLensMode] = useState<LensMode>('highlight');
-  const kept = useMemo(() => (lensActive(lens) ? applyLens(map, lens) : null), [map, lens]);
+  const kept = useMemo(() => (lensActive(lens) ? applyLens(panelMap, lens) : null), [panelMap, lens]);
   const [sizeBy, setSizeBy] = useState<SizeBy>('none');
   const sizes = useMemo(() => {
     if (sizeBy === 'none' || map.elements.length === 0) return null;
     const values =
-      sizeBy === 'degree' ? new Map([...degrees(map)].map(([id, d]) => [id, d.total])) : betweenness(map);
+      sizeBy === 'degree' ? new Map([...degrees(panelMap)].map(([id, d]) => [id, d.total])) : betweenness(panelMap);
     return values;
     // Recomputed when the graph changes, not when someone drags.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -279,11 +287,11 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   }, [sizes]);
   const ranking = useMemo(() => {
     if (!sizes) return [];
-    const labels = new Map(map.elements.map((e) => [e.id, e.label]));
+    const labels = new Map(panelMap.elements.map((e) => [e.id, e.label]));
     return rankElements(sizes, undefined, { limit: 5 })
       .filter((r) => r.value > 0)
       .map((r) => ({ label: labels.get(r.id) ?? '?', value: r.value }));
-  }, [sizes, map.elements]);
+  }, [sizes, panelMap.elements]);
   const comments = useComments();
   const commentCounts = useMemo(() => openThreadCounts(comments), [comments]);
   const shownNodes = useMemo(() => {
@@ -339,6 +347,26 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
 
   const selectionIds = useMemo(() => [...selectedNodes.map((n) => n.id), ...selectedEdges.map((e) => e.id)], [selectedNodes, selectedEdges]);
   const publishCursor = usePublishMapPresence(selectionIds);
+
+  // For the memoised panels: stable callbacks, and the maps read when acted on.
+  const latest = useRef({ map, liveMap });
+  latest.current = { map, liveMap };
+  const getMap = useCallback(() => latest.current.map, []);
+  const getLiveMap = useCallback(() => latest.current.liveMap, []);
+  const loopNames = useMemo(() => new Map([...loops.notes].map(([key, note]) => [key, note.name])), [loops.notes]);
+  const showMatches = useCallback(
+    () => void flow.fitView({ nodes: [...(kept ?? [])].map((id) => ({ id })), duration: glide, padding: 0.3 }),
+    [flow, kept, glide],
+  );
+  const onNodesDelete = useCallback(
+    (deleted: { id: string }[]) => {
+      const ids = deleted.map((n) => n.id);
+      for (const id of ids.filter((id) => groupIds.has(id))) removeGroup(conn.doc, id);
+      removeElements(conn.doc, ids.filter((id) => !groupIds.has(id)));
+    },
+    [conn, groupIds],
+  );
+  const onEdgesDelete = useCallback((deleted: { id: string }[]) => removeConnections(conn.doc, deleted.map((e) => e.id)), [conn]);
 
   return (
     <div className="map-editor" onKeyDown={onKeyDown}>
@@ -423,9 +451,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       <div className="map-body">
         {view === 'outline' && (
           <Outline
-            map={map}
+            map={panelMap}
             loops={loops.result.loops}
-            loopNames={new Map([...loops.notes].map(([key, note]) => [key, note.name]))}
+            loopNames={loopNames}
             selectedId={selectionIds.length === 1 ? selectionIds[0]! : null}
             onSelect={select}
           />
@@ -463,21 +491,17 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
               onConnect={readOnly ? undefined : onConnect}
-              onNodesDelete={(deleted) => {
-                const ids = deleted.map((n) => n.id);
-                for (const id of ids.filter((id) => groupIds.has(id))) removeGroup(conn.doc, id);
-                removeElements(conn.doc, ids.filter((id) => !groupIds.has(id)));
-              }}
-              onEdgesDelete={(deleted) => removeConnections(conn.doc, deleted.map((e) => e.id))}
+              onNodesDelete={onNodesDelete}
+              onEdgesDelete={onEdgesDelete}
               nodesDraggable={!readOnly}
               nodesConnectable={!readOnly}
               elementsSelectable
-              deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+              deleteKeyCode={readOnly ? null : DELETE_KEYS}
               fitView
               onlyRenderVisibleElements
               minZoom={0.1}
               maxZoom={2.5}
-              proOptions={{ hideAttribution: true }}
+              proOptions={PRO_OPTIONS}
             >
               <Background gap={24} />
               <Controls showInteractive={false} />
@@ -488,7 +512,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         </div>
         <div className="map-side">
         <Inspector
-          map={map}
+          map={panelMap}
           selectedElement={selectedElement}
           selectedConnection={selectedConnection}
           selectedGroup={selectedGroup}
@@ -498,20 +522,20 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           focusLabelOf={focusLabelOf}
         />
         <LensPanel
-          map={map}
+          map={panelMap}
           lens={lens}
           mode={lensMode}
-          matches={kept?.size ?? map.elements.length}
+          matches={kept?.size ?? panelMap.elements.length}
           onChange={setLens}
           onMode={setLensMode}
           sizeBy={sizeBy}
           onSizeBy={setSizeBy}
           ranking={ranking}
-          onShowMatches={() => void flow.fitView({ nodes: [...(kept ?? [])].map((id) => ({ id })), duration: glide, padding: 0.3 })}
+          onShowMatches={showMatches}
         />
-        <VersionsPanel liveMap={liveMap} readOnly={readOnly} actor={actor} viewing={viewing} onView={setViewing} />
-        <ImportExport map={map} title={title} readOnly={readOnly} actor={actor} />
-        <LoopsPanel map={map} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />
+        <VersionsPanel getLiveMap={getLiveMap} readOnly={readOnly} actor={actor} viewing={viewing} onView={setViewing} />
+        <ImportExport getMap={getMap} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />
+        <LoopsPanel map={panelMap} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />
         </div>
       </div>
     </div>

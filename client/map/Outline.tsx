@@ -3,13 +3,14 @@
  * with what it affects and what affects it; choosing one opens it in the details panel, where
  * everything can be changed by keyboard.
  */
-import { useId } from 'react';
+import { memo, useId, useMemo } from 'react';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
 import { ELEMENT_KIND_LABELS, polarityDisputed, type MapData } from '../../shared/map/model.js';
 
 const SIGN = { '+': '+', '-': '−', '?': '?' } as const;
 
-export function Outline({
+/** Memoised: give it stable callbacks; `map` is read for labels and links only (positions may lag). */
+export const Outline = memo(function Outline({
   map,
   loops,
   loopNames,
@@ -23,8 +24,8 @@ export function Outline({
   onSelect: (selection: { element?: string; connection?: string }) => void;
 }) {
   const headingId = useId();
-  const labelOf = new Map(map.elements.map((e) => [e.id, e.label]));
-  const elements = [...map.elements].sort((a, b) => a.label.localeCompare(b.label, 'en-GB'));
+  const labelOf = useMemo(() => new Map(map.elements.map((e) => [e.id, e.label])), [map.elements]);
+  const elements = useMemo(() => [...map.elements].sort((a, b) => a.label.localeCompare(b.label, 'en-GB')), [map.elements]);
   return (
     <section className="outline" aria-labelledby={headingId}>
       <h3 id={headingId}>Elements ({elements.length})</h3>
@@ -87,4 +88,4 @@ export function Outline({
       )}
     </section>
   );
-}
+});

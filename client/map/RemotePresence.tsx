@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import { MAP_PRESENCE_FIELD, readMapPresence, type MapPresence, type RemoteMapPresence } from '../../shared/map/presence.js';
 import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
-import { samePlainData } from './sameData.js';
+import { samePlainData } from '../../shared/map/samePlainData.js';
 
 /** Pointer positions go out at most this often. */
 const CURSOR_SEND_MS = 60;

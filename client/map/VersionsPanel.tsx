@@ -2,7 +2,7 @@
  * Named versions: save the map as it is now ("after workshop 3"), look at any version
  * read-only, and see what changed between a version and now.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { memo, useId, useState, type FormEvent } from 'react';
 import { newId } from '../../shared/ids.js';
 import type { Actor } from '../../shared/map/doc.js';
 import type { MapData } from '../../shared/map/model.js';
@@ -19,14 +19,18 @@ export interface ViewedVersion {
   map: MapData;
 }
 
-export function VersionsPanel({
-  liveMap,
+/**
+ * Memoised, so it takes the live map as a function read when saving or comparing: the map
+ * changes with every move, the panel need not.
+ */
+export const VersionsPanel = memo(function VersionsPanel({
+  getLiveMap,
   readOnly,
   actor,
   viewing,
   onView,
 }: {
-  liveMap: MapData;
+  getLiveMap: () => MapData;
   readOnly: boolean;
   actor: Actor;
   viewing: ViewedVersion | null;
@@ -41,7 +45,7 @@ export function VersionsPanel({
 
   function save(event: FormEvent) {
     event.preventDefault();
-    if (attempt(() => saveVersion(conn.doc, newId(), name, liveMap, actor))) setName('');
+    if (attempt(() => saveVersion(conn.doc, newId(), name, getLiveMap(), actor))) setName('');
   }
 
   return (
@@ -88,7 +92,7 @@ export function VersionsPanel({
                   className="button-link"
                   onClick={() => {
                     const map = readVersion(conn.doc, v.id);
-                    if (map) setComparing({ name: v.name, diff: diffMaps(map, liveMap) });
+                    if (map) setComparing({ name: v.name, diff: diffMaps(map, getLiveMap()) });
                   }}
                 >
                   Compare with now<span className="visually-hidden"> ({v.name})</span>
@@ -106,7 +110,7 @@ export function VersionsPanel({
       {comparing && <DiffSummary name={comparing.name} diff={comparing.diff} onClose={() => setComparing(null)} />}
     </section>
   );
-}
+});
 
 function DiffSummary({ name, diff, onClose }: { name: string; diff: MapDiff; onClose: () => void }) {
   const rows: [string, string[]][] = [

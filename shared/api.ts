@@ -7,8 +7,13 @@ import { z } from 'zod';
 import { SITE_ROLES } from './roles.js';
 import { ROOM_ID_PATTERN, SLUG_MAX_LENGTH, SLUG_PATTERN } from './ids.js';
 
-export const ROOM_KINDS = ['map', 'doc'] as const;
+export const ROOM_KINDS = ['map', 'doc', 'log'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
+/** The kinds people create. A site's one learning log (`log`) comes with the site instead. */
+export const CREATABLE_ROOM_KINDS = ['map', 'doc'] as const satisfies readonly RoomKind[];
+export type CreatableRoomKind = (typeof CREATABLE_ROOM_KINDS)[number];
+/** The title every site's learning log has; it cannot be renamed. */
+export const LOG_ROOM_TITLE = 'Learning log';
 
 /** Limits on what people type, so one paste cannot bloat every list response. */
 export const LIMITS = {
@@ -122,7 +127,7 @@ export const RoomSchema = z.object({
 });
 export type Room = z.infer<typeof RoomSchema>;
 
-export const CreateRoomRequestSchema = z.object({ kind: RoomKindSchema, title: TitleSchema });
+export const CreateRoomRequestSchema = z.object({ kind: z.enum(CREATABLE_ROOM_KINDS), title: TitleSchema });
 export type CreateRoomRequest = z.infer<typeof CreateRoomRequestSchema>;
 
 export const UpdateRoomRequestSchema = z
@@ -131,6 +136,10 @@ export const UpdateRoomRequestSchema = z
     message: 'give a title or archived',
   });
 export type UpdateRoomRequest = z.infer<typeof UpdateRoomRequestSchema>;
+
+/** `GET /api/sites/{slug}/log`: the site's learning log, a room of kind `log`. */
+export const LogRoomSchema = z.object({ id: z.string(), kind: z.literal('log'), title: z.string() });
+export type LogRoom = z.infer<typeof LogRoomSchema>;
 
 export const CreateInviteRequestSchema = z.object({
   role: SiteRoleSchema,

@@ -21,6 +21,7 @@ export const paths = {
   siteMember: (slug: string, userId: string) =>
     `/api/sites/${encodeURIComponent(slug)}/members/${encodeURIComponent(userId)}`,
   siteRooms: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/rooms`,
+  siteLog: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/log`,
   siteInvites: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/invites`,
   siteInvite: (slug: string, id: string) =>
     `/api/sites/${encodeURIComponent(slug)}/invites/${encodeURIComponent(id)}`,

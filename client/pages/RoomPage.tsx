@@ -15,7 +15,7 @@ import { roleName } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
-const KIND = { map: 'System map', doc: 'Document' } as const;
+const KIND = { map: 'System map', doc: 'Document', log: 'Learning log' } as const;
 
 export function RoomPage() {
   const { id = '' } = useParams();

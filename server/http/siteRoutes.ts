@@ -8,6 +8,7 @@ import {
   InviteInfoSchema,
   InviteSchema,
   LoginResponseSchema,
+  LogRoomSchema,
   MemberSchema,
   OpaqueTokenSchema,
   PendingInviteSchema,
@@ -201,7 +202,8 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       const site = await siteOr404(c.req.valid('param').slug);
       await auth.requireRole(site, user, 'viewer');
       const rooms = await storage.listRooms(site.id, { includeArchived: c.req.valid('query').archived === 'true' });
-      return c.json(rooms.map(roomView), 200);
+      // Maps and documents only: the site's learning log has its own endpoint.
+      return c.json(rooms.filter((r) => r.kind !== 'log').map(roomView), 200);
     },
   );
 
@@ -222,6 +224,25 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       const room = await storage.createRoom({ siteId: site.id, kind, title, createdBy: user.id });
       deps.log.info('room created', { room: room.id, site: site.slug, kind, user: user.id });
       return c.json(roomView(room), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/sites/{slug}/log',
+      tags: ['rooms'],
+      summary: "The site's learning log, a room of kind `log`, created the first time it is asked for (members, viewers)",
+      description: 'Every site has exactly one; concurrent first calls get the same room. Connect to it at `/sync/{id}` like any room.',
+      request: { params: SlugParams },
+      responses: { 200: jsonResponse(LogRoomSchema, 'The learning log'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const site = await siteOr404(c.req.valid('param').slug);
+      await auth.requireRole(site, user, 'viewer');
+      const room = await storage.getOrCreateLogRoom(site.id);
+      return c.json({ id: room.id, kind: 'log' as const, title: room.title }, 200);
     },
   );
 
@@ -258,13 +279,14 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       tags: ['rooms'],
       summary: 'Rename (members) or archive and restore (facilitators) a room',
       request: { params: z.object({ id: RoomIdSchema }), body: jsonBody(UpdateRoomRequestSchema) },
-      responses: { 200: jsonResponse(RoomSchema, 'Updated'), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: jsonResponse(RoomSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
       const { room, site, role } = await roomAndRole(c.req.valid('param').id, user);
       const patch = c.req.valid('json');
       if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers cannot change rooms of ${site.name}.`);
+      if (room.kind === 'log') throw errors.conflict(`The learning log of ${site.name} is part of the site: it cannot be renamed or archived.`);
       if (patch.archived !== undefined && !roleAtLeast(role, 'facilitator')) {
         throw errors.forbidden('Only facilitators can archive or restore a room.');
       }

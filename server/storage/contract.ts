@@ -295,6 +295,21 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.getRoom('missing-room-id')).toBeNull();
       });
 
+      it('gives each site one learning log, made on first use and not counted with its rooms', async () => {
+        const { site, other } = await seed();
+        await storage.createRoom({ siteId: site.id, kind: 'map', title: 'Map', createdBy: null });
+        const [a, b] = await Promise.all([storage.getOrCreateLogRoom(site.id), storage.getOrCreateLogRoom(site.id)]);
+        expect(b).toEqual(a);
+        expect(a).toMatchObject({ siteId: site.id, siteSlug: 'torbay', kind: 'log', title: 'Learning log', archived: false, createdBy: null });
+        expect(await storage.getOrCreateLogRoom(site.id)).toEqual(a);
+        expect(await storage.getRoom(a.id)).toEqual(a);
+        const elsewhere = await storage.getOrCreateLogRoom(other.id);
+        expect(elsewhere.id).not.toBe(a.id);
+        expect(elsewhere.siteSlug).toBe('york');
+        expect(await storage.countRooms(site.id)).toBe(1);
+        expect(await storage.countRooms(other.id)).toBe(0);
+      });
+
       it('lets an invite be claimed once', async () => {
         const { site, user } = await seed();
         const invite = await storage.createInvite({

@@ -110,4 +110,72 @@ describe('sqlite storage', () => {
     );
     await migrated.close();
   });
+  it('one log per site across two connections to the same file (the server and the CLI)', async () => {
+    const file = tempFile();
+    const server = openSqliteStorage({ filename: file });
+    const cli = openSqliteStorage({ filename: file });
+    const site = await server.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+    const [a, b] = await Promise.all([server.getOrCreateLogRoom(site.id), cli.getOrCreateLogRoom(site.id)]);
+    expect(b.id).toBe(a.id);
+    expect(server.db.prepare("SELECT COUNT(*) FROM rooms WHERE kind = 'log'").pluck().get()).toBe(1);
+    // The database itself refuses a second log, whoever writes it.
+    expect(() =>
+      server.db
+        .prepare("INSERT INTO rooms (id, site_id, kind, title, created_at, updated_at) VALUES ('second-log-1', ?, 'log', 'x', '', '')")
+        .run(site.id),
+    ).toThrow(/UNIQUE/);
+    await Promise.all([server.close(), cli.close()]);
+  });
+
+  it('keeps rooms and their stored updates through the rebuild of rooms that admits logs (version 3 to 4)', async () => {
+    const file = tempFile();
+    const current = openSqliteStorage({ filename: file });
+    const site = await current.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+    const user = await current.createUser({ email: 'f@x.org', name: 'F', organisation: 'O', passwordHash: 'h', isAdmin: false });
+    await current.setRole(site.id, user.id, 'member');
+    await current.close();
+
+    // A database as version 3 left it: rooms may only be maps or documents.
+    const raw = new Database(file);
+    const table = raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'rooms'").pluck().get() as string;
+    expect(table).toContain("CHECK (kind IN ('map', 'doc', 'log'))");
+    raw.exec(`
+      DROP TABLE rooms;
+      ${table.replace("('map', 'doc', 'log')", "('map', 'doc')")};
+      CREATE INDEX rooms_site ON rooms (site_id, archived);
+      DELETE FROM schema_migrations WHERE version > 3;
+    `);
+    const insert = raw.prepare(
+      `INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, '2029-01-01T00:00:00.000Z', '2029-01-02T00:00:00.000Z')`,
+    );
+    insert.run('old-map-room-1', site.id, 'map', 'High street map', 0, user.id);
+    insert.run('old-doc-room-1', site.id, 'doc', 'Framing', 1, null);
+    expect(() => insert.run('old-log-room-1', site.id, 'log', 'Learning log', 0, null)).toThrow(/CHECK/);
+    const source = new Y.Doc();
+    source.getMap('mapElements').set('e1', 'kept');
+    raw.prepare('INSERT INTO doc_updates (doc, seq, data) VALUES (?, 1, ?)').run('old-map-room-1', Y.encodeStateAsUpdate(source));
+    const rowids = raw.prepare('SELECT id, rowid FROM rooms ORDER BY id').all();
+    raw.close();
+
+    const migrated = openSqliteStorage({ filename: file });
+    expect(migrated.db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION);
+    expect(await migrated.getRoom('old-map-room-1')).toMatchObject({ kind: 'map', title: 'High street map', archived: false, createdBy: user.id, siteSlug: 'torbay' });
+    expect(await migrated.getRoom('old-doc-room-1')).toMatchObject({ kind: 'doc', archived: true, createdBy: null });
+    expect(migrated.db.prepare('SELECT id, rowid FROM rooms ORDER BY id').all()).toEqual(rowids);
+    const doc = new Y.Doc();
+    for (const u of (await migrated.loadDoc('old-map-room-1')).updates) Y.applyUpdate(doc, u);
+    expect(doc.getMap('mapElements').get('e1')).toBe('kept');
+    // Foreign keys are back on and still hold: deleting the site takes its rooms with it.
+    expect(migrated.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(migrated.db.pragma('foreign_key_check')).toEqual([]);
+    const log = await migrated.getOrCreateLogRoom(site.id);
+    expect(log.kind).toBe('log');
+    expect(migrated.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rooms' ORDER BY name").pluck().all()).toEqual(
+      expect.arrayContaining(['rooms_site', 'rooms_site_log']),
+    );
+    migrated.db.prepare('DELETE FROM sites WHERE id = ?').run(site.id);
+    expect(migrated.db.prepare('SELECT COUNT(*) FROM rooms').pluck().get()).toBe(0);
+    await migrated.close();
+  });
 });

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { newId } from '../../shared/ids.js';
-import type { RoomKind } from '../../shared/api.js';
+import { LOG_ROOM_TITLE, type RoomKind } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
 import type {
   InviteRecord,
@@ -24,8 +24,14 @@ import type {
   UserRecord,
 } from './types.js';
 
+/**
+ * A schema migration: its SQL, or for a table rebuild (SQLite cannot alter a CHECK constraint)
+ * the SQL with `foreignKeysOff`, which runs it with foreign keys off and checks them after.
+ */
+type Migration = string | { sql: string; foreignKeysOff: true };
+
 /** Ordered schema migrations; each runs once, in its own transaction. Append, never edit. */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -125,6 +131,31 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE invites ADD COLUMN revoked_at TEXT;
   CREATE INDEX invites_site ON invites (site_id, created_at);
   `,
+  // Rooms of kind 'log': each site's one learning log. The CHECK on rooms.kind can only change by
+  // rebuilding the table (SQLite's documented procedure: new table, copy, drop, rename, indexes).
+  // Rowids are copied too, so anything keyed on them stays right. The unique partial index
+  // allows one log per site, which makes creating it on first use race-safe.
+  {
+    foreignKeysOff: true,
+    sql: `
+  CREATE TABLE rooms_new (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('map', 'doc', 'log')),
+    title TEXT NOT NULL,
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  INSERT INTO rooms_new (rowid, id, site_id, kind, title, archived, created_by, created_at, updated_at)
+    SELECT rowid, id, site_id, kind, title, archived, created_by, created_at, updated_at FROM rooms;
+  DROP TABLE rooms;
+  ALTER TABLE rooms_new RENAME TO rooms;
+  CREATE INDEX rooms_site ON rooms (site_id, archived);
+  CREATE UNIQUE INDEX rooms_site_log ON rooms (site_id) WHERE kind = 'log';
+  `,
+  },
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */
@@ -303,15 +334,28 @@ export class SqliteStorage implements Storage {
       .prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')
       .pluck()
       .get() as number;
-    MIGRATIONS.forEach((sql, index) => {
+    MIGRATIONS.forEach((migration, index) => {
       const version = index + 1;
       if (version <= applied) return;
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-          .run(version, nowIso());
-      })();
+      const sql = typeof migration === 'string' ? migration : migration.sql;
+      const rebuild = typeof migration !== 'string' && migration.foreignKeysOff;
+      // PRAGMA foreign_keys does nothing inside a transaction, so it is switched around it;
+      // the check inside rolls the rebuild back if it left any reference dangling.
+      if (rebuild) this.db.pragma('foreign_keys = OFF');
+      try {
+        this.db.transaction(() => {
+          this.db.exec(sql);
+          if (rebuild) {
+            const broken = this.db.pragma('foreign_key_check') as unknown[];
+            if (broken.length > 0) throw new Error(`Migration ${version} would leave ${broken.length} broken references; nothing was changed.`);
+          }
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(version, nowIso());
+        })();
+      } finally {
+        if (rebuild) this.db.pragma('foreign_keys = ON');
+      }
     });
   }
 
@@ -582,9 +626,23 @@ export class SqliteStorage implements Storage {
 
   async countRooms(siteId: string): Promise<number> {
     return this.db
-      .prepare('SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0')
+      .prepare("SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND kind != 'log'")
       .pluck()
       .get(siteId) as number;
+  }
+
+  async getOrCreateLogRoom(siteId: string): Promise<RoomRecord> {
+    // The unique partial index rooms_site_log admits one log per site: the insert of a second,
+    // concurrent caller (here or in the CLI's process) does nothing, and both read the same row.
+    const at = nowIso();
+    this.db
+      .prepare(
+        `INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
+         VALUES (?, ?, 'log', ?, 0, NULL, ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .run(newId(), siteId, LOG_ROOM_TITLE, at, at);
+    const row = this.db.prepare(`${ROOM_SELECT} WHERE r.site_id = ? AND r.kind = 'log'`).get(siteId) as RoomRow;
+    return toRoom(row);
   }
 
   async updateRoom(id: string, patch: { title?: string; archived?: boolean }): Promise<RoomRecord | null> {

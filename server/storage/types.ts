@@ -170,7 +170,13 @@ export interface Directory {
   }): Promise<RoomRecord>;
   getRoom(id: string): Promise<RoomRecord | null>;
   listRooms(siteId: string, options: { includeArchived: boolean }): Promise<RoomRecord[]>;
+  /** Maps and documents that are not archived (the site's learning log is not counted). */
   countRooms(siteId: string): Promise<number>;
+  /**
+   * The site's one learning log (a room of kind `log`), created on the first call. Concurrent
+   * first calls, from this process or another (the CLI), all get the same room.
+   */
+  getOrCreateLogRoom(siteId: string): Promise<RoomRecord>;
   updateRoom(id: string, patch: { title?: string; archived?: boolean }): Promise<RoomRecord | null>;
 
   createInvite(invite: {

@@ -83,7 +83,8 @@ export function deleteThread(doc: Y.Doc, threadId: string): void {
   doc.transact(() => threads(doc).delete(threadId));
 }
 
-function readAttribution(value: unknown): Attribution | null {
+/** An attribution read from untrusted doc content; null when it is not one. */
+export function readAttribution(value: unknown): Attribution | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   if (typeof v.name !== 'string' || typeof v.at !== 'string') return null;

@@ -1,13 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { LIMITS, ROOM_KINDS, type Room, type RoomKind } from '../../../shared/api.js';
+import { CREATABLE_ROOM_KINDS, LIMITS, type CreatableRoomKind, type Room, type RoomKind } from '../../../shared/api.js';
 import { canEditRooms, roleAtLeast, type SiteRole } from '../../../shared/roles.js';
 import { messageOf } from '../../api/http.js';
 import { useCreateRoom, useRooms, useUpdateRoom } from '../../api/queries.js';
 import { ErrorMessage, Status } from '../../ui/Notice.js';
 import { formatDateTime } from '../../ui/format.js';
 
-const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document' };
+const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document', log: 'Learning log' };
 
 export function RoomsSection({ slug, role }: { slug: string; role: SiteRole }) {
   const [showArchived, setShowArchived] = useState(false);
@@ -121,7 +121,7 @@ function RoomItem({ room, role }: { room: Room; role: SiteRole }) {
 
 function CreateRoomForm({ slug }: { slug: string }) {
   const create = useCreateRoom(slug);
-  const [kind, setKind] = useState<RoomKind>('map');
+  const [kind, setKind] = useState<CreatableRoomKind>('map');
   const [title, setTitle] = useState('');
   const id = useId();
 
@@ -137,8 +137,8 @@ function CreateRoomForm({ slug }: { slug: string }) {
         <div className="inline-row">
           <div className="field">
             <label htmlFor={`${id}-kind`}>Kind</label>
-            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as RoomKind)}>
-              {ROOM_KINDS.map((k) => (
+            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as CreatableRoomKind)}>
+              {CREATABLE_ROOM_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {KIND_NAME[k]}
                 </option>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Actor } from '../map/doc.js';
+import { council, exchange, nhs, police } from '../map/docFixtures.js';
 import { seededRandom } from '../map/loopsFixtures.js';
 import { addBehaviour } from './behaviours.js';
 import {
@@ -23,17 +23,9 @@ import {
   type LogLink,
 } from './doc.js';
 
-const council: Actor = { userId: 'u-c', name: 'Cal Council', organisation: 'Torbay Council' };
-const police: Actor = { userId: 'u-p', name: 'Pat Police', organisation: 'Devon and Cornwall Police' };
-const nhs: Actor = { userId: 'u-n', name: 'Nia NHS', organisation: 'Torbay and South Devon NHS' };
 const t0 = new Date('2026-03-04T10:00:00.000Z');
 const t1 = new Date('2026-03-05T10:00:00.000Z');
 const bench: LogLink = { roomId: 'map-room-1', targetKind: 'element', targetId: 'e-bench', label: 'Places to rest' };
-
-function exchange(a: Y.Doc, b: Y.Doc) {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), 'remote');
-}
 
 describe('learning log entries', () => {
   it('adds an entry with every field and reads it back as plain data', () => {

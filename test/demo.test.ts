@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readMap } from '../shared/map/doc.js';
 import { findLoops } from '../shared/map/loops.js';
 import { readParkingLot } from '../shared/doc/parkingLot.js';
+import { readEntries } from '../shared/log/doc.js';
 import { DEMO_MAP_TITLE, DEMO_PEOPLE } from '../server/seed/demo.js';
 import { api, startTestServer, tempDir, type TestServer } from './helpers/server.js';
 import { storedDoc } from './helpers/sync.js';
@@ -38,6 +39,22 @@ describe('the worked example (DEMO=true)', () => {
     for (const note of map.loopNotes) expect(loopKeys.has(note.key)).toBe(true);
     expect(readParkingLot(doc)).toHaveLength(1);
 
+    // Two learning-log entries, linked to elements and named loops that are on the map.
+    const log = await api(server, '/api/sites/torbay/log', { token });
+    const entries = readEntries((await storedDoc(server.storage, (log.body as { id: string }).id)).doc);
+    expect(entries.map((e) => e.date)).toEqual(['2026-02-11', '2026-01-20']);
+    const elementIds = new Set(map.elements.map((e) => e.id));
+    const noteKeys = new Set(map.loopNotes.map((n) => n.key));
+    for (const entry of entries) {
+      expect(entry.behaviours.length).toBeGreaterThan(0);
+      expect(entry.learned).not.toBe('');
+      expect(entry.links.filter((l) => l.targetKind === 'loop')).toHaveLength(1);
+      for (const link of entry.links) {
+        expect(link.roomId).toBe(server.demo!.mapRoomId);
+        expect(link.targetKind === 'element' ? elementIds.has(link.targetId) : noteKeys.has(link.targetId)).toBe(true);
+      }
+    }
+
     const firstRoom = server.demo!.mapRoomId;
     await server.close();
     server = await startTestServer({ DEMO: 'true' }, dataDir);
@@ -45,5 +62,7 @@ describe('the worked example (DEMO=true)', () => {
     const relogin = await api(server, '/api/auth/login', { body: { email: DEMO_PEOPLE[0].email, password: DEMO_PEOPLE[0].password } });
     const again = await api(server, '/api/sites/torbay/rooms', { token: (relogin.body as { token: string }).token });
     expect((again.body as { title: string }[]).filter((r) => r.title === DEMO_MAP_TITLE)).toHaveLength(1);
+    const logAgain = await api(server, '/api/sites/torbay/log', { token: (relogin.body as { token: string }).token });
+    expect(readEntries((await storedDoc(server.storage, (logAgain.body as { id: string }).id)).doc)).toHaveLength(2);
   });
 });

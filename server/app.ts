@@ -17,6 +17,7 @@ import { readCredential } from './auth/credentials.js';
 import { AppError } from './errors.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
 import { type AppDeps, type AppEnv, jsonResponse } from './http/context.js';
+import { registerSearchRoutes } from './http/searchRoutes.js';
 import { registerSiteRoutes } from './http/siteRoutes.js';
 import { VERSION } from './version.js';
 
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
 
   registerAuthRoutes(app, deps);
   registerSiteRoutes(app, deps);
+  registerSearchRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

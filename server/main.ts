@@ -13,6 +13,7 @@ import { createSyncAccessPolicy } from './auth/syncAccess.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_CLIENT_DIR } from './paths.js';
+import { SearchIndexer } from './search/indexer.js';
 import { seedDemo, type DemoInfo } from './seed/demo.js';
 import { seedSites } from './seed/sites.js';
 import { openSqliteStorage } from './storage/sqlite.js';
@@ -26,6 +27,8 @@ export interface RunningServer {
   storage: Storage;
   auth: AuthService;
   sync: SyncServer;
+  /** Keeps the site-wide search index current. */
+  search: SearchIndexer;
   /** Present on a first start: the one-time link that creates the first administrator. */
   setupUrl: string | null;
   /** With DEMO=true: who to sign in as, and the worked example's map room. */
@@ -58,6 +61,12 @@ export async function startServer(
   const demo = config.demo ? await seedDemo(storage, auth) : null;
   await storage.deleteExpiredTokens(new Date().toISOString());
 
+  // The indexer reads loaded rooms' live docs, and sync tells it when a doc changed.
+  const search = new SearchIndexer({
+    storage,
+    log: log.child({ component: 'search' }),
+    liveDoc: (roomId) => sync.liveDoc(roomId),
+  });
   const sync = new SyncServer({
     store: storage,
     access: createSyncAccessPolicy(storage, config.allowedOrigins),
@@ -68,6 +77,7 @@ export async function startServer(
     roomIdleMs: config.roomIdleMs,
     keepaliveMs: config.keepaliveMs,
     permissionRecheckMs: config.permissionRecheckMs,
+    onDocChanged: (roomId) => search.changed(roomId),
   });
 
   const app = createApp(
@@ -78,6 +88,7 @@ export async function startServer(
       log,
       syncStats: () => sync.stats(),
       onAccessChanged: (userId) => void (userId ? sync.refreshUser(userId) : sync.recheckAll()),
+      onRoomChanged: (roomId) => search.changed(roomId),
     },
     { clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR },
   );
@@ -100,6 +111,8 @@ export async function startServer(
 
   const setupToken = await auth.issueSetupToken();
   const setupUrl = setupToken ? auth.setupUrl(setupToken) : null;
+  // Rooms changed while the server was down (or never indexed) are indexed in the background.
+  search.start();
   log.info('workspace listening', { url, publicUrl: config.publicUrl, dataDir: config.dataDir, storage: storage.kind });
 
   let closing: Promise<void> | undefined;
@@ -109,10 +122,13 @@ export async function startServer(
     storage,
     auth,
     sync,
+    search,
     setupUrl,
     demo,
     close() {
       closing ??= (async () => {
+        // Indexing stops first: what it has not indexed yet, the next start's catch-up finds.
+        await search.close();
         await sync.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { SITE_ROLES } from './roles.js';
 import { ROOM_ID_PATTERN, SLUG_MAX_LENGTH, SLUG_PATTERN } from './ids.js';
+import type { SearchTargetKind } from './search/types.js';
 
 export const ROOM_KINDS = ['map', 'doc', 'log'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
@@ -225,3 +226,70 @@ export type Health = z.infer<typeof HealthSchema>;
 export const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
+
+/** Longest search or mention query, and the most results one request returns. */
+export const SEARCH_LIMITS = { queryMax: 200, resultsMax: 50, refsMax: 100 } as const;
+
+const SearchLimitSchema = z.coerce.number().int().min(1).max(SEARCH_LIMITS.resultsMax);
+
+/** `GET /api/sites/{slug}/search?q=&limit=` */
+export const SearchQuerySchema = z.object({
+  q: z.string().max(SEARCH_LIMITS.queryMax),
+  limit: SearchLimitSchema.default(20),
+});
+
+export const SnippetPartSchema = z.object({ text: z.string(), match: z.boolean() });
+
+/** One place in a site that matched: a room, or an element, connection, loop, comment, block or entry in it. */
+export const SearchResultSchema = z.object({
+  roomId: z.string(),
+  roomKind: RoomKindSchema,
+  roomTitle: z.string(),
+  target: z.enum(['room', 'element', 'connection', 'loop', 'comment', 'block', 'entry'] as const satisfies readonly SearchTargetKind[]),
+  /** The place in the room (element id, loop key, thread id, block id…); '' for the room itself. */
+  targetId: z.string(),
+  title: z.string(),
+  /** The text around the match, in runs; `match` runs are the words that matched. */
+  snippet: z.array(SnippetPartSchema),
+  /** Higher is better; only comparable within one response. */
+  rank: z.number(),
+});
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+
+export const SearchResponseSchema = z.object({ results: z.array(SearchResultSchema) });
+export type SearchResponse = z.infer<typeof SearchResponseSchema>;
+
+/**
+ * `GET /api/sites/{slug}/mentionables?q=&limit=` (the mention menu) or `?refs=roomId:targetId,…`
+ * (current labels of mentions already made). A loop key never holds `,` or `:` (its ids are
+ * %-escaped), so refs split unambiguously.
+ */
+export const MentionablesQuerySchema = z.object({
+  q: z.string().max(SEARCH_LIMITS.queryMax).optional(),
+  refs: z
+    .string()
+    .max(SEARCH_LIMITS.refsMax * 200)
+    .optional(),
+  limit: SearchLimitSchema.default(10),
+});
+
+export const MentionRefSchema = z.object({ roomId: z.string(), targetId: z.string() });
+export type MentionRef = z.infer<typeof MentionRefSchema>;
+
+export const MentionableSchema = z.object({
+  roomId: z.string(),
+  roomTitle: z.string(),
+  targetKind: z.enum(['element', 'loop']),
+  /** An element id, or a loop key (see shared/map/loops.ts). */
+  targetId: z.string(),
+  /** The element's label or the loop's name, as it is now. */
+  label: z.string(),
+});
+export type Mentionable = z.infer<typeof MentionableSchema>;
+
+export const MentionablesResponseSchema = z.object({
+  items: z.array(MentionableSchema),
+  /** With `refs`: the refs that name nothing any more (a deleted element or loop note). */
+  missing: z.array(MentionRefSchema),
+});
+export type MentionablesResponse = z.infer<typeof MentionablesResponseSchema>;

@@ -22,6 +22,8 @@ export const paths = {
     `/api/sites/${encodeURIComponent(slug)}/members/${encodeURIComponent(userId)}`,
   siteRooms: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/rooms`,
   siteLog: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/log`,
+  siteSearch: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/search`,
+  siteMentionables: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/mentionables`,
   siteInvites: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/invites`,
   siteInvite: (slug: string, id: string) =>
     `/api/sites/${encodeURIComponent(slug)}/invites/${encodeURIComponent(id)}`,

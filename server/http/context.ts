@@ -24,6 +24,8 @@ export interface AppDeps {
   syncStats?: () => { rooms: number; connections: number };
   /** Called after someone's access changed, so live sync connections are re-checked at once. */
   onAccessChanged?: (userId?: string) => void;
+  /** Called after a room was created, renamed, archived or restored, so search follows it. */
+  onRoomChanged?: (roomId: string) => void;
 }
 
 export interface AppEnv {

@@ -223,6 +223,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       const { kind, title } = c.req.valid('json');
       const room = await storage.createRoom({ siteId: site.id, kind, title, createdBy: user.id });
       deps.log.info('room created', { room: room.id, site: site.slug, kind, user: user.id });
+      deps.onRoomChanged?.(room.id);
       return c.json(roomView(room), 201);
     },
   );
@@ -291,6 +292,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
         throw errors.forbidden('Only facilitators can archive or restore a room.');
       }
       const updated = (await storage.updateRoom(room.id, patch))!;
+      deps.onRoomChanged?.(room.id);
       // Archiving makes the room read-only for everyone connected.
       if (patch.archived !== undefined) deps.onAccessChanged?.();
       return c.json(roomView(updated), 200);

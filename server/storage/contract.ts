@@ -379,6 +379,182 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       });
     });
 
+    describe('search index', () => {
+      async function seedSearch() {
+        const site = await storage.upsertSite({ slug: 'blackpool', name: 'Blackpool', issue: 'obesity', sponsor: 'HWB' });
+        const other = await storage.upsertSite({ slug: 'york', name: 'York', issue: 'life', sponsor: 'HWB' });
+        const map = await storage.createRoom({ siteId: site.id, kind: 'map', title: 'Causes map', createdBy: null });
+        const doc = await storage.createRoom({ siteId: site.id, kind: 'doc', title: 'Framing obesity', createdBy: null });
+        const elsewhere = await storage.createRoom({ siteId: other.id, kind: 'map', title: 'York map', createdBy: null });
+        await storage.replaceSearchEntries(
+          map.id,
+          [
+            { target: 'room', targetId: '', title: 'Causes map', body: '' },
+            { target: 'element', targetId: 'e1', title: 'Childhood obesity', body: 'Childhood obesity\nRates at age 11' },
+            { target: 'element', targetId: 'e2', title: 'Hot food takeaways', body: 'Hot food takeaways\nNear schools, linked to obesity' },
+            { target: 'loop', targetId: 'e1>e2', title: 'Fast food spiral', body: 'Demand feeds supply' },
+            { target: 'comment', targetId: 't1', title: 'Childhood obesity', body: 'Which year is the café survey from?' },
+          ],
+          { revision: 0, title: 'Causes map' },
+        );
+        await storage.replaceSearchEntries(
+          doc.id,
+          [
+            { target: 'room', targetId: '', title: 'Framing obesity', body: '' },
+            { target: 'block', targetId: '0', title: 'Why', body: 'Obesity is everyone’s business' },
+          ],
+          { revision: 0, title: 'Framing obesity' },
+        );
+        await storage.replaceSearchEntries(
+          elsewhere.id,
+          [{ target: 'element', targetId: 'y1', title: 'Obesity in York', body: 'Obesity in York' }],
+          { revision: 0, title: 'York map' },
+        );
+        return { site, other, map, doc, elsewhere };
+      }
+
+      it('counts a doc’s revisions through appends, and compaction keeps the count', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        expect(await storage.docRevision('rev')).toBe(0);
+        source.getMap('m').set('a', 1);
+        source.getMap('m').set('b', 2);
+        for (const u of updates.splice(0)) await storage.appendUpdate('rev', u);
+        const two = await storage.docRevision('rev');
+        expect(two).toBeGreaterThan(0);
+        await storage.compactDoc('rev');
+        expect(await storage.docRevision('rev')).toBe(two);
+        source.getMap('m').set('c', 3);
+        await storage.appendUpdate('rev', updates[0]!);
+        const three = await storage.docRevision('rev');
+        expect(three).toBeGreaterThan(two);
+        await storage.compactDoc('rev');
+        await storage.compactDoc('rev');
+        expect(await storage.docRevision('rev')).toBe(three);
+        expect(await storage.docRevision('another')).toBe(0);
+      });
+
+      it('finds a site’s entries by whole words and prefixes, best first, with the matches marked', async () => {
+        const { site, map, doc } = await seedSearch();
+        const hits = await storage.searchSite(site.id, 'obes', { limit: 20 });
+        // Every entry of the site that says "obesity", none of York's.
+        expect(hits.map((h) => `${h.roomId === map.id ? 'map' : 'doc'}:${h.target}:${h.targetId}`).sort()).toEqual(
+          ['doc:block:0', 'doc:room:', 'map:comment:t1', 'map:element:e1', 'map:element:e2'].sort(),
+        );
+        // A match in the title ranks above one only in the body.
+        const order = hits.map((h) => h.targetId);
+        expect(order.indexOf('e1')).toBeLessThan(order.indexOf('e2'));
+        expect(hits.every((h, i) => i === 0 || hits[i - 1]!.rank >= h.rank)).toBe(true);
+        const e1 = hits.find((h) => h.targetId === 'e1')!;
+        expect(e1).toMatchObject({ roomId: map.id, roomKind: 'map', roomTitle: 'Causes map', target: 'element', title: 'Childhood obesity' });
+        expect(e1.snippet.filter((p) => p.match).map((p) => p.text.toLowerCase())).toContain('obesity');
+        expect(e1.snippet.map((p) => p.text).join('')).toMatch(/Childhood obesity/);
+        expect((await storage.searchSite(site.id, 'childhood obes', { limit: 20 })).map((h) => h.targetId).sort()).toEqual(['e1', 't1']);
+        expect((await storage.searchSite(site.id, 'obesity', { limit: 2 })).length).toBe(2);
+        expect(doc.kind).toBe('doc');
+      });
+
+      it('matches without diacritics and in any case', async () => {
+        const { site } = await seedSearch();
+        expect((await storage.searchSite(site.id, 'CAFE', { limit: 5 })).map((h) => h.targetId)).toEqual(['t1']);
+        expect((await storage.searchSite(site.id, 'café survey', { limit: 5 })).map((h) => h.targetId)).toEqual(['t1']);
+      });
+
+      it('never treats the query as syntax, and finds nothing in a query without words', async () => {
+        const { site } = await seedSearch();
+        for (const q of ['"', '*', '()', 'AND', 'OR NOT', 'obesity"', 'title:obesity', 'NEAR(a b)', '^obes', '-', '{title}: x', '\u0301']) {
+          await expect(storage.searchSite(site.id, q, { limit: 5 })).resolves.toBeInstanceOf(Array);
+        }
+        expect(await storage.searchSite(site.id, '"*()-:^', { limit: 5 })).toEqual([]);
+        expect(await storage.searchSite(site.id, '', { limit: 5 })).toEqual([]);
+        expect((await storage.searchSite(site.id, 'title:obesity', { limit: 5 })).length).toBe(0);
+      });
+
+      it('leaves archived rooms out of results, and brings them back when restored', async () => {
+        const { site, doc } = await seedSearch();
+        await storage.updateRoom(doc.id, { archived: true });
+        expect((await storage.searchSite(site.id, 'obesity', { limit: 20 })).some((h) => h.roomId === doc.id)).toBe(false);
+        await storage.updateRoom(doc.id, { archived: false });
+        expect((await storage.searchSite(site.id, 'obesity', { limit: 20 })).some((h) => h.roomId === doc.id)).toBe(true);
+      });
+
+      it('replaces and deletes a room’s entries', async () => {
+        const { site, map } = await seedSearch();
+        await storage.replaceSearchEntries(map.id, [{ target: 'element', targetId: 'e9', title: 'Physical activity', body: '' }], {
+          revision: 1,
+          title: 'Causes map',
+        });
+        expect((await storage.searchSite(site.id, 'obesity', { limit: 20 })).some((h) => h.roomId === map.id)).toBe(false);
+        expect((await storage.searchSite(site.id, 'physical', { limit: 20 })).map((h) => h.targetId)).toEqual(['e9']);
+        await storage.deleteSearchEntries(map.id);
+        expect(await storage.searchSite(site.id, 'physical', { limit: 20 })).toEqual([]);
+      });
+
+      it('strips the characters snippets are marked with from what is indexed', async () => {
+        const { site, map } = await seedSearch();
+        await storage.replaceSearchEntries(map.id, [{ target: 'element', targetId: 'x', title: 'Fake \uE000match\uE001 here', body: '' }], {
+          revision: 1,
+          title: 'Causes map',
+        });
+        const [hit] = await storage.searchSite(site.id, 'here', { limit: 5 });
+        expect(hit?.title).toBe('Fake match here');
+        expect(hit?.snippet.filter((p) => p.match).map((p) => p.text)).toEqual(['here']);
+      });
+
+      it('lists rooms whose index is missing or older than their doc or title', async () => {
+        const { map, doc, elsewhere } = await seedSearch();
+        const fresh = await storage.createRoom({ siteId: map.siteId, kind: 'map', title: 'Fresh', createdBy: null });
+        expect((await storage.roomsToIndex()).sort()).toEqual([fresh.id]);
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        source.getMap('m').set('a', 1);
+        await storage.appendUpdate(map.id, updates[0]!);
+        await storage.updateRoom(doc.id, { title: 'Renamed' });
+        expect((await storage.roomsToIndex()).sort()).toEqual([fresh.id, map.id, doc.id].sort());
+        await storage.replaceSearchEntries(map.id, [], { revision: await storage.docRevision(map.id), title: 'Causes map' });
+        await storage.compactDoc(map.id);
+        expect((await storage.roomsToIndex()).sort()).toEqual([fresh.id, doc.id].sort());
+        expect(await storage.roomsToIndex()).not.toContain(elsewhere.id);
+      });
+
+      it('offers elements and named loops to mention, by label prefix or all by label, without archived rooms', async () => {
+        const { site, map, doc } = await seedSearch();
+        const byQuery = await storage.mentionables(site.id, { query: 'fast fo', limit: 10 });
+        expect(byQuery.items).toEqual([{ roomId: map.id, roomTitle: 'Causes map', targetKind: 'loop', targetId: 'e1>e2', label: 'Fast food spiral' }]);
+        // Only labels count: "obesity" in a body or a comment is not a mentionable "obesity".
+        expect((await storage.mentionables(site.id, { query: 'obes', limit: 10 })).items.map((i) => i.targetId)).toEqual(['e1']);
+        expect((await storage.mentionables(site.id, { limit: 10 })).items.map((i) => i.label)).toEqual([
+          'Childhood obesity',
+          'Fast food spiral',
+          'Hot food takeaways',
+        ]);
+        expect((await storage.mentionables(site.id, { limit: 1 })).items).toHaveLength(1);
+        expect((await storage.mentionables(site.id, { query: '"(', limit: 10 })).items).toEqual([]);
+        await storage.updateRoom(map.id, { archived: true });
+        expect((await storage.mentionables(site.id, { query: 'obes', limit: 10 })).items).toEqual([]);
+        expect(doc.siteId).toBe(site.id);
+      });
+
+      it('resolves mention refs to current labels and reports the ones that name nothing', async () => {
+        const { site, map, elsewhere } = await seedSearch();
+        const refs = [
+          { roomId: map.id, targetId: 'e2' },
+          { roomId: map.id, targetId: 'gone' },
+          { roomId: map.id, targetId: 'e1>e2' },
+          { roomId: map.id, targetId: 't1' },
+          { roomId: elsewhere.id, targetId: 'y1' },
+        ];
+        await storage.updateRoom(map.id, { archived: true });
+        const resolved = await storage.mentionables(site.id, { refs, limit: 10 });
+        expect(resolved.items).toEqual([
+          { roomId: map.id, roomTitle: 'Causes map', targetKind: 'element', targetId: 'e2', label: 'Hot food takeaways' },
+          { roomId: map.id, roomTitle: 'Causes map', targetKind: 'loop', targetId: 'e1>e2', label: 'Fast food spiral' },
+        ]);
+        // A comment is not mentionable, and another site's element is not this site's.
+        expect(resolved.missing).toEqual([refs[1], refs[3], refs[4]]);
+      });
+    });
+
     describe('sign-in throttle and settings', () => {
       it('locks a key after too many failures within the window, and clears', async () => {
         const options = { maxFailures: 3, lockMs: 60_000, windowMs: 60_000 };

@@ -8,13 +8,18 @@ import * as Y from 'yjs';
 import { newId } from '../../shared/ids.js';
 import { LOG_ROOM_TITLE, type RoomKind } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
+import type { SearchEntry } from '../../shared/search/types.js';
+import { MATCH_END, MATCH_START, ftsQuery, indexableText, splitSnippet } from './fts.js';
 import type {
   InviteRecord,
   LoginThrottle,
   MemberRecord,
+  MentionRef,
+  MentionableRecord,
   NewUser,
   PendingInviteRecord,
   RoomRecord,
+  SearchHit,
   SiteRecord,
   SiteWithRole,
   Storage,
@@ -156,6 +161,45 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE UNIQUE INDEX rooms_site_log ON rooms (site_id) WHERE kind = 'log';
   `,
   },
+  // Site-wide search. search_entries holds what each room's extractor found; search_fts indexes
+  // it (external content, kept in step by the triggers): unicode61 without diacritics, so "cafe"
+  // finds "café", and prefix indexes, so "obes" finds "obesity" quickly. search_rooms records the
+  // doc revision and title each room was indexed at, and doc_revisions keeps the count of
+  // updates that compaction folds into a snapshot, so a doc's revision survives compaction.
+  // No foreign keys to rooms: a rebuild of rooms must not cascade into the index, and results
+  // join rooms anyway. Written to run again harmlessly (IF NOT EXISTS throughout).
+  `
+  CREATE TABLE IF NOT EXISTS doc_revisions (doc TEXT PRIMARY KEY, base INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS search_entries (
+    id INTEGER PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS search_entries_room ON search_entries (room_id, target_id);
+  CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+    title, body, content = 'search_entries', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
+  );
+  CREATE TRIGGER IF NOT EXISTS search_entries_ai AFTER INSERT ON search_entries BEGIN
+    INSERT INTO search_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+  END;
+  CREATE TRIGGER IF NOT EXISTS search_entries_ad AFTER DELETE ON search_entries BEGIN
+    INSERT INTO search_fts (search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+  END;
+  CREATE TRIGGER IF NOT EXISTS search_entries_au AFTER UPDATE ON search_entries BEGIN
+    INSERT INTO search_fts (search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO search_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+  END;
+  CREATE TABLE IF NOT EXISTS search_rooms (
+    room_id TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    indexed_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */
@@ -323,6 +367,10 @@ export class SqliteStorage implements Storage {
       role: db.prepare('SELECT role FROM memberships WHERE site_id = ? AND user_id = ?').pluck(),
       room: db.prepare(`${ROOM_SELECT} WHERE r.id = ?`),
       touchToken: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+      docRevision: db.prepare(
+        `SELECT COALESCE((SELECT base FROM doc_revisions WHERE doc = ?), 0)
+           + COALESCE((SELECT MAX(seq) FROM doc_updates WHERE doc = ?), 0)`,
+      ).pluck(),
     };
   }
 
@@ -425,7 +473,18 @@ export class SqliteStorage implements Storage {
         .run(name, merged, nowIso());
       const lastSeq = rows[rows.length - 1]!.seq;
       this.db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?').run(name, lastSeq);
+      // The log numbers from 1 again after this, so its last number moves into the base.
+      this.db
+        .prepare(
+          `INSERT INTO doc_revisions (doc, base) VALUES (?, ?)
+           ON CONFLICT (doc) DO UPDATE SET base = base + excluded.base`,
+        )
+        .run(name, lastSeq);
     })();
+  }
+
+  async docRevision(name: string): Promise<number> {
+    return this.stmt.docRevision.get(name, name) as number;
   }
 
   // ---- people ----------------------------------------------------------------------------
@@ -757,6 +816,124 @@ export class SqliteStorage implements Storage {
 
   async clearLoginFailures(key: string): Promise<void> {
     this.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(key);
+  }
+
+  // ---- search ---------------------------------------------------------------------------
+
+  async replaceSearchEntries(roomId: string, entries: readonly SearchEntry[], indexed: { revision: number; title: string }): Promise<void> {
+    const insert = this.db.prepare(
+      'INSERT INTO search_entries (room_id, target, target_id, title, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM search_entries WHERE room_id = ?').run(roomId);
+      for (const e of entries) insert.run(roomId, e.target, e.targetId, indexableText(e.title), indexableText(e.body));
+      this.db
+        .prepare(
+          `INSERT INTO search_rooms (room_id, revision, title, indexed_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (room_id) DO UPDATE SET revision = excluded.revision, title = excluded.title,
+             indexed_at = excluded.indexed_at`,
+        )
+        .run(roomId, indexed.revision, indexed.title, nowIso());
+    })();
+  }
+
+  async deleteSearchEntries(roomId: string): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM search_entries WHERE room_id = ?').run(roomId);
+      this.db.prepare('DELETE FROM search_rooms WHERE room_id = ?').run(roomId);
+    })();
+  }
+
+  async roomsToIndex(): Promise<string[]> {
+    return this.db
+      .prepare(
+        `SELECT r.id FROM rooms r LEFT JOIN search_rooms s ON s.room_id = r.id
+         WHERE s.room_id IS NULL OR s.title != r.title
+           OR s.revision != COALESCE((SELECT base FROM doc_revisions WHERE doc = r.id), 0)
+             + COALESCE((SELECT MAX(seq) FROM doc_updates WHERE doc = r.id), 0)
+         ORDER BY r.updated_at DESC`,
+      )
+      .pluck()
+      .all() as string[];
+  }
+
+  async searchSite(siteId: string, query: string, options: { limit: number }): Promise<SearchHit[]> {
+    const match = ftsQuery(query);
+    if (!match) return [];
+    // Titles weigh five times the body in bm25 (which is lower for better matches). snippet()
+    // with column -1 takes the column that matched best, marked with private-use characters.
+    const rows = this.db
+      .prepare(
+        `SELECT e.room_id, r.kind, r.title AS room_title, e.target, e.target_id, e.title,
+           snippet(search_fts, -1, ?, ?, '…', 16) AS snippet, bm25(search_fts, 5.0, 1.0) AS score
+         FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid JOIN rooms r ON r.id = e.room_id
+         WHERE search_fts MATCH ? AND r.site_id = ? AND r.archived = 0
+         ORDER BY score, e.id LIMIT ?`,
+      )
+      .all(MATCH_START, MATCH_END, match, siteId, options.limit) as {
+      room_id: string;
+      kind: RoomKind;
+      room_title: string;
+      target: SearchHit['target'];
+      target_id: string;
+      title: string;
+      snippet: string;
+      score: number;
+    }[];
+    return rows.map((row) => ({
+      roomId: row.room_id,
+      roomKind: row.kind,
+      roomTitle: row.room_title,
+      target: row.target,
+      targetId: row.target_id,
+      title: row.title,
+      snippet: splitSnippet(row.snippet),
+      rank: -row.score,
+    }));
+  }
+
+  async mentionables(
+    siteId: string,
+    options: { query?: string; refs?: readonly MentionRef[]; limit: number },
+  ): Promise<{ items: MentionableRecord[]; missing: MentionRef[] }> {
+    const columns = `e.room_id AS roomId, r.title AS roomTitle, e.target AS targetKind, e.target_id AS targetId,
+      e.title AS label`;
+    const mentionable = `e.target IN ('element', 'loop') AND r.site_id = ?`;
+    if (options.refs) {
+      const find = this.db.prepare(
+        `SELECT ${columns} FROM search_entries e JOIN rooms r ON r.id = e.room_id
+         WHERE e.room_id = ? AND e.target_id = ? AND ${mentionable}
+         ORDER BY e.target = 'element' DESC LIMIT 1`,
+      );
+      const items: MentionableRecord[] = [];
+      const missing: MentionRef[] = [];
+      for (const ref of options.refs) {
+        const found = find.get(ref.roomId, ref.targetId, siteId) as MentionableRecord | undefined;
+        if (found) items.push(found);
+        else missing.push({ roomId: ref.roomId, targetId: ref.targetId });
+      }
+      return { items, missing };
+    }
+    if (options.query === undefined || options.query.trim() === '') {
+      const items = this.db
+        .prepare(
+          `SELECT ${columns} FROM search_entries e JOIN rooms r ON r.id = e.room_id
+           WHERE ${mentionable} AND r.archived = 0 ORDER BY e.title COLLATE NOCASE, e.id LIMIT ?`,
+        )
+        .all(siteId, options.limit) as MentionableRecord[];
+      return { items, missing: [] };
+    }
+    const match = ftsQuery(options.query);
+    if (!match) return { items: [], missing: [] };
+    const items = this.db
+      .prepare(
+        `SELECT ${columns} FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+           JOIN rooms r ON r.id = e.room_id
+         WHERE search_fts MATCH ? AND ${mentionable} AND r.archived = 0
+         ORDER BY bm25(search_fts), e.title COLLATE NOCASE, e.id LIMIT ?`,
+      )
+      .all(`title : (${match})`, siteId, options.limit) as MentionableRecord[];
+    return { items, missing: [] };
   }
 
   // ---- settings --------------------------------------------------------------------------

@@ -9,6 +9,7 @@
  */
 import type { RoomKind } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
+import type { SearchEntry, SearchTargetKind, SnippetPart } from '../../shared/search/types.js';
 
 export interface StoredDoc {
   /** The compacted state, or null when the doc has never been compacted. */
@@ -35,6 +36,12 @@ export interface DocStore {
    *   Without it the store merges the snapshot and the log itself.
    */
   compactDoc(name: string, current?: Uint8Array): Promise<void>;
+  /**
+   * A number that grows with every update appended to the document and that compaction leaves
+   * as it is, so "has this doc changed since I last read it" costs no load. 0 for an unknown
+   * doc. Updates still being committed are not counted yet.
+   */
+  docRevision(name: string): Promise<number>;
 }
 
 export interface UserRecord {
@@ -217,7 +224,69 @@ export interface Directory {
   takeSetting(key: string, value: string): Promise<boolean>;
 }
 
-export interface Storage extends DocStore, Directory {
+/** One search result: an entry of a room, with the words that matched marked in its snippet. */
+export interface SearchHit {
+  roomId: string;
+  roomKind: RoomKind;
+  roomTitle: string;
+  target: SearchTargetKind;
+  targetId: string;
+  title: string;
+  snippet: SnippetPart[];
+  /** Higher is better; only comparable within one search. */
+  rank: number;
+}
+
+/** A map element or named loop as the mention menu shows it, by its current label. */
+export interface MentionableRecord {
+  roomId: string;
+  roomTitle: string;
+  targetKind: 'element' | 'loop';
+  targetId: string;
+  label: string;
+}
+
+export interface MentionRef {
+  roomId: string;
+  targetId: string;
+}
+
+/**
+ * The site-wide search index: what each room's extractor found in its doc (see
+ * `shared/search/`), kept current by the server's indexer. Archived rooms stay indexed but are
+ * left out of results, so restoring one needs no rebuild.
+ */
+export interface SearchIndex {
+  /**
+   * Replaces everything indexed for the room, atomically, and records the doc revision and
+   * room title the entries were made from.
+   */
+  replaceSearchEntries(roomId: string, entries: readonly SearchEntry[], indexed: { revision: number; title: string }): Promise<void>;
+  deleteSearchEntries(roomId: string): Promise<void>;
+  /**
+   * Rooms whose index is missing or older than their doc (its revision) or title, most
+   * recently changed first: what to index after a start.
+   */
+  roomsToIndex(): Promise<string[]>;
+  /**
+   * The site's entries matching every word of `query` (the last as a prefix), best first,
+   * from rooms that are not archived. Whatever `query` holds, it is never parsed as query
+   * syntax; one without words finds nothing.
+   */
+  searchSite(siteId: string, query: string, options: { limit: number }): Promise<SearchHit[]>;
+  /**
+   * Map elements and named loops of the site for the mention menu. With `query`, those whose
+   * label matches it (the last word as a prefix), best first; without, all of them by label;
+   * both leave out archived rooms. With `refs`, those refs of the site (archived rooms
+   * included) as labelled now, and the refs that name nothing (a deleted element) as `missing`.
+   */
+  mentionables(
+    siteId: string,
+    options: { query?: string; refs?: readonly MentionRef[]; limit: number },
+  ): Promise<{ items: MentionableRecord[]; missing: MentionRef[] }>;
+}
+
+export interface Storage extends DocStore, Directory, SearchIndex {
   /** Short name for logs and health output, e.g. `sqlite`. */
   readonly kind: string;
   close(): Promise<void>;

@@ -52,6 +52,8 @@ export class Room {
     private readonly onFailure: (room: Room, error: unknown) => void,
     /** The previous incarnation of this room still finishing its last writes, if any. */
     previous?: Promise<void>,
+    /** Called after changes to the doc were stored (not for loads or dropped edits). */
+    private readonly onStored?: (roomId: string) => void,
   ) {
     // The server is not a participant: it must not show up in anyone's presence list.
     this.awareness.setLocalState(null);
@@ -193,6 +195,7 @@ export class Room {
       const message = encodeUpdate(change);
       for (const other of this.connections) if (other !== origin) other.send(message);
     }
+    if (changes.length > 0) this.onStored?.(this.id);
     if (applyError) {
       this.log.warn('rejected an update that could not be applied', { room: this.id, error: applyError });
       conn.close(CloseCode.ProtocolError, 'update could not be applied');

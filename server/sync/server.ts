@@ -6,6 +6,7 @@
 import type { IncomingMessage as HttpRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type * as Y from 'yjs';
 import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
 import { isRoomId } from '../../shared/ids.js';
 import { SYNC_PREFIX } from '../../shared/routes.js';
@@ -39,6 +40,11 @@ export interface SyncServerOptions extends RoomLimits {
   roomIdleMs: number;
   keepaliveMs: number;
   permissionRecheckMs: number;
+  /**
+   * Called after a room's doc changed and the change was stored, e.g. to re-index it for
+   * search. It runs on the sync path: schedule work, do not do it here.
+   */
+  onDocChanged?: (roomId: string) => void;
 }
 
 export class SyncServer {
@@ -67,6 +73,15 @@ export class SyncServer {
     let connections = 0;
     for (const room of this.rooms.values()) connections += room.connections.size;
     return { rooms: this.rooms.size, connections };
+  }
+
+  /**
+   * The doc of a room that is loaded and healthy right now, for readers that would otherwise
+   * rebuild it from storage. Read it synchronously; it is the live doc.
+   */
+  liveDoc(roomId: string): Y.Doc | undefined {
+    const room = this.rooms.get(roomId);
+    return room?.state === 'ready' ? room.doc : undefined;
   }
 
   /** True when the request is for the sync endpoint (other upgrades are not ours). */
@@ -166,6 +181,7 @@ export class SyncServer {
         if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
       },
       this.unloading.get(roomId),
+      this.options.onDocChanged,
     );
     this.rooms.set(roomId, room);
     return room;

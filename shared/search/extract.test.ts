@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { addEntry } from '../log/doc.js';
 import { addElement } from '../map/doc.js';
 import { DOC_CONTENT_ROOT, docTextSearchEntries } from './docText.js';
 import { searchEntriesFor } from './extract.js';
@@ -87,6 +88,12 @@ describe('searchEntriesFor', () => {
     expect(searchEntriesFor('doc', richDoc([['paragraph', 'Hello']]), 'Notes')).toEqual([
       { target: 'room', targetId: '', title: 'Notes', body: '' },
       { target: 'block', targetId: '0', title: 'Notes', body: 'Hello' },
+    ]);
+    const log = new Y.Doc();
+    addEntry(log, { id: 'l1', date: '2026-03-04', title: 'Walked the high street' }, { userId: 'u', name: 'Una', organisation: 'Age UK' });
+    expect(searchEntriesFor('log', log, 'Learning log')).toEqual([
+      { target: 'room', targetId: '', title: 'Learning log', body: '' },
+      { target: 'entry', targetId: 'l1', title: '2026-03-04 Walked the high street', body: 'Una, Age UK' },
     ]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type * as Y from 'yjs';
 import type { RoomKind } from '../api.js';
+import { logSearchEntries } from '../log/search.js';
 import { docTextSearchEntries } from './docText.js';
 import { mapSearchEntries } from './map.js';
 import type { SearchEntry } from './types.js';
@@ -11,16 +12,11 @@ import type { SearchEntry } from './types.js';
 /** Turns one room's doc into index entries (not counting the room's own entry). */
 export type SearchExtractor = (doc: Y.Doc, title: string) => SearchEntry[];
 
-/**
- * Extractors by room kind. A kind missing here (a kind added before its extractor) contributes
- * only its room entry.
- */
-const EXTRACTORS: Partial<Record<string, SearchExtractor>> = {
+/** Extractors by room kind: a new kind of room does not compile until it has one. */
+const EXTRACTORS: Record<RoomKind, SearchExtractor> = {
   map: (doc) => mapSearchEntries(doc),
   doc: docTextSearchEntries,
-  // Learning logs: the log's own extractor joins here when it exists; until then a log room
-  // is found by its title only.
-  log: () => [],
+  log: (doc) => logSearchEntries(doc),
 };
 
 /**
@@ -32,6 +28,5 @@ const EXTRACTORS: Partial<Record<string, SearchExtractor>> = {
  * // [{ target: 'room', targetId: '', title: 'High street map', body: '' }, { target: 'element', … }, …]
  */
 export function searchEntriesFor(kind: RoomKind, doc: Y.Doc, title: string): SearchEntry[] {
-  const extract = EXTRACTORS[kind];
-  return [{ target: 'room', targetId: '', title, body: '' }, ...(extract ? extract(doc, title) : [])];
+  return [{ target: 'room', targetId: '', title, body: '' }, ...EXTRACTORS[kind](doc, title)];
 }

@@ -1,0 +1,153 @@
+/**
+ * Keeps the site-wide search index current. Sync tells it that a room's doc changed; it waits
+ * for a pause in the typing (debounce, with a ceiling so constant typing is still indexed every
+ * few seconds), asks the extractor registry in `shared/search/` what the room contributes, and
+ * replaces the room's entries in storage. None of this runs on the sync path: a change only
+ * (re)arms a timer.
+ *
+ * After a start, rooms whose doc or title changed since they were last indexed (or that never
+ * were) are indexed in the background, one at a time, so startup does not wait for it.
+ */
+import * as Y from 'yjs';
+import { searchEntriesFor } from '../../shared/search/extract.js';
+import type { SearchEntry } from '../../shared/search/types.js';
+import type { Logger } from '../logger.js';
+import type { Storage } from '../storage/types.js';
+
+/** A quiet spell this long after the last change indexes the room… */
+export const INDEX_DEBOUNCE_MS = 750;
+/** …and a room changing all the time is still indexed at least this often. */
+export const INDEX_MAX_WAIT_MS = 3000;
+
+export interface SearchIndexerOptions {
+  storage: Pick<Storage, 'getRoom' | 'docRevision' | 'loadDoc' | 'replaceSearchEntries' | 'deleteSearchEntries' | 'roomsToIndex'>;
+  log: Logger;
+  /** The doc of a room loaded in memory right now, if any; otherwise it is read from storage. */
+  liveDoc?: (roomId: string) => Y.Doc | undefined;
+  debounceMs?: number;
+  maxWaitMs?: number;
+}
+
+/**
+ * @example
+ * const indexer = new SearchIndexer({ storage, log, liveDoc: (id) => sync.liveDoc(id) })
+ * indexer.start()           // catch up in the background
+ * indexer.changed(roomId)   // from sync, after a room's doc changed; or after a rename
+ * await indexer.close()
+ */
+export class SearchIndexer {
+  private readonly waiting = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  /** The latest run per room; runs for one room follow each other, never overlap. */
+  private readonly runs = new Map<string, Promise<void>>();
+  private catchUp: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly debounceMs: number;
+  private readonly maxWaitMs: number;
+
+  constructor(private readonly options: SearchIndexerOptions) {
+    this.debounceMs = options.debounceMs ?? INDEX_DEBOUNCE_MS;
+    this.maxWaitMs = options.maxWaitMs ?? INDEX_MAX_WAIT_MS;
+  }
+
+  /** Indexes, in the background, every room changed since it was last indexed. */
+  start(): void {
+    this.catchUp = (async () => {
+      const roomIds = await this.options.storage.roomsToIndex();
+      if (roomIds.length === 0) return;
+      const started = Date.now();
+      this.options.log.info('indexing rooms for search', { rooms: roomIds.length });
+      for (const roomId of roomIds) {
+        if (this.closed) return;
+        await this.index(roomId);
+        // One room at a time with a pause between, so sync traffic is never held up for long.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      this.options.log.info('rooms indexed for search', { rooms: roomIds.length, ms: Date.now() - started });
+    })().catch((error: unknown) => this.options.log.warn('catching up the search index failed', { error }));
+  }
+
+  /** Notes that a room's doc, title or state changed; it is indexed after a pause. */
+  changed(roomId: string): void {
+    if (this.closed) return;
+    const now = Date.now();
+    const waiting = this.waiting.get(roomId);
+    if (waiting) clearTimeout(waiting.timer);
+    const since = waiting?.since ?? now;
+    const delay = Math.max(0, Math.min(this.debounceMs, since + this.maxWaitMs - now));
+    const timer = setTimeout(() => {
+      this.waiting.delete(roomId);
+      void this.index(roomId);
+    }, delay);
+    timer.unref();
+    this.waiting.set(roomId, { timer, since });
+  }
+
+  /** Indexes the room now (after a run for it still going); never rejects. */
+  index(roomId: string): Promise<void> {
+    const run: Promise<void> = (this.runs.get(roomId) ?? Promise.resolve())
+      .then(() => this.indexOnce(roomId))
+      .catch((error: unknown) => this.options.log.warn('indexing a room for search failed; its old entries stay', { room: roomId, error }))
+      .finally(() => {
+        if (this.runs.get(roomId) === run) this.runs.delete(roomId);
+      });
+    this.runs.set(roomId, run);
+    return run;
+  }
+
+  private async indexOnce(roomId: string): Promise<void> {
+    if (this.closed) return;
+    const { storage } = this.options;
+    const room = await storage.getRoom(roomId);
+    if (!room) {
+      await storage.deleteSearchEntries(roomId);
+      return;
+    }
+    // The revision is read before the doc: whatever is stored up to it is already in the live
+    // doc (a room applies an update before storing it) and in a load that follows, so the
+    // entries are never older than the revision they are recorded with.
+    const revision = await storage.docRevision(roomId);
+    let entries: SearchEntry[];
+    const live = this.options.liveDoc?.(roomId);
+    if (live) {
+      entries = searchEntriesFor(room.kind, live, room.title);
+    } else {
+      const stored = await storage.loadDoc(roomId);
+      const doc = new Y.Doc({ gc: true });
+      try {
+        Y.transact(doc, () => {
+          if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+          for (const update of stored.updates) Y.applyUpdate(doc, update);
+        });
+        entries = searchEntriesFor(room.kind, doc, room.title);
+      } finally {
+        doc.destroy();
+      }
+    }
+    if (this.closed) return;
+    await storage.replaceSearchEntries(roomId, entries, { revision, title: room.title });
+    this.options.log.debug('room indexed for search', { room: roomId, entries: entries.length });
+  }
+
+  /** Indexes every room waiting for its pause now, and resolves when all indexing has finished. */
+  async flush(): Promise<void> {
+    for (const [roomId, { timer }] of this.waiting) {
+      clearTimeout(timer);
+      this.waiting.delete(roomId);
+      void this.index(roomId);
+    }
+    await this.catchUp;
+    await Promise.all(this.runs.values());
+  }
+
+  /**
+   * Stops indexing; changes not indexed yet are found by the catch-up after the next start
+   * (their doc revision is newer than the index's).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { timer } of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+    await this.catchUp;
+    await Promise.all(this.runs.values());
+  }
+}

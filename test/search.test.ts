@@ -11,7 +11,7 @@ import type { MentionablesResponse, SearchResponse } from '../shared/api.js';
 import { addElement, removeElements, setLoopNote, updateElement, type Actor } from '../shared/map/doc.js';
 import { loopKey } from '../shared/map/loops.js';
 import { paths } from '../shared/routes.js';
-import { DOC_CONTENT_ROOT } from '../shared/search/docText.js';
+import { docContent } from '../shared/doc/content.js';
 import { openSqliteStorage } from '../server/storage/sqlite.js';
 import {
   api,
@@ -103,7 +103,7 @@ describe('site search and mentions', () => {
     const paragraphText = new Y.XmlText();
     paragraphText.insert(0, 'Shopkeepers trained by the Alzheimer’s Society');
     paragraph.insert(0, [paragraphText]);
-    client.doc.getXmlFragment(DOC_CONTENT_ROOT).insert(0, [heading, paragraph]);
+    docContent(client.doc).insert(0, [heading, paragraph]);
 
     const [hit] = await eventually(async () => {
       const found = await results(server, ann, 'shopkeepers');

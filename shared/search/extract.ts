@@ -4,8 +4,8 @@
  */
 import type * as Y from 'yjs';
 import type { RoomKind } from '../api.js';
+import { docSearchEntries } from '../doc/search.js';
 import { logSearchEntries } from '../log/search.js';
-import { docTextSearchEntries } from './docText.js';
 import { mapSearchEntries } from './map.js';
 import type { SearchEntry } from './types.js';
 
@@ -15,7 +15,7 @@ export type SearchExtractor = (doc: Y.Doc, title: string) => SearchEntry[];
 /** Extractors by room kind: a new kind of room does not compile until it has one. */
 const EXTRACTORS: Record<RoomKind, SearchExtractor> = {
   map: (doc) => mapSearchEntries(doc),
-  doc: docTextSearchEntries,
+  doc: docSearchEntries,
   log: (doc) => logSearchEntries(doc),
 };
 

@@ -15,7 +15,12 @@ import { updateYFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { DOC_CONTENT_FIELD, docNodeFromJson, documentSchema } from './extensions.js';
 
-/** The fragment that holds the document body. */
+/**
+ * The fragment that holds the document body (what Tiptap Collaboration binds to).
+ *
+ * @example
+ * docContent(ydoc).length // number of top-level blocks
+ */
 export function docContent(doc: Y.Doc): Y.XmlFragment {
   return doc.getXmlFragment(DOC_CONTENT_FIELD);
 }
@@ -23,7 +28,12 @@ export function docContent(doc: Y.Doc): Y.XmlFragment {
 // y-prosemirror stores a mark that may overlap itself (our `comment`) under `name--<hash>`.
 const HASHED_MARK = /--[a-zA-Z0-9+/=]{8}$/;
 
-/** The mark type a text attribute encodes: `comment--Ab12Cd34` → `comment`. */
+/**
+ * The mark type a text attribute encodes.
+ *
+ * @example
+ * markTypeOfAttribute('comment--Ab12Cd34') // 'comment'
+ */
 export function markTypeOfAttribute(key: string): string {
   return key.replace(HASHED_MARK, '');
 }

@@ -18,7 +18,7 @@
  */
 import { getSchema, Mark, mergeAttributes, Node, type AnyExtension, type JSONContent } from '@tiptap/core';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
-import type { Schema } from '@tiptap/pm/model';
+import type { Node as PmNode, Schema } from '@tiptap/pm/model';
 import { TableKit } from '@tiptap/extension-table';
 import { StarterKit } from '@tiptap/starter-kit';
 
@@ -203,6 +203,23 @@ export function documentSchema(): Schema {
 }
 
 /**
+ * JSON as a ProseMirror node of the document schema. Throws a RangeError naming the problem
+ * when the JSON is not a document of this schema.
+ *
+ * @example
+ * docNodeFromJson({ type: 'doc', content: [{ type: 'paragraph' }] }).childCount // 1
+ */
+export function docNodeFromJson(json: JSONContent): PmNode {
+  try {
+    const node = documentSchema().nodeFromJSON(json);
+    node.check();
+    return node;
+  } catch (error) {
+    throw new RangeError(`This is not a document this editor can open: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
  * Checks JSON against the document schema and fills in default attributes, so two documents
  * with the same content compare equal whichever way they were made. Throws a RangeError
  * naming the problem when the JSON is not a document of this schema.
@@ -211,13 +228,5 @@ export function documentSchema(): Schema {
  * normaliseDocJson({ type: 'doc', content: [{ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Actions' }] }] })
  */
 export function normaliseDocJson(json: JSONContent): JSONContent {
-  const schema = documentSchema();
-  let node;
-  try {
-    node = schema.nodeFromJSON(json);
-    node.check();
-  } catch (error) {
-    throw new RangeError(`This is not a document this editor can open: ${(error as Error).message}`, { cause: error });
-  }
-  return node.toJSON() as JSONContent;
+  return docNodeFromJson(json).toJSON() as JSONContent;
 }

@@ -1,4 +1,4 @@
-import { BaseEdge, getBezierPath, useStore, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, getBezierPath, useStore, type Edge, type EdgeProps, type ReactFlowState } from '@xyflow/react';
 import { createContext, memo, useContext, useMemo, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { PresenceUser } from '../../shared/doc/presence.js';
@@ -13,15 +13,28 @@ const POLARITY_NAME = { '+': 'same direction', '-': 'opposite direction', '?': '
 const LabelLayer = createContext<HTMLElement | null>(null);
 
 /**
+ * A large map zoomed out below this is drawn plainly: no connection labels, and elements as
+ * coloured boxes without their text (`canvas.css`). Text there is under 4 px, unreadable, yet
+ * drawing it costs the most (thousands of labels at the fitted zoom of a large map). The
+ * outline lists it all. Smaller maps are always drawn in full.
+ */
+export const ZOOMED_OUT = { below: 0.25, nodesAbove: 300 } as const;
+
+/** A store selector: whether the map is large and zoomed out past `ZOOMED_OUT`. */
+export const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < ZOOMED_OUT.below && s.nodes.length > ZOOMED_OUT.nodesAbove;
+
+/**
  * Finds React Flow's edge-label layer once for all edges. React Flow's own `EdgeLabelRenderer`
  * looks it up with a store selector in every edge, which runs a `querySelector` per edge on
  * every store change (each pan, zoom or drag step): seconds per frame on a map of thousands of
- * connections. Put it around `<ReactFlow>`, inside the `ReactFlowProvider`.
+ * connections. Zoomed out, it gives no layer, so edges draw no label. Put it around
+ * `<ReactFlow>`, inside the `ReactFlowProvider`.
  */
 export function EdgeLabelLayer({ children }: { children: ReactNode }) {
   const domNode = useStore((s) => s.domNode);
+  const far = useStore(zoomedOut);
   const layer = useMemo(() => domNode?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null, [domNode]);
-  return <LabelLayer.Provider value={layer}>{children}</LabelLayer.Provider>;
+  return <LabelLayer.Provider value={far ? null : layer}>{children}</LabelLayer.Provider>;
 }
 
 /** A causal link: the arrow, its polarity, a delay mark and a flag when agencies disagree. */

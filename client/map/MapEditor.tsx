@@ -14,11 +14,13 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import './canvas.css';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { newId } from '../../shared/ids.js';
 import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
@@ -36,7 +38,7 @@ import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
-import { ConnectionEdge, EdgeLabelLayer, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { ConnectionEdge, EdgeLabelLayer, zoomedOut, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
 import { ImportExport } from './ImportExport.js';
@@ -59,6 +61,11 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
 const DRAG_SEND_MS = 50;
 
+/** Whether two lists hold the very same items in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export function MapEditor({ readOnly, title }: { readOnly: boolean; title: string }) {
   return (
     <ReactFlowProvider>
@@ -79,6 +86,8 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const panelMap = useWithoutMoves(map);
   const readOnly = readOnlyRole || viewing !== null;
   const flow = useReactFlow();
+  // Re-renders only when the zoom crosses the threshold, not at every zoom step.
+  const far = useStore(zoomedOut);
   const actor: Actor = useMemo(() => ({ userId: conn.user.id, name: conn.user.name, organisation: conn.user.organisation }), [conn]);
   const { undo, redo, canUndo, canRedo } = useUndo(conn.doc, (doc) => mapUndoScope(doc), 400);
   const { error, attempt } = useAttempt();
@@ -122,9 +131,10 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     // Frames sit behind the elements; dragging one moves the frame only, not what is in it.
     setGroupNodes((previous) => {
       const old = new Map(previous.map((n) => [n.id, n]));
-      return map.groups.map((group) => {
+      const next = map.groups.map((group) => {
         const before = old.get(group.id);
         const busy = before?.dragging || before?.resizing;
+        if (before && !want && !busy && before.data.group === group && before.draggable === !readOnly) return before;
         return {
           ...before,
           ...(want ? { selected: group.id === want.group } : {}),
@@ -138,10 +148,11 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           zIndex: -1,
         };
       });
+      return sameItems(previous, next) ? previous : next;
     });
     setEdges((previous) => {
       const old = new Map(previous.map((e) => [e.id, e]));
-      return map.connections.map((connection) => {
+      const next = map.connections.map((connection) => {
         const before = old.get(connection.id);
         if (before && !want && before.data?.connection === connection) return before;
         return {
@@ -155,6 +166,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           data: { connection, dimmed: false, highlighted: false },
         };
       });
+      // Nothing changed (a move): the same array, or React Flow rebuilds its lookup of every
+      // connection and runs every edge's selectors again.
+      return sameItems(previous, next) ? previous : next;
     });
   }, [map, readOnly]);
 
@@ -460,7 +474,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         )}
         <div
           hidden={view !== 'canvas'}
-          className="map-canvas"
+          className={`map-canvas${far ? ' is-zoomed-out' : ''}`}
           aria-label="System map canvas"
           onPointerMove={(e) => publishCursor(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
           onPointerLeave={() => publishCursor(null)}

@@ -24,9 +24,14 @@
  *   changes (DOM) and again after the next frame (frame); the change's start is `Date.now()` in
  *   Node just before the edit. Both clocks are the same machine's.
  *
- * It prints figures; it asserts nothing.
+ * It prints figures; it asserts nothing. `--profile zoom,drag` (any of pan, zoom, drag, rename,
+ * move) also records those phases of the large map with Chromium's tracing and CPU profiler and
+ * prints where the page's time went: main-thread work by kind (script, style, layout, paint,
+ * raster…) and the functions with the most self time, located in the built bundle.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -60,7 +65,12 @@ interface Options {
   /** Elements in the reference map (connections scaled alike); 0 = no reference. */
   baseline: number;
   seed: number;
+  /** Phases of the large map to profile. */
+  profile: Phase[];
 }
+
+const PHASES = ['pan', 'zoom', 'drag', 'rename', 'move'] as const;
+type Phase = (typeof PHASES)[number];
 
 function readOptions(): Options {
   const { values } = parseArgs({
@@ -71,15 +81,17 @@ function readOptions(): Options {
       changes: { type: 'string', default: '30' },
       baseline: { type: 'string', default: '200' },
       seed: { type: 'string', default: '20261122' },
+      profile: { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'Usage: npm run bench:map -- [--elements 2000] [--connections 4000] [--seconds 5] [--changes 30] [--baseline 200] [--seed 20261122]\n' +
+      'Usage: npm run bench:map -- [--elements 2000] [--connections 4000] [--seconds 5] [--changes 30] [--baseline 200] [--seed 20261122] [--profile zoom,drag]\n' +
         '  seconds   length of each driven phase (idle, pan, zoom, drag)\n' +
         '  changes   remote renames, and as many remote moves, timed into the page\n' +
-        '  baseline  elements in the reference map (connections in the same ratio); 0 for none',
+        '  baseline  elements in the reference map (connections in the same ratio); 0 for none\n' +
+        `  profile   phases of the large map to trace and profile (${PHASES.join(', ')}): where the page's time went`,
     );
     process.exit(0);
   }
@@ -90,6 +102,13 @@ function readOptions(): Options {
     changes: Math.round(numberOption('changes', values.changes, 1, 1000)),
     baseline: Math.round(numberOption('baseline', values.baseline, 0, 10_000)),
     seed: Math.round(numberOption('seed', values.seed, 0, 2 ** 32 - 1)),
+    profile: values.profile
+      .split(',')
+      .filter(Boolean)
+      .map((phase) => {
+        if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`--profile: ${phase} is not one of ${PHASES.join(', ')}`);
+        return phase as Phase;
+      }),
   };
 }
 
@@ -348,6 +367,117 @@ interface MapResult {
   rename: LatencyStats;
   move: LatencyStats;
   pageErrors: string[];
+  profiles: string[];
+}
+
+// ---- profiling ---------------------------------------------------------------------------------
+
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'cc', 'blink'];
+/** Trace events that name a kind of main-thread or raster work (they nest, so they overlap). */
+const TRACE_KINDS = new Set([
+  'RunTask',
+  'FunctionCall',
+  'EventDispatch',
+  'FireAnimationFrame',
+  'TimerFire',
+  'RunMicrotasks',
+  'UpdateLayoutTree',
+  'Layout',
+  'PrePaint',
+  'Paint',
+  'Layerize',
+  'Commit',
+  'RasterTask',
+  'MinorGC',
+  'MajorGC',
+  'HitTest',
+  'ParseHTML',
+]);
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+/** Total time and count per kind of work, per thread (renderer main and raster threads). */
+function summariseTrace(trace: Buffer): string[] {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const threads = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+  const totals = new Map<string, { ms: number; n: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined || !TRACE_KINDS.has(e.name)) continue;
+    const thread = threads.get(`${e.pid}:${e.tid}`) ?? '?';
+    if (!/CrRendererMain|Compositor|Raster/i.test(thread)) continue;
+    const key = `${thread.replace(/\d+$/, '')} ${e.name}`;
+    const t = totals.get(key) ?? { ms: 0, n: 0 };
+    t.ms += e.dur / 1000;
+    t.n++;
+    totals.set(key, t);
+  }
+  return [...totals]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 18)
+    .map(([key, t]) => `  ${key.padEnd(44)} ${fmt(t.ms, 0).padStart(7)} ms  ×${t.n}`);
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions with the most self time, each with a little of the built source around it. */
+function summariseProfile(profile: CpuProfile, clientDir: string): string[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'}\t${f.url}\t${f.lineNumber}\t${f.columnNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const sources = new Map<string, string[]>();
+  const around = (url: string, line: number, column: number) => {
+    const path = url.startsWith('http') ? new URL(url).pathname : '';
+    if (!path.startsWith('/assets/')) return '';
+    if (!sources.has(path)) sources.set(path, readFileSync(join(clientDir, path), 'utf8').split('\n'));
+    return (sources.get(path)![line] ?? '').slice(Math.max(0, column), column + 70).replace(/\s+/g, ' ');
+  };
+  return [
+    `  sampled ${fmt(total, 0)} ms`,
+    ...[...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([key, ms]) => {
+        const [name, url, line, column] = key.split('\t') as [string, string, string, string];
+        const where = url ? `${url.replace(/^.*\//, '')}:${Number(line) + 1}:${Number(column) + 1}` : '';
+        return `  ${fmt(ms, 0).padStart(6)} ms  ${name.slice(0, 28).padEnd(28)} ${where.padEnd(28)} ${around(url, Number(line), Number(column))}`;
+      }),
+  ];
+}
+
+/** Runs one phase, traced and profiled when asked; the summaries go to `out`. */
+async function profiled<T>(env: Env, page: Page, phase: Phase, opts: Options, out: string[], run: () => Promise<T>): Promise<T> {
+  if (!opts.profile.includes(phase)) return run();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await env.browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  await cdp.send('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    const trace = await env.browser.stopTracing();
+    out.push(`${phase}: main-thread and raster work (trace; kinds nest, so they overlap)`, ...summariseTrace(trace));
+    out.push(`${phase}: self time by function (CPU profile)`, ...summariseProfile(profile, env.clientDir));
+    await cdp.detach();
+  }
 }
 
 // ---- one map ------------------------------------------------------------------------------------
@@ -449,6 +579,7 @@ async function remoteChanges(page: Page, client: SyncClient, actor: Actor, kind:
 
 interface Env {
   ws: Awaited<ReturnType<typeof startWorkspace>>;
+  clientDir: string;
   browser: Browser;
   viewer: Person;
   editor: Person;
@@ -503,16 +634,19 @@ async function measureMap(env: Env, label: string, elements: number, connections
   const idle = await framesDuring(page, Math.min(opts.seconds, 3), (until) => sleep(until - Date.now()));
   const paneSpot = await call<{ x: number; y: number } | null>(page, 'panePoint');
   if (!paneSpot) throw new Error('no empty pane to drag');
-  const panStats = await framesDuring(page, opts.seconds, (until) => pan(page, paneSpot, until));
-  const zoomStats = await framesDuring(page, opts.seconds, (until) => zoom(page, until));
+  // Only the large map is profiled.
+  const profiles: string[] = [];
+  const phase = <T>(name: Phase, run: () => Promise<T>) => (label === 'large' ? profiled(env, page, name, opts, profiles, run) : run());
+  const panStats = await phase('pan', () => framesDuring(page, opts.seconds, (until) => pan(page, paneSpot, until)));
+  const zoomStats = await phase('zoom', () => framesDuring(page, opts.seconds, (until) => zoom(page, until)));
   await fitView(page);
   const node = await call<{ x: number; y: number } | null>(page, 'nodeNearCentre');
   if (!node) throw new Error('no element node under the pointer near the centre');
-  const dragStats = await framesDuring(page, opts.seconds, (until) => drag(page, node, until));
+  const dragStats = await phase('drag', () => framesDuring(page, opts.seconds, (until) => drag(page, node, until)));
   await sleep(500);
   await fitView(page);
-  const rename = await remoteChanges(page, client, env.editorActor, 'rename', opts.changes);
-  const move = await remoteChanges(page, client, env.editorActor, 'move', opts.changes);
+  const rename = await phase('rename', () => remoteChanges(page, client, env.editorActor, 'rename', opts.changes));
+  const move = await phase('move', () => remoteChanges(page, client, env.editorActor, 'move', opts.changes));
 
   await context.close();
   client.destroy();
@@ -531,6 +665,7 @@ async function measureMap(env: Env, label: string, elements: number, connections
     rename,
     move,
     pageErrors,
+    profiles,
   };
 }
 
@@ -620,6 +755,7 @@ function printReport(big: MapResult, ref: MapResult | null, opts: Options, chrom
   verdict('  loop detection (one run, Node)', big.loops.ms, REMOTE_TARGET_MS);
   console.log('  loop detection in detail (warm runs, dense worst cases): npm run bench:loops (docs/benchmarks.md, "Loop detection")');
   console.log('Headless Chromium without a GPU rasterises in software: frame times are pessimistic against a desktop browser.');
+  if (big.profiles.length) console.log(`\nprofiles of ${head(big)} (recording slows the page: figures of profiled phases are not comparable)\n${big.profiles.join('\n')}`);
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -627,14 +763,14 @@ function printReport(big: MapResult, ref: MapResult | null, opts: Options, chrom
 async function main(): Promise<void> {
   const opts = readOptions();
   console.log('building the client (production) and starting the server and Chromium…');
-  await buildClient();
+  const clientDir = await buildClient();
   const ws = await startWorkspace();
   disposers.push(() => ws.dispose());
   const browser = await launchBrowser();
   disposers.push(() => browser.close());
   const viewer = await createPerson(ws, { site: SITE, role: 'member', name: 'Bench Viewer', organisation: 'Torbay Council' });
   const editor = await createPerson(ws, { site: SITE, role: 'member', name: 'Bench Editor', organisation: 'Devon and Cornwall Police' });
-  const env: Env = { ws, browser, viewer, editor, editorActor: { userId: editor.id, name: 'Bench Editor', organisation: 'Devon and Cornwall Police' } };
+  const env: Env = { ws, clientDir, browser, viewer, editor, editorActor: { userId: editor.id, name: 'Bench Editor', organisation: 'Devon and Cornwall Police' } };
 
   let ref: MapResult | null = null;
   if (opts.baseline > 0) {

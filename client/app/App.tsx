@@ -19,6 +19,8 @@ import { Status } from '../ui/Notice.js';
 
 // The room brings Yjs, the sync provider and (soon) the editors: load it when a room opens.
 const RoomPage = lazy(() => import('../pages/RoomPage.js').then((m) => ({ default: m.RoomPage })));
+// The log shares the editors' code (Tiptap, Yjs) with rooms: loaded on demand like them.
+const LogPage = lazy(() => import('../log/LogPage.js').then((m) => ({ default: m.LogPage })));
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -45,6 +47,14 @@ export function App({ client = createQueryClient() }: { client?: QueryClient }) 
             <Route element={<RequireSession />}>
               <Route index element={<SitesPage />} />
               <Route path="/sites/:slug" element={<SitePage />} />
+              <Route
+                path="/sites/:slug/log"
+                element={
+                  <Suspense fallback={<Status>Opening the learning log…</Status>}>
+                    <LogPage />
+                  </Suspense>
+                }
+              />
               <Route
                 path="/rooms/:id"
                 element={

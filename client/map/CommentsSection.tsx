@@ -9,7 +9,7 @@ import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
-import { formatDateTime } from '../ui/format.js';
+import { CommentThread as CommentThreadView } from '../ui/CommentThread.js';
 
 export function useComments(): CommentThread[] {
   const conn = useRoomConnection();
@@ -58,48 +58,12 @@ export function CommentsSection({ target, readOnly, actor }: { target: CommentTa
 
 function Thread({ thread, readOnly, actor }: { thread: CommentThread; readOnly: boolean; actor: Actor }) {
   const conn = useRoomConnection();
-  const [text, setText] = useState('');
-  const { error, attempt } = useAttempt();
-  const id = useId();
-
-  function send(event: FormEvent) {
-    event.preventDefault();
-    if (attempt(() => reply(conn.doc, thread.id, newId(), text, actor))) setText('');
-  }
-
   return (
-    <article className={`thread${thread.resolved ? ' is-resolved' : ''}`}>
-      <ol className="thread-messages">
-        {thread.messages.map((m) => (
-          <li key={m.id}>
-            <p className="thread-meta">
-              <strong>{m.by.name}</strong>
-              {m.by.organisation && `, ${m.by.organisation}`} · {formatDateTime(m.by.at)}
-            </p>
-            <p className="thread-text">{m.text}</p>
-          </li>
-        ))}
-      </ol>
-      {thread.resolved && <p className="hint">Resolved by {thread.resolved.name}.</p>}
-      {!readOnly && (
-        <>
-          <form className="inline-form" onSubmit={send}>
-            <label htmlFor={`${id}-reply`} className="visually-hidden">
-              Reply
-            </label>
-            <div className="inline-row">
-              <input id={`${id}-reply`} placeholder="Reply…" value={text} maxLength={COMMENT_MAX} onChange={(e) => setText(e.target.value)} />
-              <button type="submit" className="button-secondary">
-                Reply
-              </button>
-            </div>
-            <ErrorMessage>{error}</ErrorMessage>
-          </form>
-          <button type="button" className="button-link" onClick={() => setResolved(conn.doc, thread.id, !thread.resolved, actor)}>
-            {thread.resolved ? 'Reopen' : 'Resolve'}
-          </button>
-        </>
-      )}
-    </article>
+    <CommentThreadView
+      thread={thread}
+      readOnly={readOnly}
+      onReply={(text) => reply(conn.doc, thread.id, newId(), text, actor)}
+      onResolve={(resolved) => setResolved(conn.doc, thread.id, resolved, actor)}
+    />
   );
 }

@@ -12,26 +12,11 @@ import { exportMapJson, importMapJson, type ImportResult } from '../../shared/ma
 import { exportKumuCsv, importKumuCsv } from '../../shared/map/kumuCsv.js';
 import type { MapData } from '../../shared/map/model.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
+import { download, fileBase } from '../ui/download.js';
 
 /** How many problems are listed before "and N more". */
 const SHOWN_ISSUES = 20;
 const IMAGE_SIZE = { width: 2400, height: 1600 };
-
-function download(name: string, content: Blob | string, type = 'text/plain') {
-  const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-function fileBase(title: string): string {
-  return title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').toLowerCase() || 'map';
-}
 
 type Outcome = { kind: 'ok'; message: string; warnings: string[] } | { kind: 'error'; message: string; issues: string[] } | null;
 
@@ -75,7 +60,7 @@ export const ImportExport = memo(function ImportExport({
   const id = useId();
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
-  const base = fileBase(title);
+  const base = fileBase(title, 'map');
 
   async function exportImage(format: 'png' | 'svg') {
     setBusy(true);

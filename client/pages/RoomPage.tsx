@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Navigate, useParams } from 'react-router';
 import type { RoomKind } from '../../shared/api.js';
 import { canEditRooms } from '../../shared/roles.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { keys, useMe, useRoom, useSite } from '../api/queries.js';
+import { DocRoom } from '../doc/DocRoom.js';
 import { MapEditor } from '../map/MapEditor.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
@@ -14,6 +15,7 @@ import { ErrorMessage, Status } from '../ui/Notice.js';
 import { roleName } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';
+import { Breadcrumb } from '../ui/Breadcrumb.js';
 
 const KIND = { map: 'System map', doc: 'Document', log: 'Learning log' } as const;
 
@@ -35,22 +37,14 @@ export function RoomPage() {
   if (site.isError && !site.data) return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
 
   const r = room.data;
+  // The learning log has its own page (filters, entries); its room address leads there.
+  if (r.kind === 'log') return <Navigate to={`/sites/${r.siteSlug}/log`} replace />;
   const role = site.data.role;
   const readOnly = !canEditRooms(role) || r.archived;
 
   return (
     <div className="room">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/">Sites</Link>
-          </li>
-          <li>
-            <Link to={`/sites/${site.data.slug}`}>{site.data.name}</Link>
-          </li>
-          <li aria-current="page">{r.title}</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={r.title} />
       <h1>{r.title}</h1>
       <p className="room-meta">
         {KIND[r.kind]} · you are {roleName(role).toLowerCase()}
@@ -67,7 +61,7 @@ export function RoomPage() {
           void client.invalidateQueries({ queryKey: keys.room(r.id) });
         }}
       >
-        <RoomBody kind={r.kind} title={r.title} readOnlyByRole={readOnly} />
+        <RoomBody kind={r.kind} title={r.title} siteSlug={r.siteSlug} readOnlyByRole={readOnly} />
       </RoomProvider>
     </div>
   );
@@ -78,7 +72,7 @@ export function RoomPage() {
  * (permission denied: read-only) that it now drops them; that can arrive before the page has
  * re-read the role, and it applies to every panel alike.
  */
-function RoomBody({ kind, title, readOnlyByRole }: { kind: RoomKind; title: string; readOnlyByRole: boolean }) {
+function RoomBody({ kind, title, siteSlug, readOnlyByRole }: { kind: RoomKind; title: string; siteSlug: string; readOnlyByRole: boolean }) {
   const { serverReadOnly } = useRoomStatus();
   const readOnly = readOnlyByRole || serverReadOnly;
   return (
@@ -90,9 +84,9 @@ function RoomBody({ kind, title, readOnlyByRole }: { kind: RoomKind; title: stri
             <MapEditor readOnly={readOnly} title={title} />
           </section>
         ) : (
-          <section className="panel" aria-labelledby="editor-heading">
+          <section className="panel doc-panel" aria-labelledby="editor-heading">
             <h2 id="editor-heading">The document</h2>
-            <p className="hint">The live document editor opens here in a coming release; the room’s parking lot and presence already work.</p>
+            <DocRoom readOnly={readOnly} title={title} siteSlug={siteSlug} />
           </section>
         )}
         <ParkingLotPanel readOnly={readOnly} />

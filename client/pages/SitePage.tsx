@@ -9,6 +9,8 @@ import { NotFoundPage } from './NotFoundPage.js';
 import { InvitesSection } from './site/InvitesSection.js';
 import { MembersSection } from './site/MembersSection.js';
 import { RoomsSection } from './site/RoomsSection.js';
+import { SearchSection } from './site/SearchSection.js';
+import { Breadcrumb } from '../ui/Breadcrumb.js';
 
 export function SitePage() {
   const { slug = '' } = useParams();
@@ -25,14 +27,7 @@ export function SitePage() {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/">Sites</Link>
-          </li>
-          <li aria-current="page">{s.name}</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ to: '/', label: 'Sites' }]} current={s.name} />
       <h1>{s.name}</h1>
       <dl className="site-facts">
         <dt>The issue</dt>
@@ -46,6 +41,10 @@ export function SitePage() {
         <p className="notice">You are not a member of this site. Ask one of its facilitators for an invite to see its rooms.</p>
       ) : (
         <>
+          <SearchSection slug={s.slug} />
+          <p>
+            <Link to={`/sites/${s.slug}/log`}>Open the learning log</Link> – what this site tried, what happened and what it learned.
+          </p>
           <RoomsSection slug={s.slug} role={s.role} />
           <MembersSection slug={s.slug} members={s.members} canManage={isFacilitator} />
           {isFacilitator && <InvitesSection slug={s.slug} />}

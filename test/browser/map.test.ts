@@ -5,49 +5,37 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Download } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPeople, launchBrowser, seriousAxeViolations, startWorkspace } from '../helpers/browser.js';
+import type { Download } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
 import { MapPage, RoomPage } from './pages.js';
 
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
 
 describe('system maps in a real browser', { timeout: 90_000 }, () => {
-  let browser: Browser;
-  let ws: Awaited<ReturnType<typeof startWorkspace>>;
+  const suite = browserSuite({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   let council: Person;
   let police: Person;
   let viewer: Person;
-  let people: BrowserPeople;
 
   beforeAll(async () => {
-    [ws, browser] = await Promise.all([startWorkspace(), launchBrowser()]);
-    people = new BrowserPeople(browser, ws, { viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-    council = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Cal Council', organisation: 'Torbay Council' });
-    police = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Pat Police', organisation: 'Devon and Cornwall Police' });
-    viewer = await createPerson(ws, { site: 'torbay', role: 'viewer', name: 'Vic Viewer', organisation: 'Healthwatch Torbay' });
+    council = await createPerson(suite.ws, { site: 'torbay', role: 'member', name: 'Cal Council', organisation: 'Torbay Council' });
+    police = await createPerson(suite.ws, { site: 'torbay', role: 'member', name: 'Pat Police', organisation: 'Devon and Cornwall Police' });
+    viewer = await createPerson(suite.ws, { site: 'torbay', role: 'viewer', name: 'Vic Viewer', organisation: 'Healthwatch Torbay' });
   }, 90_000);
-  afterEach(async () => {
-    // An uncaught error in any page fails the test.
-    expect(await people.closeAll()).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.dispose();
-  });
 
   async function openMap(person: Person, roomId: string, title: string): Promise<MapPage> {
-    const page = await people.page(person);
+    const page = await suite.people.page(person);
     const room = new RoomPage(page);
-    await room.open(ws.url, roomId, title);
+    await room.open(suite.ws.url, roomId, title);
     await room.waitForConnection('Live');
     await page.locator('.react-flow').waitFor();
     return new MapPage(page);
   }
 
   it('two people map together live: add, connect, set polarity, move, delete and undo', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'High street loops');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'High street loops');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'High street loops'), openMap(police, roomId, 'High street loops')]);
 
     await cal.addElement('Footfall');
@@ -88,7 +76,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('shows each person where the others are pointing and what they have selected, with name and agency', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Pointing');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Pointing');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'Pointing'), openMap(police, roomId, 'Pointing')]);
     await cal.addElement('Lonely older people');
     await pat.node('Lonely older people').waitFor();
@@ -106,7 +94,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('can be drawn by keyboard alone: add, edit, connect, move and delete', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Keyboard map');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Keyboard map');
     const cal = await openMap(council, roomId, 'Keyboard map');
     const page = cal.page;
     const focused = () => page.evaluate(() => {
@@ -151,7 +139,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('finds loops live, classifies them, highlights one on hover, and keeps a loop’s name through edits', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Loops');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Loops');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'Loops'), openMap(police, roomId, 'Loops')]);
     await cal.addElement('Visitors');
     await cal.addElement('Shops open');
@@ -183,7 +171,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('starts a map from an archetype template, with its loops', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'From a template');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'From a template');
     const cal = await openMap(council, roomId, 'From a template');
     await cal.page.getByRole('group', { name: 'Start from a template' }).getByRole('button', { name: 'Fixes that fail' }).click();
     await poll(() => cal.labels()).toEqual(['Problem symptom', 'Quick fix', 'Unintended consequence']);
@@ -201,7 +189,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
 
   it('imports a Kumu CSV, exports CSV, JSON and pictures, and the export imports again to the same map', async () => {
     const fixtures = fileURLToPath(new URL('../../shared/map/fixtures/', import.meta.url));
-    const first = await createRoom(ws, council, 'torbay', 'map', 'Imported');
+    const first = await createRoom(suite.ws, council, 'torbay', 'map', 'Imported');
     const cal = await openMap(council, first, 'Imported');
     const input = cal.page.getByLabel('Import a map');
 
@@ -247,7 +235,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       ['Round trip CSV', ['imported-elements.csv', 'imported-connections.csv']],
       ['Round trip JSON', ['imported.json']],
     ] as const) {
-      const roomId = await createRoom(ws, council, 'torbay', 'map', title);
+      const roomId = await createRoom(suite.ws, council, 'torbay', 'map', title);
       const again = await openMap(council, roomId, title);
       await again.page.getByLabel('Import a map').setInputFiles(files.map((name) => ({ name, mimeType: 'text/plain', buffer: saved[name]! })));
       await poll(() => again.labels()).toEqual(labels);
@@ -256,7 +244,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('lenses answer "what did the police add?", search finds elements, and a tidy layout moves them apart', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Lenses');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Lenses');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'Lenses'), openMap(police, roomId, 'Lenses')]);
     await cal.addElement('Footfall');
     await pat.addElement('PCSO patrols');
@@ -287,7 +275,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('comment threads on an element: comment, see the badge, reply, resolve', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Comments');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Comments');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'Comments'), openMap(police, roomId, 'Comments')]);
     await cal.addElement('Footfall');
     await cal.page.getByLabel('New comment').fill('Where does this figure come from?');
@@ -307,7 +295,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('saves a named version, shows it read-only, and lists what changed since', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Versions');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Versions');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'Versions'), openMap(police, roomId, 'Versions')]);
     await cal.addElement('Footfall');
     await cal.page.getByLabel('Save the map as it is now, as').fill('after workshop 3');
@@ -329,7 +317,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('ranks elements by connections, says which frame an element sits in, and remembers reduced motion', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Centrality');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Centrality');
     const cal = await openMap(council, roomId, 'Centrality');
     await cal.page.getByRole('group', { name: 'Start from a template' }).getByRole('button', { name: 'Tragedy of the commons' }).click();
     await cal.node('Total activity').waitFor();
@@ -360,7 +348,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('frames: add one, name it, move it, and delete it, live for the others', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'Frames');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Frames');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'Frames'), openMap(police, roomId, 'Frames')]);
     await cal.page.getByRole('button', { name: 'Add frame' }).click();
     const label = cal.page.locator('.inspector').getByLabel('Label', { exact: true });
@@ -380,7 +368,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
   });
 
   it('a viewer sees the map change live but gets no way to change it', async () => {
-    const roomId = await createRoom(ws, council, 'torbay', 'map', 'For the board');
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'For the board');
     const [cal, vic] = await Promise.all([openMap(council, roomId, 'For the board'), openMap(viewer, roomId, 'For the board')]);
     await cal.addElement('Dementia-friendly businesses');
     await poll(() => vic.labels()).toEqual(['Dementia-friendly businesses']);

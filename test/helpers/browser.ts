@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { loadConfig, type Env } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/main.js';
 import { freePort, tempDir } from './server.js';
@@ -142,4 +143,33 @@ export class BrowserPeople {
     await Promise.all(this.contexts.splice(0).map((c) => c.close()));
     return this.errors.splice(0);
   }
+}
+
+export interface BrowserSuite {
+  /** The workspace server (fresh DATA_DIR), started before the suite's tests. */
+  ws: Awaited<ReturnType<typeof startWorkspace>>;
+  browser: Browser;
+  people: BrowserPeople;
+}
+
+/**
+ * The frame every browser spec shares, registered in the calling `describe`: a workspace and
+ * Chromium started once, every profile closed after each test (which fails if any page threw),
+ * and both stopped at the end. Read the fields inside tests and hooks, after they are set.
+ */
+export function browserSuite(contextOptions: Parameters<Browser['newContext']>[0] = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    [suite.ws, suite.browser] = await Promise.all([startWorkspace(), launchBrowser()]);
+    suite.people = new BrowserPeople(suite.browser, suite.ws, contextOptions);
+  }, 90_000);
+  afterEach(async () => {
+    // An uncaught error in any page fails the test.
+    expect(await suite.people.closeAll()).toEqual([]);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.ws?.dispose();
+  });
+  return suite;
 }

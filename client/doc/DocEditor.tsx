@@ -1,0 +1,138 @@
+/**
+ * The live document editor: Tiptap bound to the room's Y.Doc (the `content` fragment) through
+ * the Collaboration extension, with everyone's carets from awareness. The schema is the one list
+ * of extensions in `shared/doc/extensions.ts`; the server reads the same fragment for search.
+ *
+ * Undo is Collaboration's own: it tracks only this browser's edits, never a colleague's.
+ */
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { Placeholder } from '@tiptap/extensions';
+import { EditorContent, useEditor, type Editor } from '@tiptap/react';
+import DOMPurify from 'dompurify';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { COMMENT_MARK, DOC_CONTENT_FIELD, MAP_REF_NODE, documentExtensions } from '../../shared/doc/extensions.js';
+import { cleanPastedHtml } from '../../shared/doc/paste.js';
+import { DOC_RESTORE_ORIGIN } from '../../shared/doc/versions.js';
+import { useRoomStatus } from '../room/hooks.js';
+import { useRoomConnection } from '../room/RoomProvider.js';
+import { renderCaret } from './caret.js';
+import { DocToolbar } from './DocToolbar.js';
+import { DocFiles } from './DocFiles.js';
+import { TemplatePicker } from './TemplatePicker.js';
+import { mapRefExtension } from './mentions.js';
+
+export interface DocEditorProps {
+  readOnly: boolean;
+  title: string;
+  /** The site the document belongs to: mentions list its maps' elements and loops. */
+  siteSlug: string;
+  /** Called once the editor exists (for panels beside it: comments, versions). */
+  onEditor?: (editor: Editor | null) => void;
+}
+
+/**
+ * A search result links to `?block=N` (the Nth top-level block: a section's heading) or
+ * `?comment=ID` (a commented range). Once the text has arrived, scroll there and put the cursor
+ * at it, so the reader lands on the words that matched.
+ */
+function useJumpFromAddress(editor: Editor | null) {
+  const [params] = useSearchParams();
+  const block = params.get('block');
+  const comment = params.get('comment');
+  const synced = useRoomStatus().synced;
+  const done = useRef<string | null>(null);
+  useEffect(() => {
+    const want = block ?? comment;
+    if (!editor || !synced || want === null || done.current === want) return;
+    let pos: number | null = null;
+    if (block !== null && /^\d+$/.test(block)) {
+      const index = Number(block);
+      if (index < editor.state.doc.childCount) {
+        pos = 0;
+        for (let i = 0; i < index; i++) pos += editor.state.doc.child(i).nodeSize;
+      }
+    } else if (comment !== null) {
+      editor.state.doc.descendants((node, at) => {
+        if (pos !== null) return false;
+        if (node.marks.some((m) => m.type.name === COMMENT_MARK && m.attrs.threadId === comment)) pos = at;
+        return true;
+      });
+    }
+    if (pos === null) return;
+    done.current = want;
+    editor.chain().setTextSelection(Math.min(pos + 1, editor.state.doc.content.size)).scrollIntoView().run();
+    const dom = editor.view.domAtPos(pos + 1).node;
+    (dom instanceof HTMLElement ? dom : dom.parentElement)?.scrollIntoView({ block: 'center' });
+  }, [editor, synced, block, comment]);
+}
+
+export function DocEditor({ readOnly, title, siteSlug, onEditor }: DocEditorProps) {
+  const conn = useRoomConnection();
+  const extensions = useMemo(
+    () => [
+      // The shared schema with its plain `mapRef` swapped for the one with the menu and live labels.
+      ...documentExtensions({ undoRedo: false }).filter((e) => e.name !== MAP_REF_NODE),
+      mapRefExtension(siteSlug),
+      Collaboration.configure({
+        document: conn.doc,
+        field: DOC_CONTENT_FIELD,
+        // A restored version is this person's change: their undo takes it back.
+        yUndoOptions: { trackedOrigins: [DOC_RESTORE_ORIGIN] },
+      }),
+      CollaborationCaret.configure({
+        // The caret extension publishes `user` in awareness; ours is already there, and it keeps
+        // every field of it (id, organisation) with `color` added for its own use.
+        provider: { awareness: conn.awareness },
+        user: { ...conn.user, color: conn.user.colour },
+        render: renderCaret,
+      }),
+      Placeholder.configure({ placeholder: 'Write here, or start from a template…' }),
+    ],
+    [conn, siteSlug],
+  );
+  const editor = useEditor(
+    {
+      extensions,
+      editable: !readOnly,
+      editorProps: {
+        attributes: { class: 'doc-content', 'aria-label': `${title}: document text`, 'aria-multiline': 'true', role: 'textbox' },
+        // Word and web pages paste styles, fonts and comments along with the text: keep only
+        // the structure the document schema understands.
+        transformPastedHTML: (html) => cleanPastedHtml(html, DOMPurify),
+      },
+    },
+    [extensions],
+  );
+
+  useEffect(() => {
+    if (editor && editor.isEditable === readOnly) editor.setEditable(!readOnly);
+  }, [editor, readOnly]);
+  useEffect(() => {
+    onEditor?.(editor);
+    return () => onEditor?.(null);
+  }, [editor, onEditor]);
+
+  const [empty, setEmpty] = useState(true);
+  useEffect(() => {
+    if (!editor) return;
+    const check = () => setEmpty(editor.isEmpty);
+    check();
+    editor.on('update', check);
+    return () => {
+      editor.off('update', check);
+    };
+  }, [editor]);
+
+  useJumpFromAddress(editor);
+
+  if (!editor) return <p role="status">Opening the editor…</p>;
+  return (
+    <div className="doc-editor">
+      {!readOnly && <DocToolbar editor={editor} extra={<TemplatePicker editor={editor} empty={empty} />} />}
+      <EditorContent editor={editor} className="doc-page" />
+      <DocFiles editor={editor} title={title} readOnly={readOnly} />
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * Documents in real browsers: two people writing at once, templates, export and import, a
+ * mention of a map element that follows its rename, and a viewer who reads but cannot write.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addElement, readMap, updateElement } from '../../shared/map/doc.js';
+import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
+import { connectClient, createPerson, createRoom, tempDir, type Person } from '../helpers/server.js';
+import { DocPage } from './docPages.js';
+import { RoomPage } from './pages.js';
+
+const poll = <T>(read: () => T | Promise<T>, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 });
+
+describe('documents in a real browser', { timeout: 120_000 }, () => {
+  const suite = browserSuite({ viewport: { width: 1300, height: 900 }, acceptDownloads: true });
+  let council: Person;
+  let police: Person;
+  let viewer: Person;
+
+  beforeAll(async () => {
+    council = await createPerson(suite.ws, { site: 'torbay', role: 'member', name: 'Cal Council', organisation: 'Torbay Council' });
+    police = await createPerson(suite.ws, { site: 'torbay', role: 'member', name: 'Pat Police', organisation: 'Devon and Cornwall Police' });
+    viewer = await createPerson(suite.ws, { site: 'torbay', role: 'viewer', name: 'Vic Viewer', organisation: 'Healthwatch Torbay' });
+  }, 90_000);
+
+  async function openDoc(person: Person, roomId: string, title: string): Promise<DocPage> {
+    const page = await suite.people.page(person);
+    const room = new RoomPage(page);
+    await room.open(suite.ws.url, roomId, title);
+    await room.waitForConnection('Live');
+    const doc = new DocPage(page);
+    await doc.waitUntilReady();
+    return doc;
+  }
+
+  it('two people write in one document at once and converge; carets show who is where; undo takes back only your own typing', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Framing the issue');
+    const [cal, pat] = await Promise.all([openDoc(council, roomId, 'Framing the issue'), openDoc(police, roomId, 'Framing the issue')]);
+
+    await cal.focusEnd();
+    await cal.type('Shops are closing.');
+    await poll(() => pat.text()).toBe('Shops are closing.');
+    await pat.focusEnd();
+    await pat.page.keyboard.press('Enter');
+
+    // Both type at the same moment, in different places.
+    await Promise.all([cal.type(' Footfall is falling.'), pat.type('People with dementia avoid the town centre.')]);
+    const expected = 'Shops are closing. Footfall is falling.\nPeople with dementia avoid the town centre.';
+    await poll(() => cal.text()).toBe(expected);
+    await poll(() => pat.text()).toBe(expected);
+
+    // Each sees the other's caret, with name and agency.
+    await poll(() => cal.caretLabels()).toEqual(['Pat Police · Devon and Cornwall Police']);
+    await poll(() => pat.caretLabels()).toEqual(['Cal Council · Torbay Council']);
+
+    // Cal's undo removes Cal's last typing, never Pat's.
+    await cal.editor.press('Control+z');
+    await poll(() => pat.text()).not.toContain('Footfall is falling.');
+    expect(await pat.text()).toContain('People with dementia avoid the town centre.');
+    await poll(() => cal.text()).toBe(await pat.text());
+  });
+
+  it('formats with the toolbar and the keyboard, starts from a template, exports Markdown and HTML and imports Markdown', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Action learning set 3');
+    const cal = await openDoc(council, roomId, 'Action learning set 3');
+
+    // A heading from the keyboard and bold from the toolbar.
+    await cal.focusEnd();
+    await cal.page.keyboard.press('Control+Alt+2');
+    await cal.type('What we noticed');
+    await cal.page.keyboard.press('Enter');
+    await cal.tool('Bold');
+    await cal.type('Trust grew');
+    await poll(() => cal.headings()).toEqual(['What we noticed']);
+    expect(await cal.editor.locator('strong', { hasText: 'Trust grew' }).count()).toBe(1);
+
+    // A template goes in after what is already written.
+    await cal.insertTemplate('Action learning set session');
+    await poll(() => cal.headings()).toContain('Check-in');
+    expect((await cal.headings())[0]).toBe('What we noticed');
+    expect(await cal.editor.locator('table').count()).toBeGreaterThan(0);
+    expect(await cal.editor.locator('ul[data-type="taskList"]').count()).toBeGreaterThan(0);
+
+    const [md] = await Promise.all([cal.page.waitForEvent('download'), cal.page.getByRole('button', { name: 'Download Markdown' }).click()]);
+    const markdown = readFileSync((await md.path())!, 'utf8');
+    expect(markdown).toContain('## What we noticed');
+    expect(markdown).toContain('**Trust grew**');
+    expect(markdown).toMatch(/- \[ \] /);
+
+    const [html] = await Promise.all([cal.page.waitForEvent('download'), cal.page.getByRole('button', { name: 'Download HTML' }).click()]);
+    const page = readFileSync((await html.path())!, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain('<title>Action learning set 3</title>');
+    expect(page).toContain('<strong>Trust grew</strong>');
+
+    // Import a Markdown file at the end.
+    const dir = tempDir('slw-md-');
+    const file = join(dir, 'notes.md');
+    writeFileSync(file, '# Imported notes\n\n- first point\n- second point\n\n> a quote\n');
+    await cal.page.getByTestId('markdown-import').setInputFiles(file);
+    await cal.page.getByText('Imported notes.md at the end', { exact: false }).waitFor();
+    expect(await cal.headings()).toContain('Imported notes');
+    expect(await cal.editor.locator('blockquote', { hasText: 'a quote' }).count()).toBe(1);
+    expect(await seriousAxeViolations(cal.page)).toEqual([]);
+  });
+
+  it('a mention of a map element shows its current label, follows a rename and opens the map at it', async () => {
+    const mapId = await createRoom(suite.ws, council, 'torbay', 'map', 'High street map');
+    const docId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Notes on the high street');
+    // The map is drawn by another tool over the real sync protocol.
+    const mapClient = connectClient(suite.ws.url.replace(/^http/, 'ws') + '/sync', mapId, council.token);
+    try {
+      await mapClient.synced;
+      const calActor = { userId: council.id, name: 'Cal Council', organisation: 'Torbay Council' };
+      addElement(mapClient.doc, { id: 'footfall', kind: 'variable', label: 'Footfall', x: 0, y: 0 }, calActor);
+      const cal = await openDoc(council, docId, 'Notes on the high street');
+      await cal.focusEnd();
+      await cal.type('We keep coming back to ');
+      // The server indexes the map within a second or so; the menu finds it by prefix.
+      await poll(async () => {
+        await cal.type('@Foot');
+        const found = await cal.page.getByRole('option', { name: /Footfall/ }).isVisible();
+        if (!found) for (let i = 0; i < 5; i++) await cal.page.keyboard.press('Backspace');
+        return found;
+      }, 15_000).toBe(true);
+      await cal.page.keyboard.press('Enter');
+      await poll(() => cal.mentions().allInnerTexts()).toEqual([expect.stringContaining('Footfall')]);
+
+      updateElement(mapClient.doc, 'footfall', { label: 'Footfall on Fleet Street' }, calActor);
+      await poll(() => cal.mentions().allInnerTexts(), 20_000).toEqual([expect.stringContaining('Footfall on Fleet Street')]);
+      expect(readMap(mapClient.doc).elements.map((e) => e.label)).toEqual(['Footfall on Fleet Street']);
+
+      await cal.mentions().first().click();
+      await cal.page.waitForURL(/\/rooms\/.+\?select=footfall/);
+      await cal.page.getByRole('heading', { name: 'High street map', level: 1 }).waitFor();
+    } finally {
+      mapClient.destroy();
+    }
+  });
+
+  it('a viewer reads the document live but cannot change it', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Theory of change');
+    const [cal, vic] = await Promise.all([openDoc(council, roomId, 'Theory of change'), openDoc(viewer, roomId, 'Theory of change')]);
+    await cal.focusEnd();
+    await cal.type('If agencies share data, then');
+    await poll(() => vic.text()).toBe('If agencies share data, then');
+    expect(await vic.editable()).toBe(false);
+    expect(await vic.page.getByRole('toolbar', { name: 'Formatting' }).count()).toBe(0);
+    await vic.editor.click();
+    await vic.page.keyboard.type('viewer typing');
+    await vic.page.waitForTimeout(300);
+    expect(await vic.text()).toBe('If agencies share data, then');
+    expect(await cal.text()).toBe('If agencies share data, then');
+  });
+});

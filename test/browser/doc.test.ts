@@ -140,6 +140,88 @@ describe('documents in a real browser', { timeout: 120_000 }, () => {
     }
   });
 
+  it('comments on selected words: another person replies and resolves; the words stay marked as the text changes', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Board paper draft');
+    const [cal, pat] = await Promise.all([openDoc(council, roomId, 'Board paper draft'), openDoc(police, roomId, 'Board paper draft')]);
+    await cal.focusEnd();
+    await cal.type('Three agencies hold this budget today.');
+    // Select "hold this budget" with the keyboard: from the end, back over " today." then the words.
+    await cal.page.keyboard.press('End');
+    for (let i = 0; i < ' today.'.length; i++) await cal.page.keyboard.press('ArrowLeft');
+    for (let i = 0; i < 'hold this budget'.length; i++) await cal.page.keyboard.press('Shift+ArrowLeft');
+    await cal.page.getByLabel('Comment on the selected words').fill('Is this still true after April?');
+    await cal.page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await poll(() => pat.editor.locator('.doc-comment').allInnerTexts()).toEqual(['hold this budget']);
+    await poll(() => pat.page.locator('.doc-comments .thread-quote').allInnerTexts()).toEqual(['“hold this budget”']);
+
+    // Pat replies and resolves; Cal sees both.
+    await pat.page.locator('.doc-comments').getByPlaceholder('Reply…').fill('Yes, until the pooled budget starts.');
+    await pat.page.locator('.doc-comments').getByRole('button', { name: 'Reply' }).click();
+    await poll(() => cal.page.locator('.doc-comments .thread-text').allInnerTexts()).toEqual(['Is this still true after April?', 'Yes, until the pooled budget starts.']);
+    await pat.page.locator('.doc-comments').getByRole('button', { name: 'Resolve' }).click();
+    await poll(() => cal.page.locator('.doc-comments h3').innerText()).toBe('Comments (0 open)');
+
+    // Typing before the range moves it; the comment stays on the same words.
+    await cal.editor.click();
+    await cal.page.keyboard.press('Control+Home');
+    await cal.type('Today, ');
+    await poll(() => pat.editor.locator('.doc-comment').allInnerTexts()).toEqual(['hold this budget']);
+  });
+
+  it('saves named versions, compares them, and restores one for everyone (the restorer can undo it)', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Shared vision');
+    const [cal, pat] = await Promise.all([openDoc(council, roomId, 'Shared vision'), openDoc(police, roomId, 'Shared vision')]);
+    await cal.focusEnd();
+    await cal.type('A town centre where people with dementia feel welcome.');
+    await cal.page.getByLabel('Save the text as a version named').fill('First draft');
+    await cal.page.getByRole('button', { name: 'Save version' }).click();
+    await poll(() => pat.page.locator('.version-list strong').allInnerTexts()).toEqual(['First draft']);
+
+    await pat.focusEnd();
+    await pat.page.keyboard.press('Enter');
+    await pat.type('Shops, transport and police trained together.');
+    await poll(() => cal.text()).toContain('trained together');
+    await cal.page.getByRole('button', { name: 'Compare “First draft” with now' }).click();
+    const diff = cal.page.getByRole('region', { name: 'Differences' });
+    await diff.locator('.diff-added', { hasText: 'Shops, transport and police trained together.' }).waitFor();
+    expect(await diff.locator('.diff-unchanged').allInnerTexts()).toEqual(['A town centre where people with dementia feel welcome.']);
+
+    cal.page.once('dialog', (dialog) => void dialog.accept());
+    await cal.page.getByRole('button', { name: 'Restore “First draft”' }).click();
+    await poll(() => pat.text()).toBe('A town centre where people with dementia feel welcome.');
+    // The restore is Cal's change, so Cal's undo brings Pat's paragraph back, for both.
+    await cal.editor.press('Control+z');
+    await poll(() => pat.text()).toContain('trained together');
+  });
+
+  it('cleans what is pasted from Word: keeps bold, headings and lists, drops styles, scripts and Office markup', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Pasted notes');
+    const cal = await openDoc(council, roomId, 'Pasted notes');
+    await cal.focusEnd();
+    const word = [
+      '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{mso-style-parent:"";}</style></head><body>',
+      '<!--[if gte mso 9]><xml><o:OfficeDocumentSettings></o:OfficeDocumentSettings></xml><![endif]-->',
+      '<h2 style="mso-outline-level:2"><span style="font-family:Calibri">Actions agreed</span></h2>',
+      '<p class="MsoNormal" style="margin:0cm;mso-line-height-rule:exactly"><b><span style="font-size:12pt">Trust grew</span></b><span style="color:red"> across agencies</span><o:p></o:p></p>',
+      '<ul><li>Fund benches</li><li>Train staff</li></ul>',
+      '<p><img src="x" onerror="window.__pwned = true">Unsafe <a href="javascript:alert(1)">link</a> and <a href="https://www.torbay.gov.uk">safe link</a></p>',
+      '<script>window.__pwned = true</script></body></html>',
+    ].join('');
+    await cal.editor.evaluate((el, html) => {
+      const data = new DataTransfer();
+      data.setData('text/html', html);
+      data.setData('text/plain', 'fallback');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, word);
+    await poll(() => cal.headings()).toEqual(['Actions agreed']);
+    const html = await cal.editor.innerHTML();
+    expect(html).toContain('<strong>Trust grew</strong>');
+    expect(await cal.editor.locator('li').allInnerTexts()).toEqual(['Fund benches', 'Train staff']);
+    expect(html).not.toMatch(/style=|class="Mso|o:p|<img|onerror|javascript:|<script/i);
+    expect(await cal.editor.locator('a[href="https://www.torbay.gov.uk"]').count()).toBe(1);
+    expect(await cal.page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned ?? false)).toBe(false);
+  });
+
   it('a viewer reads the document live but cannot change it', async () => {
     const roomId = await createRoom(suite.ws, council, 'torbay', 'doc', 'Theory of change');
     const [cal, vic] = await Promise.all([openDoc(council, roomId, 'Theory of change'), openDoc(viewer, roomId, 'Theory of change')]);

@@ -21,7 +21,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import './canvas.css';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { newId } from '../../shared/ids.js';
 import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
@@ -51,6 +51,7 @@ import { useLoops } from './useLoops.js';
 import { Outline } from './Outline.js';
 import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
 import { useMapData, useWithoutMoves } from './useMap.js';
+import { useSelectFromAddress } from './useSelectFromAddress.js';
 
 const nodeTypes = { element: ElementNode, group: GroupNode };
 const edgeTypes = { connection: ConnectionEdge };
@@ -105,7 +106,10 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   // A selection asked for before its element or connection reached the canvas (just added):
   // applied when it arrives.
   const wanted = useRef<{ element?: string; connection?: string; group?: string } | null>(null);
-  useEffect(() => {
+  // A layout effect: its updates render at once, before the browser paints. A passive effect's
+  // would wait for a later task (and React Flow's own effect for another), so a remote change
+  // reached the screen a frame or two late.
+  useLayoutEffect(() => {
     const want = wanted.current;
     if (want && (map.elements.some((e) => e.id === want.element) || map.connections.some((c) => c.id === want.connection) || map.groups.some((g) => g.id === want.group))) {
       wanted.current = null;
@@ -282,6 +286,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const othersSelecting = useMemo(() => selectedByOthers(remote), [remote]);
   const loops = useLoops(panelMap);
   const [highlight, setHighlight] = useState<FeedbackLoop | null>(null);
+  useSelectFromAddress(liveMap, loops.result.loops, select, setHighlight, glide);
   const [lens, setLens] = useState<Lens>(NO_LENS);
   const [lensMode, setLensMode] = useState<LensMode>('highlight');
   const kept = useMemo(() => (lensActive(lens) ? applyLens(panelMap, lens) : null), [panelMap, lens]);

@@ -110,6 +110,7 @@ describe('sqlite storage', () => {
     );
     await migrated.close();
   });
+
   it('one log per site across two connections to the same file (the server and the CLI)', async () => {
     const file = tempFile();
     const server = openSqliteStorage({ filename: file });

@@ -135,6 +135,8 @@ describe('documents in a real browser', { timeout: 120_000 }, () => {
       await cal.mentions().first().click();
       await cal.page.waitForURL(/\/rooms\/.+\?select=footfall/);
       await cal.page.getByRole('heading', { name: 'High street map', level: 1 }).waitFor();
+      // The map opens with the mentioned element selected.
+      await poll(() => cal.page.locator('.react-flow__node.selected').allInnerTexts()).toEqual([expect.stringContaining('Footfall on Fleet Street')]);
     } finally {
       mapClient.destroy();
     }

@@ -21,6 +21,7 @@ import { renderCaret } from './caret.js';
 import { DocToolbar } from './DocToolbar.js';
 import { DocFiles } from './DocFiles.js';
 import { TemplatePicker } from './TemplatePicker.js';
+import { LinkShortcut } from './link.js';
 import { mapRefExtension } from './mentions.js';
 
 export interface DocEditorProps {
@@ -89,6 +90,7 @@ export function DocEditor({ readOnly, title, siteSlug, onEditor }: DocEditorProp
         render: renderCaret,
       }),
       Placeholder.configure({ placeholder: 'Write here, or start from a template…' }),
+      LinkShortcut,
     ],
     [conn, siteSlug],
   );

@@ -5,6 +5,7 @@
  */
 import { useEditorState, type Editor } from '@tiptap/react';
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { editLink } from './link.js';
 
 interface ToolProps {
   label: string;
@@ -69,15 +70,6 @@ export function DocToolbar({ editor, extra }: { editor: Editor; extra?: ReactNod
     buttons[next]?.focus();
   }
 
-  function editLink() {
-    const previous = (editor.getAttributes('link').href as string | undefined) ?? '';
-    const href = window.prompt('Link address (leave empty to remove the link)', previous);
-    if (href === null) return;
-    if (href.trim() === '') chain().extendMarkRange('link').unsetLink().run();
-    else if (!/^(https?:|mailto:|\/)/i.test(href.trim())) window.alert('Links must start with https://, http://, mailto: or /.');
-    else chain().extendMarkRange('link').setLink({ href: href.trim() }).run();
-  }
-
   return (
     <div className="toolbar doc-toolbar" role="toolbar" aria-label="Formatting" ref={bar} onKeyDown={onKeyDown}>
       <Tool label="Undo" shortcut="Ctrl+Z" disabled={!state.canUndo} onClick={() => chain().undo().run()}>
@@ -106,8 +98,8 @@ export function DocToolbar({ editor, extra }: { editor: Editor; extra?: ReactNod
       <Tool label="Code" shortcut="Ctrl+E" pressed={state.code} onClick={() => chain().toggleCode().run()}>
         {'</>'}
       </Tool>
-      <Tool label="Link" shortcut="Ctrl+K" pressed={state.link} onClick={editLink}>
-        🔗
+      <Tool label="Link" shortcut="Ctrl+K" pressed={state.link} onClick={() => editLink(editor)}>
+        Link
       </Tool>
       <span className="tool-sep" aria-hidden="true" />
       <Tool label="Bulleted list" shortcut="Ctrl+Shift+8" pressed={state.bullet} onClick={() => chain().toggleBulletList().run()}>

@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Dialog } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addElement, readMap, updateElement } from '../../shared/map/doc.js';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
@@ -75,6 +76,24 @@ describe('documents in a real browser', { timeout: 120_000 }, () => {
     await cal.type('Trust grew');
     await poll(() => cal.headings()).toEqual(['What we noticed']);
     expect(await cal.editor.locator('strong', { hasText: 'Trust grew' }).count()).toBe(1);
+    // Ctrl+K links the selected words; an unsafe address is refused.
+    await cal.page.keyboard.press('Shift+Home');
+    const answers = ['javascript:alert(1)', 'https://www.torbay.gov.uk'];
+    const alerts: string[] = [];
+    const answer = (d: Dialog) => {
+      if (d.type() === 'prompt') void d.accept(answers.shift());
+      else {
+        alerts.push(d.message());
+        void d.accept();
+      }
+    };
+    cal.page.on('dialog', answer);
+    await cal.page.keyboard.press('Control+k');
+    await poll(() => alerts).toEqual([expect.stringContaining('Links must start with')]);
+    expect(await cal.editor.locator('a').count()).toBe(0);
+    await cal.page.keyboard.press('Control+k');
+    await poll(() => cal.editor.locator('a[href="https://www.torbay.gov.uk"]').innerText()).toBe('Trust grew');
+    cal.page.off('dialog', answer);
 
     // A template goes in after what is already written.
     await cal.insertTemplate('Action learning set session');
@@ -88,6 +107,7 @@ describe('documents in a real browser', { timeout: 120_000 }, () => {
     expect(markdown).toContain('## What we noticed');
     expect(markdown).toContain('**Trust grew**');
     expect(markdown).toMatch(/- \[ \] /);
+    expect(markdown).toContain('(https://www.torbay.gov.uk)');
 
     const [html] = await Promise.all([cal.page.waitForEvent('download'), cal.page.getByRole('button', { name: 'Download HTML' }).click()]);
     const page = readFileSync((await html.path())!, 'utf8');

@@ -90,7 +90,7 @@ export function SearchSection({ slug }: { slug: string }) {
                 </Link>
                 <span className="hint">
                   {' '}
-                  · {TARGET_NAMES[r.target]} in {r.roomTitle}
+                  · {r.roomKind === 'log' ? 'Learning log entry' : `${TARGET_NAMES[r.target]} in ${r.roomTitle}`}
                 </span>
                 <p className="search-snippet">
                   {r.snippet.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}

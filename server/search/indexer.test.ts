@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { addElement } from '../../shared/map/doc.js';
+import { addElement, moveElements, updateElement } from '../../shared/map/doc.js';
 import type { SearchEntry } from '../../shared/search/types.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import type { RoomRecord, StoredDoc } from '../storage/types.js';
@@ -58,14 +58,37 @@ describe('SearchIndexer', () => {
 
   it('still indexes a room that changes all the time, at the ceiling', async () => {
     vi.useFakeTimers();
-    const storage = fakeStorage(new Map([['r1', new Y.Doc()]]));
+    const doc = new Y.Doc();
+    const storage = fakeStorage(new Map([['r1', doc]]));
     const indexer = new SearchIndexer({ storage, log: capturingLog().log, debounceMs: 500, maxWaitMs: 2000 });
     for (let i = 0; i < 45; i++) {
+      addElement(doc, { id: `e${i}`, kind: 'variable', label: `Typed ${i}`, x: 0, y: 0 }, actor);
       indexer.changed('r1');
       await vi.advanceTimersByTimeAsync(100);
     }
     // 4.5 s of constant typing: indexed at 2 s and 4 s.
     expect(storage.written).toHaveLength(2);
+    await indexer.close();
+  });
+
+  it('writes nothing when a change leaves the searchable text as it was (a move, a colour)', async () => {
+    vi.useFakeTimers();
+    const doc = new Y.Doc();
+    addElement(doc, { id: 'e1', kind: 'variable', label: 'Footfall', x: 0, y: 0 }, actor);
+    const storage = fakeStorage(new Map([['r1', doc]]));
+    const indexer = new SearchIndexer({ storage, log: capturingLog().log, debounceMs: 500, maxWaitMs: 2000 });
+    indexer.changed('r1');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(storage.written).toHaveLength(1);
+    moveElements(doc, [{ id: 'e1', x: 300, y: 40 }]);
+    indexer.changed('r1');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(storage.written).toHaveLength(1);
+    updateElement(doc, 'e1', { label: 'Footfall on Fleet Street' }, actor);
+    indexer.changed('r1');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(storage.written).toHaveLength(2);
+    expect(storage.written[1]!.entries.map((e) => e.title)).toContain('Footfall on Fleet Street');
     await indexer.close();
   });
 

@@ -8,6 +8,7 @@
  * After a start, rooms whose doc or title changed since they were last indexed (or that never
  * were) are indexed in the background, one at a time, so startup does not wait for it.
  */
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { searchEntriesFor } from '../../shared/search/extract.js';
 import type { SearchEntry } from '../../shared/search/types.js';
@@ -35,8 +36,20 @@ export interface SearchIndexerOptions {
  * indexer.changed(roomId)   // from sync, after a room's doc changed; or after a rename
  * await indexer.close()
  */
+interface Waiting {
+  timer: NodeJS.Timeout | undefined;
+  /** When the first change not yet indexed came, and the latest. */
+  since: number;
+  last: number;
+}
+
 export class SearchIndexer {
-  private readonly waiting = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  private readonly waiting = new Map<string, Waiting>();
+  /**
+   * A digest of what each room last wrote to the index. Most edits (a drag, formatting) leave
+   * the searchable text as it was; then nothing is written.
+   */
+  private readonly written = new Map<string, string>();
   /** The latest run per room; runs for one room follow each other, never overlap. */
   private readonly runs = new Map<string, Promise<void>>();
   private catchUp: Promise<void> = Promise.resolve();
@@ -66,20 +79,30 @@ export class SearchIndexer {
     })().catch((error: unknown) => this.options.log.warn('catching up the search index failed', { error }));
   }
 
-  /** Notes that a room's doc, title or state changed; it is indexed after a pause. */
+  /**
+   * Notes that a room's doc, title or state changed; it is indexed after a pause. Called for
+   * every applied update, so it only records the time: the one timer a waiting room has looks
+   * at it when it fires (no timer is cleared and made again per keystroke).
+   */
   changed(roomId: string): void {
     if (this.closed) return;
     const now = Date.now();
     const waiting = this.waiting.get(roomId);
-    if (waiting) clearTimeout(waiting.timer);
-    const since = waiting?.since ?? now;
-    const delay = Math.max(0, Math.min(this.debounceMs, since + this.maxWaitMs - now));
-    const timer = setTimeout(() => {
+    if (waiting) waiting.last = now;
+    else this.arm(roomId, { timer: undefined, since: now, last: now }, this.debounceMs);
+  }
+
+  private arm(roomId: string, state: Waiting, delay: number): void {
+    state.timer = setTimeout(() => {
+      const now = Date.now();
+      // Due a quiet spell after the last change, but never later than maxWait after the first.
+      const due = Math.min(state.last + this.debounceMs, state.since + this.maxWaitMs);
+      if (now < due) return this.arm(roomId, state, due - now);
       this.waiting.delete(roomId);
       void this.index(roomId);
     }, delay);
-    timer.unref();
-    this.waiting.set(roomId, { timer, since });
+    state.timer.unref();
+    this.waiting.set(roomId, state);
   }
 
   /** Indexes the room now (after a run for it still going); never rejects. */
@@ -99,6 +122,7 @@ export class SearchIndexer {
     const { storage } = this.options;
     const room = await storage.getRoom(roomId);
     if (!room) {
+      this.written.delete(roomId);
       await storage.deleteSearchEntries(roomId);
       return;
     }
@@ -124,14 +148,19 @@ export class SearchIndexer {
       }
     }
     if (this.closed) return;
+    const digest = createHash('sha256').update(JSON.stringify([room.title, room.archived, entries])).digest('base64');
+    if (this.written.get(roomId) === digest) return;
     await storage.replaceSearchEntries(roomId, entries, { revision, title: room.title });
+    // Set after the write: a failed write is tried again at the next change. (The stored revision
+    // then lags while the text is unchanged; the catch-up after a restart re-reads such rooms once.)
+    this.written.set(roomId, digest);
     this.options.log.debug('room indexed for search', { room: roomId, entries: entries.length });
   }
 
   /** Indexes every room waiting for its pause now, and resolves when all indexing has finished. */
   async flush(): Promise<void> {
     for (const [roomId, { timer }] of this.waiting) {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       this.waiting.delete(roomId);
       void this.index(roomId);
     }
@@ -145,7 +174,7 @@ export class SearchIndexer {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const { timer } of this.waiting.values()) clearTimeout(timer);
+    for (const { timer } of this.waiting.values()) if (timer) clearTimeout(timer);
     this.waiting.clear();
     await this.catchUp;
     await Promise.all(this.runs.values());

@@ -193,6 +193,7 @@ function pageScript(positions: [string, number, number][]): string {
     return { vp, ids: B.positions.filter(([, x, y]) => x >= left && x <= right && y >= top && y <= bottom).map(([id]) => id) };
   };
   B.inView = inView;
+  B.viewport = viewport;
   const tick = () => {
     const now = performance.now();
     if (!B.marks.live && document.querySelector('.connection-state')?.textContent?.includes('Live')) B.marks.live = now;
@@ -240,8 +241,9 @@ function pageScript(positions: [string, number, number][]): string {
     for (let dy = -r.height / 3; dy <= 0; dy += 9) {
       for (let dx = -r.width / 3; dx <= 0; dx += 9) {
         const el = document.elementFromPoint(cx + dx, cy + dy);
-        if (!el || !el.closest('.react-flow__pane')) continue;
-        if (el.closest('.react-flow__node, .react-flow__edgelabel-renderer, .react-flow__panel')) continue;
+        // The pane itself: nodes, labels and panels lie inside it, and so do edges, which React
+        // Flow marks "nopan" (a drag that starts on one moves nothing, and frames stay cheap).
+        if (!el || !el.classList.contains('react-flow__pane')) continue;
         const d = (dx + 150) ** 2 + (dy + 60) ** 2;
         if (!best || d < best.d) best = { x: cx + dx, y: cy + dy, d };
       }
@@ -506,6 +508,8 @@ async function framesDuring(page: Page, seconds: number, action: (until: number)
 async function pan(page: Page, start: { x: number; y: number }, until: number): Promise<void> {
   const end = { x: start.x + 300, y: start.y + 120 };
   let [from, to] = [start, end];
+  const before = await call<{ x: number; y: number } | null>(page, 'viewport');
+  let moved = false;
   while (Date.now() < until) {
     await page.mouse.move(from.x, from.y);
     await page.mouse.down();
@@ -515,6 +519,12 @@ async function pan(page: Page, start: { x: number; y: number }, until: number): 
     }
     await page.mouse.up();
     [from, to] = [to, from];
+    if (!moved) {
+      // A pan that moves nothing measures nothing.
+      const now = await call<{ x: number; y: number } | null>(page, 'viewport');
+      if (!now || (now.x === before?.x && now.y === before?.y)) throw new Error('the pan phase did not move the view');
+      moved = true;
+    }
   }
 }
 

@@ -13,10 +13,11 @@ const POLARITY_NAME = { '+': 'same direction', '-': 'opposite direction', '?': '
 const LabelLayer = createContext<HTMLElement | null>(null);
 
 /**
- * A large map zoomed out below this is drawn plainly: no connection labels, and elements as
- * coloured boxes without their text (`canvas.css`). Text there is under 4 px, unreadable, yet
- * drawing it costs the most (thousands of labels at the fitted zoom of a large map). The
- * outline lists it all. Smaller maps are always drawn in full.
+ * A large map zoomed out below this is drawn plainly: connections as straight lines on one
+ * canvas without labels or arrowheads (`CanvasEdges`), and elements as coloured boxes without
+ * their text (`canvas.css`). Text there is under 4 px, unreadable, yet drawing it costs the most
+ * (thousands of labels at the fitted zoom of a large map). The outline lists it all, and selects
+ * connections there. Smaller maps are always drawn in full.
  */
 export const ZOOMED_OUT = { below: 0.25, nodesAbove: 300 } as const;
 
@@ -31,10 +32,15 @@ export const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < ZOOMED
  * `<ReactFlow>`, inside the `ReactFlowProvider`.
  */
 export function EdgeLabelLayer({ children }: { children: ReactNode }) {
-  const domNode = useStore((s) => s.domNode);
+  const layer = useEdgeLabelLayerElement();
   const far = useStore(zoomedOut);
-  const layer = useMemo(() => domNode?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null, [domNode]);
   return <LabelLayer.Provider value={far ? null : layer}>{children}</LabelLayer.Provider>;
+}
+
+/** React Flow's edge-label layer (in map coordinates, above the edges, below the nodes), found once. */
+export function useEdgeLabelLayerElement(): HTMLElement | null {
+  const domNode = useStore((s) => s.domNode);
+  return useMemo(() => domNode?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null, [domNode]);
 }
 
 /** A causal link: the arrow, its polarity, a delay mark and a flag when agencies disagree. */

@@ -39,6 +39,7 @@ import { useAttempt } from '../ui/useAttempt.js';
 import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
 import { ConnectionEdge, EdgeLabelLayer, zoomedOut, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { CanvasEdges } from './CanvasEdges.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
 import { ImportExport } from './ImportExport.js';
@@ -59,6 +60,7 @@ const edgeTypes = { connection: ConnectionEdge };
 // store, and every store change runs the selectors of every node and edge on the canvas.
 const PRO_OPTIONS = { hideAttribution: true };
 const DELETE_KEYS = ['Delete', 'Backspace'];
+const NO_EDGES: ConnectionEdgeType[] = [];
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
 const DRAG_SEND_MS = 50;
 
@@ -504,7 +506,8 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           <EdgeLabelLayer>
             <ReactFlow
               nodes={shownNodes}
-              edges={shownEdges}
+              // A large map zoomed out draws its connections on a canvas instead (CanvasEdges).
+              edges={far ? NO_EDGES : shownEdges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
               onNodesChange={onNodesChange}
@@ -526,6 +529,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               <Controls showInteractive={false} />
               <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />
               <RemoteCursors presences={remote} />
+              {far && <CanvasEdges nodes={shownNodes} edges={shownEdges} />}
             </ReactFlow>
           </EdgeLabelLayer>
         </div>

@@ -37,15 +37,13 @@ import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { addMapData, moveElements, readMap, updateElement, type Actor } from '../shared/map/doc.js';
 import { findLoops } from '../shared/map/loops.js';
-import { randomLoopMap, seededRandom } from '../shared/map/loopsFixtures.js';
-import { ELEMENT_KINDS, type MapData } from '../shared/map/model.js';
+import { gridMap } from '../shared/map/fixtures/gridMap.js';
+import type { MapData } from '../shared/map/model.js';
 import { buildClient, launchBrowser, signInContext, startWorkspace } from '../test/helpers/browser.js';
 import { connectClient, createPerson, createRoom, type Person, type SyncClient } from '../test/helpers/server.js';
 import { numberOption, percentile, sleep } from './common.js';
 
 const SITE = 'torbay';
-const GRID_X = 260;
-const GRID_Y = 110;
 const VIEWPORT = { width: 1400, height: 900 };
 /** One 60 Hz frame. */
 const FRAME_MS = 1000 / 60;
@@ -117,38 +115,7 @@ function readOptions(): Options {
 const AT = '2026-11-22T00:00:00.000Z';
 
 /** The seeded random map of `bench:loops`, on a grid about twice as wide as tall. */
-function makeMap(elements: number, connections: number, seed: number): MapData {
-  const graph = randomLoopMap(seededRandom(seed), elements, connections);
-  const columns = Math.ceil(Math.sqrt(elements * 2));
-  const by = { userId: 'bench', name: 'Bench', organisation: 'Bench', at: AT };
-  return {
-    elements: graph.elements.map(({ id }, i) => ({
-      id,
-      kind: ELEMENT_KINDS[i % ELEMENT_KINDS.length]!,
-      label: `Element ${i + 1}`,
-      description: '',
-      tags: [],
-      agency: '',
-      x: (i % columns) * GRID_X,
-      y: Math.floor(i / columns) * GRID_Y,
-      groupId: null,
-      created: by,
-      updated: by,
-    })),
-    connections: graph.connections.map((c) => ({
-      ...c,
-      delay: false,
-      confidence: null,
-      label: '',
-      evidence: '',
-      views: [],
-      created: by,
-      updated: by,
-    })),
-    groups: [],
-    loopNotes: [],
-  };
-}
+const makeMap = (elements: number, connections: number, seed: number): MapData => gridMap(elements, connections, seed, AT);
 
 // ---- cleanup however the run ends ------------------------------------------------------------
 

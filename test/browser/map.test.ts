@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Download } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
-import { createPerson, createRoom, type Person } from '../helpers/server.js';
+import { addMapData } from '../../shared/map/doc.js';
+import { gridMap } from '../../shared/map/fixtures/gridMap.js';
+import { connectClient, createPerson, createRoom, type Person } from '../helpers/server.js';
 import { MapPage, RoomPage } from './pages.js';
 
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
@@ -365,6 +367,35 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await poll(() => frame(pat).evaluate((el) => (el as HTMLElement).style.transform)).not.toBe(before);
     await cal.page.getByRole('button', { name: 'Delete frame' }).click();
     await poll(() => pat.page.locator('.group-label').count()).toBe(0);
+  });
+
+  it('a large map zoomed out draws its connections on one canvas, and as connections you can pick once zoomed in', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Large map');
+    const seeder = connectClient(suite.ws.url.replace(/^http/, 'ws') + '/sync', roomId, council.token);
+    try {
+      await seeder.synced;
+      addMapData(seeder.doc, gridMap(400, 600, 7), { userId: council.id, name: 'Cal Council', organisation: 'Torbay Council' });
+      const cal = await openMap(council, roomId, 'Large map');
+      // Fitted, 400 elements on a grid are drawn well below a quarter of full size.
+      const canvas = cal.page.locator('canvas.map-canvas-edges');
+      await canvas.waitFor();
+      expect(await cal.page.locator('.react-flow__edge').count()).toBe(0);
+      const inked = () =>
+        canvas.evaluate((c: HTMLCanvasElement) => {
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i]) n++;
+          return n;
+        });
+      await poll(inked).toBeGreaterThan(2000);
+
+      const zoomIn = cal.page.getByRole('button', { name: /zoom in/i });
+      for (let i = 0; i < 8; i++) await zoomIn.click();
+      await poll(() => cal.page.locator('.react-flow__edge').count()).toBeGreaterThan(0);
+      expect(await canvas.count()).toBe(0);
+    } finally {
+      seeder.destroy();
+    }
   });
 
   it('a viewer sees the map change live but gets no way to change it', async () => {

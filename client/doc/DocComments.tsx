@@ -6,6 +6,7 @@
 import type { Editor } from '@tiptap/react';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { COMMENT_MARK } from '../../shared/doc/extensions.js';
+import { threadRange } from './commentRange.js';
 import { COMMENT_MAX, commentedTexts, observeComments, readComments, reply, setResolved, startThread } from '../../shared/doc/comments.js';
 import { newId } from '../../shared/ids.js';
 import { useExternalValue } from '../room/hooks.js';
@@ -13,22 +14,22 @@ import { useRoomConnection } from '../room/RoomProvider.js';
 import { CommentThread } from '../ui/CommentThread.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
-import { actorOf } from '../log/actor.js';
+import { actorOf } from '../room/actor.js';
 
 /** Finds where a thread's words are now and selects them. */
 function selectThread(editor: Editor, threadId: string): boolean {
-  let from: number | null = null;
-  let to = 0;
-  editor.state.doc.descendants((node, pos) => {
-    if (node.isText && node.marks.some((m) => m.type.name === COMMENT_MARK && m.attrs.threadId === threadId)) {
-      from ??= pos;
-      to = pos + node.nodeSize;
-    }
-  });
-  if (from === null) return false;
-  editor.chain().focus().setTextSelection({ from, to }).scrollIntoView().run();
+  const range = threadRange(editor.state.doc, threadId);
+  if (!range) return false;
+  editor.chain().focus().setTextSelection(range).scrollIntoView().run();
   return true;
 }
+
+/**
+ * While someone types, the commented words are read again at most this often: reading them
+ * walks the whole document, which is too much work for every keystroke.
+ */
+const TEXTS_REFRESH_MS = 300;
+const NO_TEXTS: ReadonlyMap<string, string> = new Map();
 
 export function DocComments({ editor, readOnly }: { editor: Editor; readOnly: boolean }) {
   const conn = useRoomConnection();
@@ -37,14 +38,23 @@ export function DocComments({ editor, readOnly }: { editor: Editor; readOnly: bo
   // The commented words change as people type: read them with the threads and the text.
   const texts = useExternalValue(
     (onChange) => {
-      editor.on('update', onChange);
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const onTyping = () => {
+        timer ??= setTimeout(() => {
+          timer = null;
+          onChange();
+        }, TEXTS_REFRESH_MS);
+      };
+      editor.on('update', onTyping);
       const stop = observeComments(conn.doc, onChange);
       return () => {
-        editor.off('update', onChange);
+        if (timer) clearTimeout(timer);
+        editor.off('update', onTyping);
         stop();
       };
     },
-    () => commentedTexts(conn.doc),
+    // A document without comments has no commented words to find.
+    () => (readComments(conn.doc).length === 0 ? NO_TEXTS : commentedTexts(conn.doc)),
     [conn, editor],
   );
   const [text, setText] = useState('');

@@ -9,15 +9,15 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Placeholder } from '@tiptap/extensions';
 import { EditorContent, useEditor, type Editor } from '@tiptap/react';
-import DOMPurify from 'dompurify';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { COMMENT_MARK, DOC_CONTENT_FIELD, MAP_REF_NODE, documentExtensions } from '../../shared/doc/extensions.js';
-import { cleanPastedHtml } from '../../shared/doc/paste.js';
+import { DOC_CONTENT_FIELD, MAP_REF_NODE, documentExtensions } from '../../shared/doc/extensions.js';
 import { DOC_RESTORE_ORIGIN } from '../../shared/doc/versions.js';
 import { useRoomStatus } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { renderCaret } from './caret.js';
+import { threadRange } from './commentRange.js';
+import { cleanPaste } from './paste.js';
 import { DocToolbar } from './DocToolbar.js';
 import { DocFiles } from './DocFiles.js';
 import { TemplatePicker } from './TemplatePicker.js';
@@ -55,11 +55,7 @@ function useJumpFromAddress(editor: Editor | null) {
         for (let i = 0; i < index; i++) pos += editor.state.doc.child(i).nodeSize;
       }
     } else if (comment !== null) {
-      editor.state.doc.descendants((node, at) => {
-        if (pos !== null) return false;
-        if (node.marks.some((m) => m.type.name === COMMENT_MARK && m.attrs.threadId === comment)) pos = at;
-        return true;
-      });
+      pos = threadRange(editor.state.doc, comment)?.from ?? null;
     }
     if (pos === null) return;
     done.current = want;
@@ -100,9 +96,7 @@ export function DocEditor({ readOnly, title, siteSlug, onEditor }: DocEditorProp
       editable: !readOnly,
       editorProps: {
         attributes: { class: 'doc-content', 'aria-label': `${title}: document text`, 'aria-multiline': 'true', role: 'textbox' },
-        // Word and web pages paste styles, fonts and comments along with the text: keep only
-        // the structure the document schema understands.
-        transformPastedHTML: (html) => cleanPastedHtml(html, DOMPurify),
+        transformPastedHTML: cleanPaste,
       },
     },
     [extensions],

@@ -34,3 +34,14 @@ export const paths = {
   sync: SYNC_PREFIX,
   syncRoom: (roomId: string) => `${SYNC_PREFIX}/${encodeURIComponent(roomId)}`,
 } as const;
+
+/**
+ * The page that shows one element, connection or loop of a map: the map room, with it selected
+ * (what a mention, a log link or a search result opens).
+ *
+ * @example
+ * mapRefHref({ roomId: 'torbay-map-0001', targetId: 'footfall' }) // '/rooms/torbay-map-0001?select=footfall'
+ */
+export function mapRefHref(target: { roomId: string; targetId: string }): string {
+  return `/rooms/${encodeURIComponent(target.roomId)}?select=${encodeURIComponent(target.targetId)}`;
+}

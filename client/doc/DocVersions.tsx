@@ -25,7 +25,7 @@ import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useAttempt } from '../ui/useAttempt.js';
-import { actorOf } from '../log/actor.js';
+import { actorOf } from '../room/actor.js';
 
 const NOW = 'now';
 

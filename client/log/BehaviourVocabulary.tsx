@@ -11,7 +11,7 @@ import { behaviourCounts } from '../../shared/log/filter.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
-import { actorOf } from './actor.js';
+import { actorOf } from '../room/actor.js';
 
 export function BehaviourVocabulary({ behaviours, entries, readOnly }: { behaviours: ListedBehaviour[]; entries: LogEntry[]; readOnly: boolean }) {
   const conn = useRoomConnection();

@@ -6,11 +6,10 @@
 import Collaboration from '@tiptap/extension-collaboration';
 import { Placeholder } from '@tiptap/extensions';
 import { EditorContent, useEditor } from '@tiptap/react';
-import DOMPurify from 'dompurify';
 import { useEffect, useMemo } from 'react';
 import type * as Y from 'yjs';
 import { MAP_REF_NODE, documentExtensions } from '../../shared/doc/extensions.js';
-import { cleanPastedHtml } from '../../shared/doc/paste.js';
+import { cleanPaste } from '../doc/paste.js';
 
 export function FieldEditor({ fragment, label, hint, readOnly, onBlur }: { fragment: Y.XmlFragment; label: string; hint: string; readOnly: boolean; onBlur?: () => void }) {
   const extensions = useMemo(
@@ -28,7 +27,7 @@ export function FieldEditor({ fragment, label, hint, readOnly, onBlur }: { fragm
       editable: !readOnly,
       editorProps: {
         attributes: { class: 'log-field-text', 'aria-label': label, role: 'textbox', 'aria-multiline': 'true' },
-        transformPastedHTML: (html) => cleanPastedHtml(html, DOMPurify),
+        transformPastedHTML: cleanPaste,
       },
       onBlur: () => onBlur?.(),
     },

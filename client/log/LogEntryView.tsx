@@ -28,7 +28,7 @@ import { request } from '../api/http.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
-import { actorOf } from './actor.js';
+import { actorOf } from '../room/actor.js';
 import { FieldEditor } from './FieldEditor.js';
 
 const FIELD_NAMES: Record<LogTextField, { label: string; hint: string }> = {

@@ -8,7 +8,7 @@ import { addEntry } from '../../shared/log/doc.js';
 import { Field } from '../ui/Field.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
-import { actorOf } from './actor.js';
+import { actorOf } from '../room/actor.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 

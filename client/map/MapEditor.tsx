@@ -33,6 +33,7 @@ import { NO_LENS, applyLens, lensActive, type Lens } from '../../shared/map/lens
 import { autoLayout } from '../../shared/map/layout.js';
 import { betweenness, degrees, rankElements } from '../../shared/map/metrics.js';
 import { selectedByOthers } from '../../shared/map/presence.js';
+import { actorOf } from '../room/actor.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
@@ -91,7 +92,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const flow = useReactFlow();
   // Re-renders only when the zoom crosses the threshold, not at every zoom step.
   const far = useStore(zoomedOut);
-  const actor: Actor = useMemo(() => ({ userId: conn.user.id, name: conn.user.name, organisation: conn.user.organisation }), [conn]);
+  const actor: Actor = useMemo(() => actorOf(conn), [conn]);
   const { undo, redo, canUndo, canRedo } = useUndo(conn.doc, (doc) => mapUndoScope(doc), 400);
   const { error, attempt } = useAttempt();
   const [kind, setKind] = useState<ElementKind>('variable');

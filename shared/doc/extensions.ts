@@ -21,6 +21,10 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import type { Node as PmNode, Schema } from '@tiptap/pm/model';
 import { TableKit } from '@tiptap/extension-table';
 import { StarterKit } from '@tiptap/starter-kit';
+import { mapRefHref } from '../routes.js';
+
+// Where a mention leads; defined with the other addresses, so pages can link without the editor.
+export { mapRefHref };
 
 /** The Y.Doc root that holds the document body (Tiptap Collaboration's `field`). */
 export const DOC_CONTENT_FIELD = 'content';
@@ -35,16 +39,6 @@ export interface MapRefAttrs {
   targetKind: MapRefKind;
   targetId: string;
   label: string;
-}
-
-/**
- * Where a map reference leads: the map room, with the element or loop selected.
- *
- * @example
- * mapRefHref({ roomId: 'torbay-map-0001', targetId: 'footfall' }) // '/rooms/torbay-map-0001?select=footfall'
- */
-export function mapRefHref(attrs: Pick<MapRefAttrs, 'roomId' | 'targetId'>): string {
-  return `/rooms/${encodeURIComponent(attrs.roomId)}?select=${encodeURIComponent(attrs.targetId)}`;
 }
 
 /** The link title that carries the kind through Markdown, where a plain link has no attributes. */

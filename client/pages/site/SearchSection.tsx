@@ -7,7 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { SearchResponseSchema, type SearchResult } from '../../../shared/api.js';
-import { paths } from '../../../shared/routes.js';
+import { mapRefHref, paths } from '../../../shared/routes.js';
 import { messageOf, request } from '../../api/http.js';
 import { ErrorMessage } from '../../ui/Notice.js';
 
@@ -34,7 +34,8 @@ export function resultHref(slug: string, r: SearchResult): string {
     case 'comment':
       return `${room}?comment=${id}`;
     default:
-      return `${room}?select=${id}`;
+      // Elements, connections and loops: the same address a mention of them opens.
+      return mapRefHref(r);
   }
 }
 

@@ -169,7 +169,9 @@ function pageScript(positions: [string, number, number][]): string {
     if (seen && !(seen.vp.x === 0 && seen.vp.y === 0 && seen.vp.zoom === 1) && seen.ids.length > 0) {
       const drawn = new Set();
       for (const el of document.querySelectorAll('.react-flow__node-element')) if (el.style.visibility !== 'hidden') drawn.add(el.dataset.id);
-      if (seen.ids.every((id) => drawn.has(id))) {
+      // Zoomed out, a large map's elements are drawn on one canvas, not as nodes.
+      const far = document.querySelector('canvas.map-canvas-far');
+      if ((far && Number(far.dataset.draws) > 0) || seen.ids.every((id) => drawn.has(id))) {
         B.marks.complete = now;
         requestAnimationFrame(() => {
           B.marks.painted = performance.now();
@@ -200,6 +202,22 @@ function pageScript(positions: [string, number, number][]): string {
   B.stopFrames = () => { B.collecting = false; return B.frames; };
 
   // A point on empty pane (not a node, label or panel) near the pane's centre.
+  // An element's box in map units, generously: zoomed out, most elements are drawn on a canvas,
+  // so the DOM cannot say where they are.
+  const BOX = { width: 190, height: 90 };
+  const paneRect = () => document.querySelector('.react-flow').getBoundingClientRect();
+  const toMap = (sx, sy) => {
+    const vp = viewport(), r = paneRect();
+    return { x: (sx - r.left - vp.x) / vp.zoom, y: (sy - r.top - vp.y) / vp.zoom };
+  };
+  const toScreen = (mx, my) => {
+    const vp = viewport(), r = paneRect();
+    return { x: r.left + vp.x + mx * vp.zoom, y: r.top + vp.y + my * vp.zoom };
+  };
+  const onElement = (sx, sy) => {
+    const p = toMap(sx, sy);
+    return B.positions.some(([, x, y]) => p.x >= x - 10 && p.x <= x + BOX.width && p.y >= y - 10 && p.y <= y + BOX.height);
+  };
   B.panePoint = () => {
     const r = document.querySelector('.react-flow').getBoundingClientRect();
     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
@@ -210,7 +228,8 @@ function pageScript(positions: [string, number, number][]): string {
         const el = document.elementFromPoint(cx + dx, cy + dy);
         // The pane itself: nodes, labels and panels lie inside it, and so do edges, which React
         // Flow marks "nopan" (a drag that starts on one moves nothing, and frames stay cheap).
-        if (!el || !el.classList.contains('react-flow__pane')) continue;
+        // Nor over an element drawn on the canvas, where the pointer picks the element up.
+        if (!el || !el.classList.contains('react-flow__pane') || onElement(cx + dx, cy + dy)) continue;
         const d = (dx + 150) ** 2 + (dy + 60) ** 2;
         if (!best || d < best.d) best = { x: cx + dx, y: cy + dy, d };
       }
@@ -235,10 +254,43 @@ function pageScript(positions: [string, number, number][]): string {
     }
     return best;
   };
+  // The element whose (assumed) centre is nearest the middle of the view, and where that is on
+  // screen: pointing there makes it a node when the map is zoomed out.
+  B.elementNearCentre = () => {
+    const c = B.centre();
+    let best = null;
+    for (const [id, x, y] of B.positions) {
+      const p = toScreen(x + 64, y + 24);
+      const d = (p.x - c.x) ** 2 + (p.y - c.y) ** 2;
+      if (!best || d < best.d) best = { id, x: p.x, y: p.y, d };
+    }
+    return best;
+  };
+  B.idsInView = () => inView()?.ids ?? [];
   B.renderedIds = () => [...document.querySelectorAll('.react-flow__node-element')].map((el) => el.dataset.id);
 
   // Arms a watch for a change to one node; B.result resolves with the page's times.
   B.arm = (id, kind, label) => {
+    // Zoomed out, a large map is drawn on a canvas: the change is on screen when the canvas is
+    // next drawn (nothing else changes while these are timed).
+    const far = document.querySelector('canvas.map-canvas-far');
+    if (far && !document.querySelector('.react-flow__node[data-id="' + CSS.escape(id) + '"]')) {
+      const drawsBefore = far.dataset.draws;
+      B.result = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (far.dataset.draws === drawsBefore) return;
+          observer.disconnect();
+          const dom = Date.now();
+          requestAnimationFrame(() => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve({ dom, frame: Date.now(), canvas: true });
+            channel.port2.postMessage(null);
+          });
+        });
+        observer.observe(far, { attributes: true, attributeFilter: ['data-draws'] });
+      });
+      return true;
+    }
     // Looked up once: React keeps a node's element, and a selector query on every mutation
     // of a large map would cost the page more than what is measured.
     let el = document.querySelector('.react-flow__node[data-id="' + CSS.escape(id) + '"]');
@@ -526,7 +578,7 @@ async function fitView(page: Page): Promise<void> {
 }
 
 async function remoteChanges(page: Page, client: SyncClient, actor: Actor, kind: 'rename' | 'move', count: number): Promise<LatencyStats> {
-  const shown = (await call<string[]>(page, 'renderedIds')).sort();
+  const shown = (await call<string[]>(page, 'idsInView')).sort();
   const map = readMap(client.doc);
   const byId = new Map(map.elements.map((e) => [e.id, e]));
   const samples: { dom: number; frame: number }[] = [];
@@ -617,6 +669,13 @@ async function measureMap(env: Env, label: string, elements: number, connections
   const panStats = await phase('pan', () => framesDuring(page, opts.seconds, (until) => pan(page, paneSpot, until)));
   const zoomStats = await phase('zoom', () => framesDuring(page, opts.seconds, (until) => zoom(page, until)));
   await fitView(page);
+  // Point at an element first: zoomed out, that is what makes it a node that can be dragged.
+  const near = await call<{ id: string; x: number; y: number } | null>(page, 'elementNearCentre');
+  if (near) {
+    await page.mouse.move(near.x, near.y);
+    await page.locator(`.react-flow__node[data-id="${near.id}"]`).waitFor({ timeout: 10_000 });
+    await sleep(300);
+  }
   const node = await call<{ x: number; y: number } | null>(page, 'nodeNearCentre');
   if (!node) throw new Error('no element node under the pointer near the centre');
   const dragStats = await phase('drag', () => framesDuring(page, opts.seconds, (until) => drag(page, node, until)));

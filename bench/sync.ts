@@ -77,7 +77,7 @@ function readOptions(): Options {
         '  rate     edits per client per second\n  warmup   seconds of the same load before measuring\n' +
         '  only     run one server only\n  reference-first  run the reference server first (default: this server first)\n' +
         '  pairs    run this many pairs, alternating which server goes first, and judge by the median p99 ratio\n' +
-        '  cpu-prof write a V8 CPU profile of this server (whole run, including start-up) into DIR\n' +
+        '  cpu-prof write V8 CPU profiles of the servers (whole run, including start-up) into DIR (the reference\'s into DIR/reference)\n' +
         '  server   bundle: the bundle npm start runs (built first); tsx: the TypeScript source through tsx',
     );
     process.exit(0);
@@ -341,7 +341,14 @@ const referenceServer: Target = {
     const dataDir = makeTempDir('slw-bench-ref-');
     const port = await freePort();
     const script = join(ROOT, 'node_modules', '@y', 'websocket-server', 'src', 'server.js');
-    const server = launch([script], childEnv({ PORT: String(port), HOST: '127.0.0.1' }), port, dataDir);
+    const server = launch(
+      [
+        // The reference dies on SIGTERM without writing its profile; exiting on it writes it.
+        ...(opts.cpuProf
+          ? ['--cpu-prof', '--cpu-prof-dir', join(opts.cpuProf, 'reference'), '--import', "data:text/javascript,process.on('SIGTERM',()=>process.exit(0))"]
+          : []),
+        script,
+      ], childEnv({ PORT: String(port), HOST: '127.0.0.1' }), port, dataDir);
     await waitReady(server, `http://127.0.0.1:${port}/`);
     if (/persist/i.test(server.output())) throw new Error(`the reference server is persisting:\n${server.output()}`);
     const run = Date.now().toString(36);

@@ -13,27 +13,27 @@ const POLARITY_NAME = { '+': 'same direction', '-': 'opposite direction', '?': '
 const LabelLayer = createContext<HTMLElement | null>(null);
 
 /**
- * A large map zoomed out below this is drawn plainly: connections as straight lines on one
- * canvas without labels or arrowheads (`CanvasEdges`), and elements as coloured boxes without
- * their text (`canvas.css`). Text there is under 4 px, unreadable, yet drawing it costs the most
- * (thousands of labels at the fitted zoom of a large map). The outline lists it all, and selects
- * connections there. Smaller maps are always drawn in full.
+ * A large map zoomed out below this is drawn plainly, on one canvas (`ZoomedOutCanvas`):
+ * connections as straight lines without labels or arrowheads, elements as coloured boxes without
+ * their text. Text there is under 4 px, unreadable, yet drawing it costs the most (thousands of
+ * labels at the fitted zoom of a large map). The element under the pointer, and any selected or
+ * dragged, are real nodes over the canvas; the outline lists it all, and selects connections
+ * there. Smaller maps are always drawn in full.
  */
-export const ZOOMED_OUT = { below: 0.25, nodesAbove: 300 } as const;
+export const ZOOMED_OUT = { below: 0.25, elementsAbove: 300 } as const;
 
-/** A store selector: whether the map is large and zoomed out past `ZOOMED_OUT`. */
-export const zoomedOut = (s: ReactFlowState): boolean => s.transform[2] < ZOOMED_OUT.below && s.nodes.length > ZOOMED_OUT.nodesAbove;
+/** A store selector: whether the view is zoomed out past `ZOOMED_OUT` (for a large map). */
+export const zoomedPastOverview = (s: ReactFlowState): boolean => s.transform[2] < ZOOMED_OUT.below;
 
 /**
  * Finds React Flow's edge-label layer once for all edges. React Flow's own `EdgeLabelRenderer`
  * looks it up with a store selector in every edge, which runs a `querySelector` per edge on
  * every store change (each pan, zoom or drag step): seconds per frame on a map of thousands of
- * connections. Zoomed out, it gives no layer, so edges draw no label. Put it around
+ * connections. Zoomed out (`far`), it gives no layer, so edges draw no label. Put it around
  * `<ReactFlow>`, inside the `ReactFlowProvider`.
  */
-export function EdgeLabelLayer({ children }: { children: ReactNode }) {
+export function EdgeLabelLayer({ far, children }: { far: boolean; children: ReactNode }) {
   const layer = useEdgeLabelLayerElement();
-  const far = useStore(zoomedOut);
   return <LabelLayer.Provider value={far ? null : layer}>{children}</LabelLayer.Provider>;
 }
 

@@ -3,7 +3,7 @@
  * the whole map. Imports are checked completely before anything is written, and every problem
  * is reported with its sheet, row and column (or JSON path), so nothing half-imports.
  */
-import { getNodesBounds, getViewportForBounds, useReactFlow } from '@xyflow/react';
+import { getViewportForBounds, useReactFlow, type Rect } from '@xyflow/react';
 import { toPng, toSvg } from 'html-to-image';
 import { memo, useId, useState } from 'react';
 import { newId } from '../../shared/ids.js';
@@ -44,12 +44,18 @@ function besideExisting(existing: MapData, incoming: MapData): MapData {
  */
 export const ImportExport = memo(function ImportExport({
   getMap,
+  fitMap,
+  getBounds,
   empty,
   title,
   readOnly,
   actor,
 }: {
   getMap: () => MapData;
+  /** Fits the view to the whole map (React Flow alone knows only the nodes it draws). */
+  fitMap: (options?: { duration?: number }) => void;
+  /** The box around the whole map, drawn or not. */
+  getBounds: () => Rect | null;
   empty: boolean;
   title: string;
   readOnly: boolean;
@@ -71,10 +77,11 @@ export const ImportExport = memo(function ImportExport({
       // Only elements in view are drawn (onlyRenderVisibleElements): fit the whole map for the
       // picture, then put the view back as it was.
       const saved = flow.getViewport();
-      await flow.fitView({ duration: 0 });
+      fitMap({ duration: 0 });
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       restoreView = () => void flow.setViewport(saved);
-      const bounds = getNodesBounds(flow.getNodes());
+      const bounds = getBounds();
+      if (!bounds) throw new Error('The map is empty.');
       const { x, y, zoom } = getViewportForBounds(bounds, IMAGE_SIZE.width, IMAGE_SIZE.height, 0.1, 2, 0.05);
       const options = {
         backgroundColor: '#ffffff',
@@ -124,7 +131,7 @@ export const ImportExport = memo(function ImportExport({
         message: `Imported ${result.map.elements.length} elements and ${result.map.connections.length} connections.`,
         warnings: describe(result),
       });
-      setTimeout(() => void flow.fitView(), 50);
+      setTimeout(() => fitMap(), 50);
     } catch (error) {
       setOutcome({ kind: 'error', message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}`, issues: [] });
     } finally {

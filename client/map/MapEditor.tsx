@@ -6,6 +6,7 @@
  */
 import {
   Background,
+  ControlButton,
   Controls,
   MarkerType,
   MiniMap,
@@ -13,15 +14,17 @@ import {
   ReactFlowProvider,
   applyEdgeChanges,
   applyNodeChanges,
+  getViewportForBounds,
   useReactFlow,
   useStore,
+  useStoreApi,
   type Connection,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import './canvas.css';
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { newId } from '../../shared/ids.js';
 import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
@@ -39,8 +42,8 @@ import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
-import { ConnectionEdge, EdgeLabelLayer, zoomedOut, type ConnectionEdgeType } from './ConnectionEdge.js';
-import { CanvasEdges } from './CanvasEdges.js';
+import { ConnectionEdge, EdgeLabelLayer, ZOOMED_OUT, zoomedPastOverview, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { boundsOf, elementAt, ZoomedOutCanvas } from './ZoomedOutCanvas.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
 import { ImportExport } from './ImportExport.js';
@@ -87,11 +90,17 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   // The same map until something other than positions changes: for the side panels, lenses,
   // loops and metrics, none of which look at positions, so a drag or a remote move re-renders
   // the canvas only.
-  const panelMap = useWithoutMoves(map);
+  // Deferred: a change reaches the canvas first, and the panels (hundreds of loops on a large
+  // map) follow in a render React may interrupt, so a remote rename is on screen a frame sooner.
+  const panelMap = useDeferredValue(useWithoutMoves(map));
   const readOnly = readOnlyRole || viewing !== null;
   const flow = useReactFlow();
+  const storeApi = useStoreApi();
   // Re-renders only when the zoom crosses the threshold, not at every zoom step.
-  const far = useStore(zoomedOut);
+  const far = useStore(zoomedPastOverview) && map.elements.length > ZOOMED_OUT.elementsAbove;
+  // Zoomed out, the element under the pointer is a real node over the canvas, ready to click,
+  // drag or connect from.
+  const [hovered, setHovered] = useState<string | null>(null);
   const actor: Actor = useMemo(() => actorOf(conn), [conn]);
   const { undo, redo, canUndo, canRedo } = useUndo(conn.doc, (doc) => mapUndoScope(doc), 400);
   const { error, attempt } = useAttempt();
@@ -337,6 +346,32 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     });
     return [...groupNodes, ...elementNodes];
   }, [nodes, groupNodes, othersSelecting, highlight, kept, lensMode, commentCounts, scaleOf]);
+  // What React Flow draws. Zoomed out, the canvas draws every element and connection, and React
+  // Flow only the frames and the elements in play: pointed at, selected (here or by others),
+  // dragged, or having their label edited.
+  const flowNodes = useMemo(() => {
+    if (!far) return shownNodes;
+    return shownNodes.filter(
+      (n) => n.type === 'group' || n.selected || n.dragging || n.id === hovered || n.id === focusLabelOf || othersSelecting.has(n.id),
+    );
+  }, [far, shownNodes, hovered, focusLabelOf, othersSelecting]);
+  const allNodes = useRef(shownNodes);
+  allNodes.current = shownNodes;
+  const getBounds = useCallback(() => boundsOf(allNodes.current), []);
+  /** Fits the view to the whole map, or to some of it, whether or not React Flow draws it all. */
+  const fitMap = useCallback(
+    (options: { ids?: readonly string[]; duration?: number; padding?: number; maxZoom?: number } = {}) => {
+      const wanted = options.ids ? new Set(options.ids) : null;
+      const bounds = boundsOf(wanted ? allNodes.current.filter((n) => wanted.has(n.id)) : allNodes.current);
+      if (!bounds) return;
+      const { x, y, zoom } = flow.getViewport();
+      const { width, height } = storeApi.getState();
+      const target = getViewportForBounds(bounds, width, height, 0.1, options.maxZoom ?? 2.5, options.padding ?? 0.1);
+      if (target.x === x && target.y === y && target.zoom === zoom) return;
+      void flow.setViewport(target, { duration: options.duration ?? 0 });
+    },
+    [flow, storeApi],
+  );
   const shownEdges = useMemo(() => {
     const inLoop = highlight ? new Set(highlight.connectionIds) : null;
     return edges.map((e) => {
@@ -354,7 +389,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     // Beside what is already there, never on top of it.
     const right = map.elements.length || map.groups.length ? Math.max(...map.elements.map((e) => e.x), ...map.groups.map((g) => g.x + g.width)) + 300 : 0;
     attempt(() => addMapData(conn.doc, instantiate(id, newId, { ...actor, at: new Date().toISOString() }, { x: right, y: 0 }), actor));
-    setTimeout(() => void flow.fitView({ duration: glide }), 50);
+    setTimeout(() => fitMap({ duration: glide }), 50);
   }
 
   const selectedGroup = useMemo(() => {
@@ -377,8 +412,8 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const getLiveMap = useCallback(() => latest.current.liveMap, []);
   const loopNames = useMemo(() => new Map([...loops.notes].map(([key, note]) => [key, note.name])), [loops.notes]);
   const showMatches = useCallback(
-    () => void flow.fitView({ nodes: [...(kept ?? [])].map((id) => ({ id })), duration: glide, padding: 0.3 }),
-    [flow, kept, glide],
+    () => fitMap({ ids: [...(kept ?? [])], duration: glide, padding: 0.3 }),
+    [fitMap, kept, glide],
   );
   const onNodesDelete = useCallback(
     (deleted: { id: string }[]) => {
@@ -439,7 +474,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
             disabled={map.elements.length < 2}
             onClick={() => {
               moveElements(conn.doc, autoLayout(map));
-              setTimeout(() => void flow.fitView({ duration: glide }), 50);
+              setTimeout(() => fitMap({ duration: glide }), 50);
             }}
           >
             Tidy layout
@@ -484,8 +519,19 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           hidden={view !== 'canvas'}
           className={`map-canvas${far ? ' is-zoomed-out' : ''}`}
           aria-label="System map canvas"
-          onPointerMove={(e) => publishCursor(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
-          onPointerLeave={() => publishCursor(null)}
+          onPointerMove={(e) => {
+            const point = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+            publishCursor(point);
+            // Not while a button is down: a pan or a drag is under way.
+            if (far && e.buttons === 0) {
+              const id = elementAt(shownNodes, point);
+              if (id !== hovered) setHovered(id);
+            }
+          }}
+          onPointerLeave={(e) => {
+            publishCursor(null);
+            if (hovered && e.buttons === 0) setHovered(null);
+          }}
         >
           {!readOnly && map.elements.length === 0 && map.groups.length === 0 && (
             <div className="map-empty" role="group" aria-label="Start from a template">
@@ -504,9 +550,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               </ul>
             </div>
           )}
-          <EdgeLabelLayer>
+          <EdgeLabelLayer far={far}>
             <ReactFlow
-              nodes={shownNodes}
+              nodes={flowNodes}
               // A large map zoomed out draws its connections on a canvas instead (CanvasEdges).
               edges={far ? NO_EDGES : shownEdges}
               nodeTypes={nodeTypes}
@@ -527,10 +573,19 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               proOptions={PRO_OPTIONS}
             >
               <Background gap={24} />
-              <Controls showInteractive={false} />
-              <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />
+              <Controls showInteractive={false} showFitView={false}>
+                {/* React Flow's own would fit what it draws, which zoomed out is not the whole map. */}
+                <ControlButton className="react-flow__controls-fitview" onClick={() => fitMap({ duration: glide })} title="Fit view" aria-label="Fit view">
+                  <svg viewBox="0 0 32 30" aria-hidden="true">
+                    <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+                  </svg>
+                </ControlButton>
+              </Controls>
+              {/* The minimap shows what React Flow draws, which zoomed out is a few elements; there the
+                  map is its own overview. */}
+              {!far && <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />}
               <RemoteCursors presences={remote} />
-              {far && <CanvasEdges nodes={shownNodes} edges={shownEdges} />}
+              {far && <ZoomedOutCanvas nodes={shownNodes} edges={shownEdges} />}
             </ReactFlow>
           </EdgeLabelLayer>
         </div>
@@ -558,7 +613,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           onShowMatches={showMatches}
         />
         <VersionsPanel getLiveMap={getLiveMap} readOnly={readOnly} actor={actor} viewing={viewing} onView={setViewing} />
-        <ImportExport getMap={getMap} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />
+        <ImportExport getMap={getMap} fitMap={fitMap} getBounds={getBounds} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />
         <LoopsPanel map={panelMap} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />
         </div>
       </div>

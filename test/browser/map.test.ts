@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Download } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
-import { addMapData } from '../../shared/map/doc.js';
+import { addMapData, readMap } from '../../shared/map/doc.js';
 import { gridMap } from '../../shared/map/fixtures/gridMap.js';
 import { connectClient, createPerson, createRoom, type Person } from '../helpers/server.js';
 import { MapPage, RoomPage } from './pages.js';
@@ -369,16 +369,19 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await poll(() => pat.page.locator('.group-label').count()).toBe(0);
   });
 
-  it('a large map zoomed out draws its connections on one canvas, and as connections you can pick once zoomed in', async () => {
+  it('a large map zoomed out is drawn on one canvas; the element pointed at becomes a node to drag; zoomed in, all are nodes again', async () => {
     const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Large map');
     const seeder = connectClient(suite.ws.url.replace(/^http/, 'ws') + '/sync', roomId, council.token);
     try {
       await seeder.synced;
-      addMapData(seeder.doc, gridMap(400, 600, 7), { userId: council.id, name: 'Cal Council', organisation: 'Torbay Council' });
+      const map = gridMap(400, 600, 7);
+      addMapData(seeder.doc, map, { userId: council.id, name: 'Cal Council', organisation: 'Torbay Council' });
       const cal = await openMap(council, roomId, 'Large map');
-      // Fitted, 400 elements on a grid are drawn well below a quarter of full size.
-      const canvas = cal.page.locator('canvas.map-canvas-edges');
+      // Fitted, 400 elements on a grid are drawn well below a quarter of full size: elements and
+      // connections are on the canvas, none is a node or an edge.
+      const canvas = cal.page.locator('canvas.map-canvas-far');
       await canvas.waitFor();
+      await poll(() => cal.page.locator('.react-flow__node-element').count()).toBe(0);
       expect(await cal.page.locator('.react-flow__edge').count()).toBe(0);
       const inked = () =>
         canvas.evaluate((c: HTMLCanvasElement) => {
@@ -389,10 +392,54 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
         });
       await poll(inked).toBeGreaterThan(2000);
 
+      // The element nearest the middle of the view, and where it is on screen (from its place on
+      // the map and the view's transform): zoomed out, the DOM does not say.
+      const picked = await cal.page.evaluate((places) => {
+        const pane = document.querySelector('.react-flow')!.getBoundingClientRect();
+        const m = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\) scale\(([-\d.e]+)\)/.exec(
+          document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform,
+        )!;
+        const at = ({ x, y }: { x: number; y: number }) => ({ x: pane.left + Number(m[1]) + (x + 20) * Number(m[3]), y: pane.top + Number(m[2]) + (y + 20) * Number(m[3]) });
+        const centre = { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 };
+        const distance = (p: { x: number; y: number }) => (p.x - centre.x) ** 2 + (p.y - centre.y) ** 2;
+        const best = places.reduce((a, b) => (distance(at(a)) <= distance(at(b)) ? a : b));
+        return { id: best.id, ...at(best) };
+      }, map.elements.map(({ id, x, y }) => ({ id, x, y })));
+      const target = map.elements.find((e) => e.id === picked.id)!;
+      const spot = { x: picked.x, y: picked.y };
+      await cal.page.mouse.move(spot.x, spot.y);
+      const node = cal.page.locator(`.react-flow__node[data-id="${target.id}"]`);
+      await node.waitFor();
+      expect(await cal.page.locator('.react-flow__node-element').count()).toBe(1);
+      // Dragged, it moves for everyone (the doc changes), and it is still one node.
+      await cal.page.mouse.down();
+      for (let i = 1; i <= 10; i++) await cal.page.mouse.move(spot.x + i * 6, spot.y + i * 3);
+      await cal.page.mouse.up();
+      const moved = () => readMap(seeder.doc).elements.find((e) => e.id === target.id)?.x;
+      await poll(moved).toBeGreaterThan(target.x + 100);
+      // Clicked, it is selected and stays a node when the pointer leaves it.
+      await node.click();
+      await poll(() => cal.page.locator('.inspector').getByLabel('Label', { exact: true }).inputValue()).toBe(target.label);
+      await cal.page.mouse.move(5, 5);
+      expect(await node.count()).toBe(1);
+
       const zoomIn = cal.page.getByRole('button', { name: /zoom in/i });
       for (let i = 0; i < 8; i++) await zoomIn.click();
       await poll(() => cal.page.locator('.react-flow__edge').count()).toBeGreaterThan(0);
       expect(await canvas.count()).toBe(0);
+      expect(await cal.page.locator('.react-flow__node-element').count()).toBeGreaterThan(1);
+
+      // Fit view centres the whole map (as far as the smallest zoom allows), though React Flow
+      // draws only part of it when zoomed out: the canvas holds the whole map.
+      await cal.page.getByRole('button', { name: 'Fit view' }).click();
+      await canvas.waitFor();
+      const offCentre = await cal.page.evaluate(() => {
+        const c = document.querySelector('canvas.map-canvas-far')!.getBoundingClientRect();
+        const pane = document.querySelector('.react-flow')!.getBoundingClientRect();
+        return { x: Math.abs(c.left + c.width / 2 - (pane.left + pane.width / 2)), y: Math.abs(c.top + c.height / 2 - (pane.top + pane.height / 2)) };
+      });
+      expect(offCentre.x).toBeLessThan(5);
+      expect(offCentre.y).toBeLessThan(5);
     } finally {
       seeder.destroy();
     }

@@ -15,14 +15,20 @@
  * - first render: from navigation start (`performance.timeOrigin`) to the first animation frame
  *   after (a) React Flow has fitted the viewport (its transform moved from the initial
  *   translate(0,0) scale(1)) and (b) every element whose top-left corner lies inside the
- *   visible pane is in the DOM as a node React Flow has measured (no `visibility: hidden`);
+ *   visible pane is in the DOM as a node React Flow has measured (no `visibility: hidden`), or
+ *   the zoomed-out canvas, which draws them all, has been drawn;
  * - frame times: `requestAnimationFrame` deltas collected in the page while Playwright drives
  *   (idle) nothing, (pan) mouse drags on empty pane, (zoom) wheel ticks in and out at the
  *   centre, (drag) one element dragged in circles, each for `--seconds`;
  * - remote change latency: the Node client renames, then moves, `--changes` elements on screen;
  *   a MutationObserver in the page notes `Date.now()` when the node's label or transform
  *   changes (DOM) and again after the next frame (frame); the change's start is `Date.now()` in
- *   Node just before the edit. Both clocks are the same machine's.
+ *   Node just before the edit. Both clocks are the same machine's. Zoomed out, a large map is
+ *   drawn on one canvas (`ZoomedOutCanvas`), and the change counts as drawn when the canvas's
+ *   `data-draws` counter moves.
+ *
+ * Zoomed out, elements are not in the DOM until pointed at: the drag phase points at the element
+ * nearest the centre first, and the pan phase grabs pane away from every element's place.
  *
  * It prints figures; it asserts nothing. `--profile zoom,drag` (any of pan, zoom, drag, rename,
  * move) also records those phases of the large map with Chromium's tracing and CPU profiler and

@@ -36,6 +36,7 @@ import { NO_LENS, applyLens, lensActive, type Lens } from '../../shared/map/lens
 import { autoLayout } from '../../shared/map/layout.js';
 import { betweenness, degrees, rankElements } from '../../shared/map/metrics.js';
 import { selectedByOthers } from '../../shared/map/presence.js';
+import { sameItems } from '../../shared/map/samePlainData.js';
 import { actorOf } from '../room/actor.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
@@ -68,10 +69,6 @@ const NO_EDGES: ConnectionEdgeType[] = [];
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
 const DRAG_SEND_MS = 50;
 
-/** Whether two lists hold the very same items in the same order. */
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 export function MapEditor({ readOnly, title }: { readOnly: boolean; title: string }) {
   return (
@@ -364,10 +361,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       const wanted = options.ids ? new Set(options.ids) : null;
       const bounds = boundsOf(wanted ? allNodes.current.filter((n) => wanted.has(n.id)) : allNodes.current);
       if (!bounds) return;
-      const { x, y, zoom } = flow.getViewport();
-      const { width, height } = storeApi.getState();
-      const target = getViewportForBounds(bounds, width, height, 0.1, options.maxZoom ?? 2.5, options.padding ?? 0.1);
-      if (target.x === x && target.y === y && target.zoom === zoom) return;
+      // Within the zoom limits given to <ReactFlow>, as its own fitView keeps.
+      const { width, height, minZoom, maxZoom } = storeApi.getState();
+      const target = getViewportForBounds(bounds, width, height, minZoom, options.maxZoom ?? maxZoom, options.padding ?? 0.1);
       void flow.setViewport(target, { duration: options.duration ?? 0 });
     },
     [flow, storeApi],
@@ -553,7 +549,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           <EdgeLabelLayer far={far}>
             <ReactFlow
               nodes={flowNodes}
-              // A large map zoomed out draws its connections on a canvas instead (CanvasEdges).
+              // A large map zoomed out draws its connections on a canvas instead (ZoomedOutCanvas).
               edges={far ? NO_EDGES : shownEdges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}

@@ -2,6 +2,7 @@ import { useStoreApi, type Node, type Rect } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import type { ElementKind } from '../../shared/map/model.js';
+import { sameItems } from '../../shared/map/samePlainData.js';
 import { useEdgeLabelLayerElement, type ConnectionEdgeType } from './ConnectionEdge.js';
 import type { ElementNodeData } from './ElementNode.js';
 
@@ -68,18 +69,21 @@ export function nodeBox(node: Node): Rect {
   };
 }
 
-/** The box around the given nodes (elements and frames), for fitting the view; null when none. */
-export function boundsOf(nodes: readonly Node[]): Rect | null {
+/** The smallest box holding every given box; null when there are none. */
+function enclosing(boxes: Iterable<Rect>): Rect | null {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const node of nodes) {
-    if (node.hidden) continue;
-    const b = nodeBox(node);
+  for (const b of boxes) {
     minX = Math.min(minX, b.x);
     minY = Math.min(minY, b.y);
     maxX = Math.max(maxX, b.x + b.width);
     maxY = Math.max(maxY, b.y + b.height);
   }
   return Number.isFinite(minX) ? { x: minX, y: minY, width: maxX - minX, height: maxY - minY } : null;
+}
+
+/** The box around the given nodes (elements and frames), for fitting the view; null when none. */
+export function boundsOf(nodes: readonly Node[]): Rect | null {
+  return enclosing(nodes.filter((n) => !n.hidden).map(nodeBox));
 }
 
 /** The topmost shown element under a point in map coordinates, for the pointer over the canvas. */
@@ -137,31 +141,16 @@ function paint(elements: readonly ElementNode[], edges: readonly ConnectionEdgeT
   const boxes = [...boxGroups.values()];
   // A loop or lens highlight is a thick ring under the box, as the DOM node's outer shadow.
   if (highlighted.boxes.length) boxes.unshift(highlighted);
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const { lines } of lineGroups.values()) {
-    for (const l of lines) {
-      minX = Math.min(minX, l.x1, l.x2);
-      minY = Math.min(minY, l.y1, l.y2);
-      maxX = Math.max(maxX, l.x1, l.x2);
-      maxY = Math.max(maxY, l.y1, l.y2);
+  function* drawn(): Generator<Rect> {
+    for (const { lines } of lineGroups.values()) {
+      for (const l of lines) yield { x: Math.min(l.x1, l.x2), y: Math.min(l.y1, l.y2), width: Math.abs(l.x2 - l.x1), height: Math.abs(l.y2 - l.y1) };
     }
+    for (const { boxes: list } of boxes) yield* list;
   }
-  for (const { boxes: list } of boxes) {
-    for (const b of list) {
-      minX = Math.min(minX, b.x);
-      minY = Math.min(minY, b.y);
-      maxX = Math.max(maxX, b.x + b.width);
-      maxY = Math.max(maxY, b.y + b.height);
-    }
-  }
+  const around = enclosing(drawn());
   // A margin for the line widths and the highlight ring.
-  const bounds = Number.isFinite(minX) ? { x: minX - 10, y: minY - 10, width: maxX - minX + 20, height: maxY - minY + 20 } : null;
+  const bounds = around && { x: around.x - 10, y: around.y - 10, width: around.width + 20, height: around.height + 20 };
   return { lines: [...lineGroups.values()], boxes, bounds };
-}
-
-/** Whether two lists hold the very same items in the same order. */
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**
@@ -184,8 +173,7 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
   const canvas = useRef<HTMLCanvasElement>(null);
 
   const elements = useMemo(() => nodes.filter(isElement), [nodes]);
-  const live = useMemo(() => elements.filter((n) => n.dragging), [elements]);
-  const liveIds = useMemo(() => new Set(live.map((n) => n.id)), [live]);
+  const liveIds = useMemo(() => new Set(elements.filter((n) => n.dragging).map((n) => n.id)), [elements]);
 
   // What is not being dragged is painted again only when some of it changed: a drag step changes
   // the dragged nodes alone, and the rest keep their objects.

@@ -1,6 +1,17 @@
 import type { MapData } from './model.js';
 
 /**
+ * Whether two lists hold the very same items (by identity) in the same order: for lists rebuilt
+ * from objects that are kept when unchanged, to keep the previous list too.
+ *
+ * @example
+ * sameItems([a, b], [a, b]) // true
+ */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
  * Structural equality for the plain data `readMap` returns (strings, numbers, booleans, null,
  * arrays and plain objects). The incremental reader (`reader.ts`) uses it to keep the previous
  * object of an entry that was written but reads the same, so consumers can compare by identity.

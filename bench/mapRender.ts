@@ -18,9 +18,13 @@
  *   visible pane is in the DOM as a node React Flow has measured (no `visibility: hidden`), or
  *   the zoomed-out canvas, which draws them all, has been drawn;
  * - frame times: `requestAnimationFrame` deltas collected in the page while Playwright drives
- *   (idle) nothing, (pan) mouse drags on empty pane, (zoom) wheel ticks in and out at the
- *   centre, (drag) one element dragged in circles, each for `--seconds`;
- * - remote change latency: the Node client renames, then moves, `--changes` elements on screen;
+ *   (idle) nothing, (pan) mouse drags on empty pane, (zoom) 10 wheel ticks in and 10 out at the
+ *   centre (×4 in zoom), (zoom across) 18 ticks in and out (from the fitted zoom to about 1 on
+ *   the large map: across the switch between the canvas and nodes, for twice `--seconds`),
+ *   (drag) one element dragged in circles, each for `--seconds`;
+ * - remote change latency: the Node client renames, then moves, `--changes` elements on screen
+ *   (renames with the view zoomed in to 1 at the centre, where labels are text; moves at the
+ *   fitted zoom);
  *   a MutationObserver in the page notes `Date.now()` when the node's label or transform
  *   changes (DOM) and again after the next frame (frame); the change's start is `Date.now()` in
  *   Node just before the edit. Both clocks are the same machine's. Zoomed out, a large map is
@@ -73,7 +77,9 @@ interface Options {
   profile: Phase[];
 }
 
-const PHASES = ['pan', 'zoom', 'drag', 'rename', 'move'] as const;
+const PHASES = ['pan', 'zoom', 'zoomAcross', 'drag', 'rename', 'move'] as const;
+/** The zoom renames are timed at: labels (14 px) drawn at their size, as when reading the map. */
+const READABLE_ZOOM = 1;
 type Phase = (typeof PHASES)[number];
 
 function readOptions(): Options {
@@ -390,6 +396,7 @@ interface MapResult {
   idle: FrameStats;
   pan: FrameStats;
   zoom: FrameStats;
+  zoomAcross: FrameStats;
   drag: FrameStats;
   rename: LatencyStats;
   move: LatencyStats;
@@ -439,7 +446,7 @@ function summariseTrace(trace: Buffer): string[] {
   for (const e of events) {
     if (e.ph !== 'X' || e.dur === undefined || !TRACE_KINDS.has(e.name)) continue;
     const thread = threads.get(`${e.pid}:${e.tid}`) ?? '?';
-    if (!/CrRendererMain|Compositor|Raster/i.test(thread)) continue;
+    if (!/CrRendererMain|Compositor|Raster|ThreadPoolForegroundWorker/i.test(thread)) continue;
     const key = `${thread.replace(/\d+$/, '')} ${e.name}`;
     const t = totals.get(key) ?? { ms: 0, n: 0 };
     t.ms += e.dur / 1000;
@@ -553,17 +560,31 @@ async function pan(page: Page, start: { x: number; y: number }, until: number): 
   }
 }
 
-async function zoom(page: Page, until: number): Promise<void> {
+/** Wheel ticks at the centre, `ticks` in then as many out, until `until`. */
+async function zoom(page: Page, until: number, ticks = 10): Promise<void> {
   const c = await call<{ x: number; y: number }>(page, 'centre');
   await page.mouse.move(c.x, c.y);
   let direction = -1;
   while (Date.now() < until) {
-    for (let i = 0; i < 10 && Date.now() < until; i++) {
+    for (let i = 0; i < ticks && Date.now() < until; i++) {
       await page.mouse.wheel(0, direction * 100);
       await sleep(25);
     }
     direction = -direction;
   }
+}
+
+/** Wheel ticks in at the centre until the zoom is at least `READABLE_ZOOM`, then a rest. */
+async function zoomInToReadable(page: Page): Promise<void> {
+  const c = await call<{ x: number; y: number }>(page, 'centre');
+  await page.mouse.move(c.x, c.y);
+  for (let i = 0; i < 40; i++) {
+    const vp = await call<{ zoom: number } | null>(page, 'viewport');
+    if (vp && vp.zoom >= READABLE_ZOOM) break;
+    await page.mouse.wheel(0, -100);
+    await sleep(60);
+  }
+  await sleep(1500);
 }
 
 async function drag(page: Page, node: { x: number; y: number }, until: number): Promise<void> {
@@ -675,6 +696,10 @@ async function measureMap(env: Env, label: string, elements: number, connections
   const panStats = await phase('pan', () => framesDuring(page, opts.seconds, (until) => pan(page, paneSpot, until)));
   const zoomStats = await phase('zoom', () => framesDuring(page, opts.seconds, (until) => zoom(page, until)));
   await fitView(page);
+  // 18 ticks: from the fitted zoom to about 1 and back, across the switch between the canvas
+  // and React Flow's nodes (ZOOMED_OUT), where elements in view are mounted or unmounted.
+  const zoomAcrossStats = await phase('zoomAcross', () => framesDuring(page, opts.seconds * 2, (until) => zoom(page, until, 18)));
+  await fitView(page);
   // Point at an element first: zoomed out, that is what makes it a node that can be dragged.
   const near = await call<{ id: string; x: number; y: number } | null>(page, 'elementNearCentre');
   if (near) {
@@ -686,8 +711,12 @@ async function measureMap(env: Env, label: string, elements: number, connections
   if (!node) throw new Error('no element node under the pointer near the centre');
   const dragStats = await phase('drag', () => framesDuring(page, opts.seconds, (until) => drag(page, node, until)));
   await sleep(500);
+  // Renames are timed zoomed in to about 1, where labels are text: zoomed out, a large map draws
+  // no text, so a rename changes nothing on screen to wait for.
   await fitView(page);
+  await zoomInToReadable(page);
   const rename = await phase('rename', () => remoteChanges(page, client, env.editorActor, 'rename', opts.changes));
+  await fitView(page);
   const move = await phase('move', () => remoteChanges(page, client, env.editorActor, 'move', opts.changes));
 
   await context.close();
@@ -703,6 +732,7 @@ async function measureMap(env: Env, label: string, elements: number, connections
     idle,
     pan: panStats,
     zoom: zoomStats,
+    zoomAcross: zoomAcrossStats,
     drag: dragStats,
     rename,
     move,
@@ -732,12 +762,15 @@ function printReport(big: MapResult, ref: MapResult | null, opts: Options, chrom
     ['zoom frame p95 (ms)', (r) => r.zoom.p95, `< ${FRAME_MS.toFixed(1)}`],
     ['zoom frame max (ms)', (r) => r.zoom.max, ''],
     ['zoom frames/s', (r) => r.zoom.fps, '60'],
+    ['zoom across the switch (to ~1 and back) frame p50 (ms)', (r) => r.zoomAcross.p50, ''],
+    ['zoom across the switch frame p95 (ms)', (r) => r.zoomAcross.p95, `< ${FRAME_MS.toFixed(1)}`],
+    ['zoom across the switch frame max (ms)', (r) => r.zoomAcross.max, ''],
     ['drag frame p50 (ms)', (r) => r.drag.p50, ''],
     ['drag frame p95 (ms)', (r) => r.drag.p95, `< ${FRAME_MS.toFixed(1)}`],
     ['drag frame max (ms)', (r) => r.drag.max, ''],
     ['drag frames/s', (r) => r.drag.fps, '60'],
-    ['remote rename p50 DOM / frame (ms)', (r) => r.rename.domP50, ''],
-    ['remote rename p95 DOM / frame (ms)', (r) => r.rename.domP95, `< ${REMOTE_TARGET_MS}`],
+    ['remote rename (zoom 1) p50 DOM / frame (ms)', (r) => r.rename.domP50, ''],
+    ['remote rename (zoom 1) p95 DOM / frame (ms)', (r) => r.rename.domP95, `< ${REMOTE_TARGET_MS}`],
     ['remote move p50 DOM / frame (ms)', (r) => r.move.domP50, ''],
     ['remote move p95 DOM / frame (ms)', (r) => r.move.domP95, `< ${REMOTE_TARGET_MS}`],
     ['loop detection in Node, one run (ms)', (r) => r.loops.ms, '< 50'],
@@ -746,8 +779,8 @@ function printReport(big: MapResult, ref: MapResult | null, opts: Options, chrom
   const second: Record<string, (r: MapResult) => number | undefined> = {
     'idle frame p50 / p95 (ms)': (r) => r.idle.p95,
     '  element nodes / edges in the DOM': (r) => r.marks.edgesInDom,
-    'remote rename p50 DOM / frame (ms)': (r) => r.rename.frameP50,
-    'remote rename p95 DOM / frame (ms)': (r) => r.rename.frameP95,
+    'remote rename (zoom 1) p50 DOM / frame (ms)': (r) => r.rename.frameP50,
+    'remote rename (zoom 1) p95 DOM / frame (ms)': (r) => r.rename.frameP95,
     'remote move p50 DOM / frame (ms)': (r) => r.move.frameP50,
     'remote move p95 DOM / frame (ms)': (r) => r.move.frameP95,
   };
@@ -781,8 +814,8 @@ function printReport(big: MapResult, ref: MapResult | null, opts: Options, chrom
     if (!r) continue;
     console.log(
       `\n${head(r)}: seeded in ${fmt(r.seedMs, 0)} ms (one update of ${fmt(r.updateBytes / 1024, 0)} KiB); fitted zoom ${r.marks.zoom.toFixed(3)}; ` +
-        `frames over ${MISSED_MS.toFixed(1)} ms: idle ${r.idle.missed}/${r.idle.frames}, pan ${r.pan.missed}/${r.pan.frames}, zoom ${r.zoom.missed}/${r.zoom.frames}, drag ${r.drag.missed}/${r.drag.frames}; ` +
-        `remote changes timed out (5 s): ${r.rename.timeouts + r.move.timeouts}; loops found ${r.loops.found}${r.loops.truncatedBy.length ? ` (cut by ${r.loops.truncatedBy.join(', ')})` : ''}` +
+        `frames over ${MISSED_MS.toFixed(1)} ms: idle ${r.idle.missed}/${r.idle.frames}, pan ${r.pan.missed}/${r.pan.frames}, zoom ${r.zoom.missed}/${r.zoom.frames}, zoom across ${r.zoomAcross.missed}/${r.zoomAcross.frames}, drag ${r.drag.missed}/${r.drag.frames}; ` +
+        `remote changes timed out (5 s): rename ${r.rename.timeouts}, move ${r.move.timeouts}; loops found ${r.loops.found}${r.loops.truncatedBy.length ? ` (cut by ${r.loops.truncatedBy.join(', ')})` : ''}` +
         (r.pageErrors.length ? `; PAGE ERRORS: ${r.pageErrors.join(' | ')}` : ''),
     );
   }
@@ -790,9 +823,10 @@ function printReport(big: MapResult, ref: MapResult | null, opts: Options, chrom
     console.log(`${what}: ${fmt(value)} ms vs < ${fmt(target)} ms → ${value < target ? 'met' : 'NOT MET'}`);
   console.log(`\nverdicts on ${head(big)} (frame p95 target taken as ≤ ${FRAME_TARGET_MS} ms: one 60 Hz interval plus timer jitter):`);
   verdict('  pan p95', big.pan.p95, FRAME_TARGET_MS);
-  verdict('  zoom p95', big.zoom.p95, FRAME_TARGET_MS);
+  verdict('  zoom p95 (10 wheel ticks in from the fitted zoom, and out)', big.zoom.p95, FRAME_TARGET_MS);
+  verdict('  zoom across the canvas/nodes switch p95 (18 ticks, to about 1, and out)', big.zoomAcross.p95, FRAME_TARGET_MS);
   verdict('  drag p95', big.drag.p95, FRAME_TARGET_MS);
-  verdict('  remote rename p95 (frame)', big.rename.frameP95, REMOTE_TARGET_MS);
+  verdict('  remote rename p95 at zoom 1 (frame)', big.rename.frameP95, REMOTE_TARGET_MS);
   verdict('  remote move p95 (frame)', big.move.frameP95, REMOTE_TARGET_MS);
   verdict('  loop detection (one run, Node)', big.loops.ms, REMOTE_TARGET_MS);
   console.log('  loop detection in detail (warm runs, dense worst cases): npm run bench:loops (docs/benchmarks.md, "Loop detection")');

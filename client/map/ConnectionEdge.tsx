@@ -15,12 +15,14 @@ const LabelLayer = createContext<HTMLElement | null>(null);
 /**
  * A large map zoomed out below this is drawn plainly, on one canvas (`ZoomedOutCanvas`):
  * connections as straight lines without labels or arrowheads, elements as coloured boxes without
- * their text. Text there is under 4 px, unreadable, yet drawing it costs the most (thousands of
- * labels at the fitted zoom of a large map). The element under the pointer, and any selected or
- * dragged, are real nodes over the canvas; the outline lists it all, and selects connections
- * there. Smaller maps are always drawn in full.
+ * their text. Labels (0.9rem) are under 6 px there and kinds under 5 px: unreadable, yet drawing
+ * them costs the most. Measured on a 2,000-element map, the DOM drawing between zoom 0.25 and 0.4
+ * (hundreds of elements and thousands of links in view) took 100–400 ms a frame to zoom; the
+ * canvas takes one. The element under the pointer, and any selected or dragged, are real nodes
+ * over the canvas; the outline lists it all, and selects connections there. Smaller maps are
+ * always drawn in full.
  */
-export const ZOOMED_OUT = { below: 0.25, elementsAbove: 300 } as const;
+export const ZOOMED_OUT = { below: 0.42, elementsAbove: 300 } as const;
 
 /** A store selector: whether the view is zoomed out past `ZOOMED_OUT` (for a large map). */
 export const zoomedPastOverview = (s: ReactFlowState): boolean => s.transform[2] < ZOOMED_OUT.below;
@@ -43,6 +45,22 @@ export function useEdgeLabelLayerElement(): HTMLElement | null {
   return useMemo(() => domNode?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null, [domNode]);
 }
 
+/** Dashes a link whose polarity is not known shows at most, however long it is. */
+const MAX_DASHES = 40;
+
+/**
+ * The dashes of a link of unknown polarity: 6/4 as in styles.css on a short link, longer on a
+ * long one so there are never more than MAX_DASHES. Chromium cuts a dashed path into all its
+ * dashes, along its whole length, each time a tile it crosses is drawn: on a large map, a few
+ * hundred links across the screen each with hundreds of dashes took over half a second to draw
+ * again whenever anything near them changed.
+ */
+export function dashesFor(sx: number, sy: number, tx: number, ty: number): { strokeDasharray: string } | undefined {
+  const period = Math.hypot(tx - sx, ty - sy) / MAX_DASHES;
+  if (period <= 10) return undefined;
+  return { strokeDasharray: `${Math.round(period * 0.6)} ${Math.round(period * 0.4)}` };
+}
+
 /** A causal link: the arrow, its polarity, a delay mark and a flag when agencies disagree. */
 export const ConnectionEdge = memo(function ConnectionEdge(props: EdgeProps<ConnectionEdgeType>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected, data } = props;
@@ -56,7 +74,7 @@ export const ConnectionEdge = memo(function ConnectionEdge(props: EdgeProps<Conn
   }${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`;
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cls} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cls} style={connection.polarity === '?' ? dashesFor(sourceX, sourceY, targetX, targetY) : undefined} />
       {labelLayer &&
         createPortal(
           <div

@@ -36,6 +36,7 @@ import { useAttempt } from '../ui/useAttempt.js';
 import { containingGroup } from '../../shared/map/placement.js';
 import { CommentsSection } from './CommentsSection.js';
 import { CommitField } from './CommitField.js';
+import { MAX_TARGET_OPTIONS } from './listLimits.js';
 
 export const POLARITY_LABELS: Record<Polarity, string> = {
   '+': '+ same direction',
@@ -133,15 +134,30 @@ function ElementInspector({
   );
   const outgoing = useMemo(() => map.connections.filter((c) => c.from === element.id), [map.connections, element.id]);
   const incoming = useMemo(() => map.connections.filter((c) => c.to === element.id), [map.connections, element.id]);
-  // The same elements, so React skips the thousands of options when this element re-renders.
+  // A large map lists at most MAX_TARGET_OPTIONS, narrowed by a search box: a list of thousands
+  // helps nobody choose, and the browser measures every option's text again whenever one
+  // changes (a remote rename cost tens of ms of layout for a list that was not even open).
+  const [find, setFind] = useState('');
+  const large = others.length > MAX_TARGET_OPTIONS;
+  const matching = useMemo(() => {
+    const q = find.trim().toLocaleLowerCase('en-GB');
+    return q ? others.filter((e) => e.label.toLocaleLowerCase('en-GB').includes(q)) : others;
+  }, [others, find]);
+  const listed = useMemo(() => {
+    const first = matching.slice(0, MAX_TARGET_OPTIONS);
+    // The element already chosen stays choosable while the search changes.
+    const chosen = target && !first.some((e) => e.id === target) ? others.find((e) => e.id === target) : undefined;
+    return chosen ? [chosen, ...first] : first;
+  }, [matching, others, target]);
+  // The same elements, so React skips the options when this element re-renders.
   const targetOptions = useMemo(
     () =>
-      others.map((e) => (
+      listed.map((e) => (
         <option key={e.id} value={e.id}>
           {e.label}
         </option>
       )),
-    [others],
+    [listed],
   );
   const labelOf = (eid: string) => map.elements.find((e) => e.id === eid)?.label ?? '?';
   // Derived from where it sits: its stakeholder quadrant, iceberg level or horizon.
@@ -214,6 +230,17 @@ function ElementInspector({
         >
           <fieldset>
             <legend>Connect to another element</legend>
+            {large && (
+              <div className="field">
+                <label htmlFor={`${id}-find`}>Find by label</label>
+                <input id={`${id}-find`} type="search" value={find} onChange={(e) => setFind(e.target.value)} aria-describedby={`${id}-find-hint`} />
+                <p className="hint" id={`${id}-find-hint`} aria-live="polite">
+                  {matching.length > MAX_TARGET_OPTIONS
+                    ? `${MAX_TARGET_OPTIONS} of ${matching.length} listed: type part of a label to narrow the list.`
+                    : `${matching.length} ${matching.length === 1 ? 'element matches' : 'elements match'}.`}
+                </p>
+              </div>
+            )}
             <div className="field">
               <label htmlFor={`${id}-target`}>Affects</label>
               <select id={`${id}-target`} value={target} onChange={(e) => setTarget(e.target.value)}>

@@ -11,6 +11,7 @@ import type { LoopNote, MapData } from '../../shared/map/model.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { FormActions } from '../ui/FormActions.js';
 import { useAttempt } from '../ui/useAttempt.js';
+import { LOOPS_PAGE } from './listLimits.js';
 
 const TYPE_NAME = { reinforcing: 'Reinforcing', balancing: 'Balancing', unknown: 'Not known yet' } as const;
 const TYPE_LETTER = { reinforcing: 'R', balancing: 'B', unknown: '?' } as const;
@@ -34,6 +35,7 @@ export const LoopsPanel = memo(function LoopsPanel({
   onHighlight: (loop: FeedbackLoop | null) => void;
 }) {
   const headingId = useId();
+  const [shown, setShown] = useState(LOOPS_PAGE);
   const labelOf = useMemo(() => new Map(map.elements.map((e) => [e.id, e.label])), [map.elements]);
   const counts = { reinforcing: 0, balancing: 0, unknown: 0 };
   for (const loop of result.loops) counts[loop.type]++;
@@ -52,7 +54,7 @@ export const LoopsPanel = memo(function LoopsPanel({
         ))}
       {result.loops.length === 0 && <p className="empty">No loops yet. A loop appears when connections lead back to where they started.</p>}
       <ol className="loop-list">
-        {result.loops.map((loop, i) => (
+        {result.loops.slice(0, shown).map((loop, i) => (
           <LoopItem
             key={loop.key}
             number={i + 1}
@@ -65,6 +67,11 @@ export const LoopsPanel = memo(function LoopsPanel({
           />
         ))}
       </ol>
+      {result.loops.length > shown && (
+        <button type="button" className="button-secondary" onClick={() => setShown((n) => n + LOOPS_PAGE)}>
+          Show {Math.min(LOOPS_PAGE, result.loops.length - shown)} more loops ({shown} of {result.loops.length} listed)
+        </button>
+      )}
       {broken.length > 0 && (
         <>
           <h4>Notes on loops that were broken</h4>
@@ -82,7 +89,8 @@ export const LoopsPanel = memo(function LoopsPanel({
   );
 });
 
-function LoopItem({
+/** Memoised: a rename re-renders only the loops whose path it changed. */
+const LoopItem = memo(function LoopItem({
   number,
   loop,
   note,
@@ -162,4 +170,4 @@ function LoopItem({
       </div>
     </li>
   );
-}
+});

@@ -44,7 +44,8 @@ import { useAttempt } from '../ui/useAttempt.js';
 import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
 import { ConnectionEdge, EdgeLabelLayer, ZOOMED_OUT, zoomedPastOverview, type ConnectionEdgeType } from './ConnectionEdge.js';
-import { boundsOf, elementAt, ZoomedOutCanvas } from './ZoomedOutCanvas.js';
+import { boundsOf, elementAt, nodeBox, ZoomedOutCanvas } from './ZoomedOutCanvas.js';
+import { cellRect, edgesMeeting, viewCell } from './edgesInView.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
 import { ImportExport } from './ImportExport.js';
@@ -66,6 +67,7 @@ const edgeTypes = { connection: ConnectionEdge };
 const PRO_OPTIONS = { hideAttribution: true };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const NO_EDGES: ConnectionEdgeType[] = [];
+const noCell = () => '';
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
 const DRAG_SEND_MS = 50;
 
@@ -381,6 +383,23 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     });
   }, [edges, othersSelecting, highlight, kept, lensMode]);
 
+  // A large map seen closer than the canvas's zoom: React Flow gets only the links whose curves
+  // pass near the view (see edgesInView.ts), the same array while that set stays the same.
+  const large = map.elements.length > ZOOMED_OUT.elementsAbove;
+  const cell = useStore(large && !far ? viewCell : noCell);
+  const keptEdges = useRef<ConnectionEdgeType[]>(NO_EDGES);
+  const flowEdges = useMemo(() => {
+    if (far) return NO_EDGES;
+    const rect = cellRect(cell);
+    if (!large || !rect) return shownEdges;
+    const boxes = new Map(nodes.map((n) => [n.id, n]));
+    const next = edgesMeeting(shownEdges, (id) => {
+      const node = boxes.get(id);
+      return node && nodeBox(node);
+    }, rect);
+    return sameItems(keptEdges.current, next) ? keptEdges.current : (keptEdges.current = next);
+  }, [far, large, cell, nodes, shownEdges]);
+
   function addTemplate(id: TemplateId) {
     // Beside what is already there, never on top of it.
     const right = map.elements.length || map.groups.length ? Math.max(...map.elements.map((e) => e.x), ...map.groups.map((g) => g.x + g.width)) + 300 : 0;
@@ -550,7 +569,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
             <ReactFlow
               nodes={flowNodes}
               // A large map zoomed out draws its connections on a canvas instead (ZoomedOutCanvas).
-              edges={far ? NO_EDGES : shownEdges}
+              edges={flowEdges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
               onNodesChange={onNodesChange}

@@ -1,7 +1,7 @@
 import type { Node } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import type { MapElement } from '../../shared/map/model.js';
-import { boundsOf, elementAt, nodeBox, UNMEASURED } from './ZoomedOutCanvas.js';
+import { boundsOf, elementAt, nodeBox, sameDrawing, UNMEASURED } from './ZoomedOutCanvas.js';
 
 const element = (id: string): MapElement =>
   ({ id, kind: 'variable', label: id, description: '', tags: [], agency: '', x: 0, y: 0 }) as unknown as MapElement;
@@ -36,5 +36,18 @@ describe('zoomed-out canvas geometry', () => {
     const nodes = [node('a', -100, 50, { measured: { width: 100, height: 40 } }), node('b', 300, 400), node('gone', 5000, 5000, { hidden: true })];
     expect(boundsOf(nodes)).toEqual({ x: -100, y: 50, width: 400 + UNMEASURED.width, height: 350 + UNMEASURED.height });
     expect(boundsOf([])).toBeNull();
+  });
+
+  it('sees a rename as drawing nothing new, and a move, a resize, a kind or a dimming as a change', () => {
+    type N = Parameters<typeof sameDrawing>[0][number];
+    const before = [node('a', 0, 0), node('b', 100, 0)] as N[];
+    const renamed = (n: N): N => ({ ...n, data: { ...n.data, element: { ...n.data.element, label: 'New name' } } });
+    expect(sameDrawing(before, [before[0]!, renamed(before[1]!)])).toBe(true);
+    expect(sameDrawing(before, [before[0]!, { ...before[1]!, position: { x: 101, y: 0 } }])).toBe(false);
+    expect(sameDrawing(before, [before[0]!, { ...before[1]!, measured: { width: 300, height: 56 } }])).toBe(false);
+    expect(sameDrawing(before, [before[0]!, { ...before[1]!, data: { ...before[1]!.data, element: { ...before[1]!.data.element, kind: 'note' } } }])).toBe(false);
+    expect(sameDrawing(before, [before[0]!, { ...before[1]!, data: { ...before[1]!.data, dimmed: true } }])).toBe(false);
+    expect(sameDrawing(before, [before[0]!, { ...before[1]!, hidden: true }])).toBe(false);
+    expect(sameDrawing(before, [before[0]!])).toBe(false);
   });
 });

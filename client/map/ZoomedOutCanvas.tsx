@@ -8,6 +8,8 @@ import type { ElementNodeData } from './ElementNode.js';
 
 /** The largest side of the canvas, in device pixels (browsers refuse much larger ones). */
 const MAX_CANVAS_PX = 8192;
+/** The most device pixels in all (64 MB of memory): beyond it the canvas is drawn a little soft. */
+const MAX_CANVAS_AREA = 16 * 1024 * 1024;
 /** The size assumed for an element React Flow has not measured yet (never in the DOM). */
 export const UNMEASURED = { width: 160, height: 56 };
 /** The looks of `.map-edge` in styles.css, for a canvas: colour, width (map units). */
@@ -97,6 +99,27 @@ export function elementAt(nodes: readonly Node[], point: { x: number; y: number 
   return null;
 }
 
+/**
+ * Whether two lists of elements draw the same boxes. Most edits (a rename, a description, a
+ * tag) change nothing drawn here, as there is no text: the canvas is then neither redrawn nor
+ * rasterised and sent to the compositor again, work that a rename on a large map used to wait for.
+ */
+export function sameDrawing(a: readonly ElementNode[], b: readonly ElementNode[]): boolean {
+  if (sameItems(a, b)) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.id !== y.id || Boolean(x.hidden) !== Boolean(y.hidden) || x.data.element.kind !== y.data.element.kind) return false;
+    if (Boolean(x.data.dimmed) !== Boolean(y.data.dimmed) || Boolean(x.data.highlighted) !== Boolean(y.data.highlighted)) return false;
+    const bx = nodeBox(x);
+    const by = nodeBox(y);
+    if (bx.x !== by.x || bx.y !== by.y || bx.width !== by.width || bx.height !== by.height) return false;
+  }
+  return true;
+}
+
 /** From the source's right-hand handle to the target's left-hand one, as the edges run. */
 function lineBetween(source: Node, target: Node): Line {
   const s = nodeBox(source);
@@ -155,7 +178,7 @@ function paint(elements: readonly ElementNode[], edges: readonly ConnectionEdgeT
 
 /**
  * A large map zoomed out (`ZOOMED_OUT`), drawn on one canvas: every connection as a straight
- * line and every element as a box in its kind's colours, without text (under 4 px there). The
+ * line and every element as a box in its kind's colours, without text (under 6 px there). The
  * editor hands React Flow only the elements someone is pointing at, has selected or is dragging,
  * so those are real, interactive nodes drawn over their boxes; the thousands of others cost
  * the browser nothing per frame. As DOM nodes, each element is a box with its own transform that
@@ -181,7 +204,7 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
   const liveKey = [...liveIds].join(' ');
   const still = elements.filter((n) => !liveIds.has(n.id));
   let picture: Picture;
-  if (last.current && last.current.edges === edges && last.current.liveKey === liveKey && sameItems(last.current.still, still)) {
+  if (last.current && last.current.edges === edges && last.current.liveKey === liveKey && sameDrawing(last.current.still, still)) {
     picture = last.current.picture;
   } else {
     picture = paint(elements, edges, liveIds);
@@ -227,7 +250,12 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
         const zoom = store.getState().transform[2];
         drawnZoom = zoom;
         // Device pixels per map unit: as on screen, within what a canvas can hold.
-        const scale = Math.min(zoom * (window.devicePixelRatio || 1), MAX_CANVAS_PX / bounds.width, MAX_CANVAS_PX / bounds.height);
+        const scale = Math.min(
+          zoom * (window.devicePixelRatio || 1),
+          MAX_CANVAS_PX / bounds.width,
+          MAX_CANVAS_PX / bounds.height,
+          Math.sqrt(MAX_CANVAS_AREA / (bounds.width * bounds.height)),
+        );
         el.width = Math.ceil(bounds.width * scale);
         el.height = Math.ceil(bounds.height * scale);
         Object.assign(el.style, { left: `${bounds.x}px`, top: `${bounds.y}px`, width: `${bounds.width}px`, height: `${bounds.height}px` });

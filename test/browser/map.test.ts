@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 import { addMapData, readMap } from '../../shared/map/doc.js';
 import { gridMap } from '../../shared/map/fixtures/gridMap.js';
+import { LOOPS_PAGE, MAX_TARGET_OPTIONS } from '../../client/map/listLimits.js';
 import { connectClient, createPerson, createRoom, type Person } from '../helpers/server.js';
 import { MapPage, RoomPage } from './pages.js';
 
@@ -374,7 +375,8 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     const seeder = connectClient(suite.ws.url.replace(/^http/, 'ws') + '/sync', roomId, council.token);
     try {
       await seeder.synced;
-      const map = gridMap(400, 600, 7);
+      // Dense enough for well over a page of loops (147).
+      const map = gridMap(400, 700, 7);
       addMapData(seeder.doc, map, { userId: council.id, name: 'Cal Council', organisation: 'Torbay Council' });
       const cal = await openMap(council, roomId, 'Large map');
       // Fitted, 400 elements on a grid are drawn well below a quarter of full size: elements and
@@ -423,8 +425,28 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       await cal.page.mouse.move(5, 5);
       expect(await node.count()).toBe(1);
 
+      // A large map lists the elements a new link could affect 100 at a time, with a search.
+      const inspector = cal.page.locator('.inspector');
+      const affects = inspector.getByLabel('Affects', { exact: true });
+      expect(await affects.locator('option').count()).toBe(MAX_TARGET_OPTIONS + 1);
+      await inspector.getByLabel('Find by label').fill('element 12');
+      const matching = map.elements.filter((e) => e.id !== target.id && e.label.includes('Element 12'));
+      await poll(() => affects.locator('option').count()).toBe(matching.length + 1);
+      await affects.selectOption({ label: matching[0]!.label });
+      await inspector.getByRole('button', { name: 'Connect', exact: true }).click();
+      await poll(() => readMap(seeder.doc).connections.some((c) => c.from === target.id && c.to === matching[0]!.id)).toBe(true);
+
+      // Hundreds of loops are listed a page at a time.
+      const heading = await cal.page.locator('.loops h3').textContent();
+      const total = Number(/\((\d+)\)/.exec(heading ?? '')?.[1]);
+      expect(total).toBeGreaterThan(LOOPS_PAGE);
+      expect(await cal.page.locator('.loops .loop').count()).toBe(LOOPS_PAGE);
+      await cal.page.getByRole('button', { name: /^Show \d+ more loops/ }).click();
+      expect(await cal.page.locator('.loops .loop').count()).toBe(Math.min(total, 2 * LOOPS_PAGE));
+
       const zoomIn = cal.page.getByRole('button', { name: /zoom in/i });
-      for (let i = 0; i < 8; i++) await zoomIn.click();
+      // In, past the zoom where labels become readable and elements are nodes again.
+      for (let i = 0; i < 11; i++) await zoomIn.click();
       await poll(() => cal.page.locator('.react-flow__edge').count()).toBeGreaterThan(0);
       expect(await canvas.count()).toBe(0);
       expect(await cal.page.locator('.react-flow__node-element').count()).toBeGreaterThan(1);

@@ -1,0 +1,60 @@
+import type { ReactFlowState } from '@xyflow/react';
+import { describe, expect, it } from 'vitest';
+import { dashesFor } from './ConnectionEdge.js';
+import { cellRect, curveMeetsRect, edgesMeeting, viewCell } from './edgesInView.js';
+
+const view = { x: 0, y: 0, width: 100, height: 100 };
+
+describe('connections in view', () => {
+  it('keeps a curve that crosses the view and drops one whose bounding box alone meets it', () => {
+    // Straight through, left to right.
+    expect(curveMeetsRect({ x: -500, y: 50 }, { x: 500, y: 50 }, view)).toBe(true);
+    // A long diagonal from far top-left to far bottom-right passes through the middle.
+    expect(curveMeetsRect({ x: -1000, y: -1000 }, { x: 1000, y: 1000 }, view)).toBe(true);
+    // A diagonal whose box covers the view but which passes well below and left of it.
+    expect(curveMeetsRect({ x: -1000, y: 300 }, { x: 300, y: 1500 }, view)).toBe(false);
+    // Entirely to one side.
+    expect(curveMeetsRect({ x: 200, y: 0 }, { x: 400, y: 100 }, view)).toBe(false);
+    // Backwards (target left of the source): the curve swings out past both ends, into the view.
+    expect(curveMeetsRect({ x: -2, y: 20 }, { x: -22, y: 80 }, view)).toBe(true);
+    expect(curveMeetsRect({ x: -2, y: 20 }, { x: -22, y: 80 }, { x: 10, y: 0, width: 100, height: 100 })).toBe(false);
+  });
+
+  it('filters links by their elements’ boxes, from the source’s right side to the target’s left', () => {
+    const boxes = new Map([
+      ['a', { x: -300, y: 40, width: 100, height: 20 }],
+      ['b', { x: 300, y: 40, width: 100, height: 20 }],
+      ['c', { x: 300, y: 400, width: 100, height: 20 }],
+      ['d', { x: 500, y: 400, width: 100, height: 20 }],
+    ]);
+    const edges = [
+      { id: 'ab', source: 'a', target: 'b' },
+      { id: 'cd', source: 'c', target: 'd' },
+      { id: 'ax', source: 'a', target: 'missing' },
+    ];
+    expect(edgesMeeting(edges, (id) => boxes.get(id), view).map((e) => e.id)).toEqual(['ab']);
+  });
+
+  it('snaps the view to cells so small pans keep the same cell, and widens it by a cell', () => {
+    const state = (x: number, y: number, zoom: number) => ({ transform: [x, y, zoom], width: 800, height: 600 }) as unknown as ReactFlowState;
+    const cell = viewCell(state(0, 0, 1));
+    expect(viewCell(state(-5, -5, 1))).toBe(cell);
+    expect(viewCell(state(-400, 0, 1))).not.toBe(cell);
+    const rect = cellRect(cell)!;
+    // Holds the view (0,0)-(800,600) with room to spare.
+    expect(rect.x).toBeLessThan(0);
+    expect(rect.y).toBeLessThan(0);
+    expect(rect.x + rect.width).toBeGreaterThan(800);
+    expect(rect.y + rect.height).toBeGreaterThan(600);
+    expect(cellRect('')).toBeNull();
+    expect(viewCell({ transform: [0, 0, 1], width: 0, height: 0 } as unknown as ReactFlowState)).toBe('');
+  });
+
+  it('bounds the dashes of a link of unknown polarity, however long', () => {
+    expect(dashesFor(0, 0, 200, 0)).toBeUndefined();
+    const long = dashesFor(0, 0, 8000, 0)!;
+    const [on, off] = long.strokeDasharray.split(' ').map(Number) as [number, number];
+    expect(8000 / (on + off)).toBeLessThanOrEqual(40);
+    expect(on).toBeGreaterThan(off);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Which connections of a large map really pass through the view. React Flow's own culling
+ * (`onlyRenderVisibleElements`) keeps every edge whose bounding box meets the view, and the box
+ * of a long diagonal link covers most of the map: zoomed in on a large map, it kept a thousand
+ * curves that never crossed the screen, and the browser rasterised them all again whenever one
+ * element changed size. Here a link is kept only when its curve comes near the view.
+ */
+import type { ReactFlowState, Rect } from '@xyflow/react';
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+/** Points along each curve tested against the view; the view is widened by a margin to spare. */
+const SAMPLES = 16;
+
+/**
+ * React Flow's bezier from a right-hand source handle to a left-hand target handle
+ * (`getBezierPath`, curvature 0.25): its four control points.
+ */
+function controlPoints(s: Point, t: Point): [Point, Point, Point, Point] {
+  const offset = (distance: number) => (distance >= 0 ? 0.5 * distance : 0.25 * 25 * Math.sqrt(-distance));
+  return [s, { x: s.x + offset(t.x - s.x), y: s.y }, { x: t.x - offset(t.x - s.x), y: t.y }, t];
+}
+
+/** Whether the curve from `s` to `t` comes within `rect` (tested at SAMPLES points, by pieces). */
+export function curveMeetsRect(s: Point, t: Point, rect: Rect): boolean {
+  const right = rect.x + rect.width;
+  const bottom = rect.y + rect.height;
+  const [p0, p1, p2, p3] = controlPoints(s, t);
+  // The curve lies inside the box of its control points: most links are ruled out here.
+  if (Math.max(p0.x, p1.x, p2.x, p3.x) < rect.x || Math.min(p0.x, p1.x, p2.x, p3.x) > right) return false;
+  if (Math.max(p0.y, p3.y) < rect.y || Math.min(p0.y, p3.y) > bottom) return false;
+  let px = p0.x;
+  let py = p0.y;
+  for (let i = 1; i <= SAMPLES; i++) {
+    const u = i / SAMPLES;
+    const v = 1 - u;
+    const a = v * v * v;
+    const b = 3 * v * v * u;
+    const c = 3 * v * u * u;
+    const d = u * u * u;
+    const x = a * p0.x + b * p1.x + c * p2.x + d * p3.x;
+    const y = a * p0.y + b * p1.y + c * p2.y + d * p3.y;
+    // The piece's own box against the view: a little generous, never missing a crossing.
+    if (Math.max(px, x) >= rect.x && Math.min(px, x) <= right && Math.max(py, y) >= rect.y && Math.min(py, y) <= bottom) return true;
+    px = x;
+    py = y;
+  }
+  return false;
+}
+
+/**
+ * A store selector: the view in map units, snapped outward to a grid whose step is a power of two
+ * of about a quarter of the view. It changes only when the view moves into another cell, so the
+ * links are filtered again every quarter-view of panning, not at every step; a string, so
+ * `useStore` compares it by value.
+ */
+export function viewCell(s: ReactFlowState): string {
+  const [tx, ty, zoom] = s.transform;
+  if (!s.width || !s.height || !zoom) return '';
+  const left = -tx / zoom;
+  const top = -ty / zoom;
+  const width = s.width / zoom;
+  const height = s.height / zoom;
+  const step = 2 ** Math.ceil(Math.log2(Math.max(width, height) / 8));
+  return [step, Math.floor(left / step), Math.floor(top / step), Math.ceil((left + width) / step), Math.ceil((top + height) / step)].join(' ');
+}
+
+/** The rectangle of a `viewCell`, widened by one step on every side; null for no view. */
+export function cellRect(cell: string): Rect | null {
+  if (!cell) return null;
+  const [step, x0, y0, x1, y1] = cell.split(' ').map(Number) as [number, number, number, number, number];
+  return { x: (x0 - 1) * step, y: (y0 - 1) * step, width: (x1 - x0 + 2) * step, height: (y1 - y0 + 2) * step };
+}
+
+/** The links (by their end elements' boxes) whose curves meet `rect`. */
+export function edgesMeeting<E extends { source: string; target: string }>(
+  edges: readonly E[],
+  boxOf: (id: string) => Rect | undefined,
+  rect: Rect,
+): E[] {
+  return edges.filter((edge) => {
+    const s = boxOf(edge.source);
+    const t = boxOf(edge.target);
+    if (!s || !t) return false;
+    return curveMeetsRect({ x: s.x + s.width, y: s.y + s.height / 2 }, { x: t.x, y: t.y + t.height / 2 }, rect);
+  });
+}

@@ -45,6 +45,7 @@ import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
 import { ConnectionEdge, EdgeLabelLayer, ZOOMED_OUT, zoomedPastOverview, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { boundsOf, elementAt, nodeBox, ZoomedOutCanvas } from './ZoomedOutCanvas.js';
+import { MapOverview } from './MapOverview.js';
 import { cellRect, edgesMeeting, viewCell } from './edgesInView.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
@@ -596,9 +597,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
                   </svg>
                 </ControlButton>
               </Controls>
-              {/* The minimap shows what React Flow draws, which zoomed out is a few elements; there the
-                  map is its own overview. */}
-              {!far && <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />}
+              {/* The minimap shows what React Flow draws, which zoomed out is a few elements; there
+                  the overview draws the whole map from our own list instead. */}
+              {far ? <MapOverview nodes={shownNodes} /> : <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />}
               <RemoteCursors presences={remote} />
               {far && <ZoomedOutCanvas nodes={shownNodes} edges={shownEdges} />}
             </ReactFlow>

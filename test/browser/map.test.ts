@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Download } from 'playwright-core';
+import type { Download, Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 import { addMapData, readMap } from '../../shared/map/doc.js';
@@ -385,14 +385,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       await canvas.waitFor();
       await poll(() => cal.page.locator('.react-flow__node-element').count()).toBe(0);
       expect(await cal.page.locator('.react-flow__edge').count()).toBe(0);
-      const inked = () =>
-        canvas.evaluate((c: HTMLCanvasElement) => {
-          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-          let n = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i]) n++;
-          return n;
-        });
-      await poll(inked).toBeGreaterThan(2000);
+      await poll(() => inkedPixels(canvas)).toBeGreaterThan(2000);
 
       // The element nearest the middle of the view, and where it is on screen (from its place on
       // the map and the view's transform): zoomed out, the DOM does not say.
@@ -450,6 +443,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       await poll(() => cal.page.locator('.react-flow__edge').count()).toBeGreaterThan(0);
       expect(await canvas.count()).toBe(0);
       expect(await cal.page.locator('.react-flow__node-element').count()).toBeGreaterThan(1);
+      expect(await cal.page.locator('.react-flow__minimap').count()).toBe(1);
 
       // Fit view centres the whole map (as far as the smallest zoom allows), though React Flow
       // draws only part of it when zoomed out: the canvas holds the whole map.
@@ -462,6 +456,17 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       });
       expect(offCentre.x).toBeLessThan(5);
       expect(offCentre.y).toBeLessThan(5);
+
+      // Zoomed out, the overview draws the whole map (React Flow's minimap would show only the
+      // few nodes it has), and pressing on it moves the view there.
+      expect(await cal.page.locator('.react-flow__minimap').count()).toBe(0);
+      const overview = cal.page.getByRole('img', { name: /Overview of the whole map/ });
+      await poll(() => inkedPixels(overview)).toBeGreaterThan(1000);
+      const transform = () => cal.page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+      const fitted = await transform();
+      const ob = (await overview.boundingBox())!;
+      await cal.page.mouse.click(ob.x + 12, ob.y + ob.height / 2);
+      await poll(transform).not.toBe(fitted);
     } finally {
       seeder.destroy();
     }
@@ -484,3 +489,13 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     expect(await vic.labels()).toEqual(['Dementia-friendly businesses']);
   });
 });
+
+/** How many pixels of a canvas have been drawn on (not transparent). */
+function inkedPixels(canvas: Locator): Promise<number> {
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]) n++;
+    return n;
+  });
+}

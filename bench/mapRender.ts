@@ -18,10 +18,11 @@
  *   visible pane is in the DOM as a node React Flow has measured (no `visibility: hidden`), or
  *   the zoomed-out canvas, which draws them all, has been drawn;
  * - frame times: `requestAnimationFrame` deltas collected in the page while Playwright drives
- *   (idle) nothing, (pan) mouse drags on empty pane, (zoom) 10 wheel ticks in and 10 out at the
- *   centre (×4 in zoom), (zoom across) 18 ticks in and out (from the fitted zoom to about 1 on
- *   the large map: across the switch between the canvas and nodes, for twice `--seconds`),
- *   (drag) one element dragged in circles, each for `--seconds`;
+ *   (idle) nothing, (pan) mouse drags on empty pane, (zoom) 10 wheel ticks in and 10 out with
+ *   the pointer on the element nearest the centre (×4 in zoom), (drag) one element dragged in
+ *   circles, each for `--seconds`, and last (zoom across) 18 ticks in and out (from the fitted
+ *   zoom to about 1 on the large map: across the switch between the canvas and nodes, for
+ *   twice `--seconds`);
  * - remote change latency: the Node client moves, then renames, `--changes` elements on screen
  *   (moves at the fitted zoom; renames with the view zoomed in to 1 at the centre, where labels
  *   are text);
@@ -560,9 +561,14 @@ async function pan(page: Page, start: { x: number; y: number }, until: number): 
   }
 }
 
-/** Wheel ticks at the centre, `ticks` in then as many out, until `until`. */
+/**
+ * Wheel ticks, `ticks` in then as many out, until `until`, with the pointer on the element
+ * nearest the middle of the view: zooming in about a point off the map would show an empty view.
+ */
 async function zoom(page: Page, until: number, ticks = 10): Promise<void> {
-  const c = await call<{ x: number; y: number }>(page, 'centre');
+  await page.locator('.react-flow').scrollIntoViewIfNeeded();
+  const c = await call<{ x: number; y: number } | null>(page, 'elementNearCentre');
+  if (!c) throw new Error('no element near the middle of the view to zoom about');
   await page.mouse.move(c.x, c.y);
   let direction = -1;
   while (Date.now() < until) {
@@ -574,10 +580,15 @@ async function zoom(page: Page, until: number, ticks = 10): Promise<void> {
   }
 }
 
-/** Wheel ticks in at the centre until the zoom is at least `READABLE_ZOOM`, then a rest. */
+/**
+ * Wheel ticks in with the pointer on the element nearest the middle of the view (the zoom keeps
+ * it under the pointer) until the zoom is at least `READABLE_ZOOM`, then a rest.
+ */
 async function zoomInToReadable(page: Page): Promise<void> {
-  const c = await call<{ x: number; y: number }>(page, 'centre');
-  await page.mouse.move(c.x, c.y);
+  await page.locator('.react-flow').scrollIntoViewIfNeeded();
+  const near = await call<{ id: string; x: number; y: number } | null>(page, 'elementNearCentre');
+  if (!near) throw new Error('no element near the middle of the view to zoom in on');
+  await page.mouse.move(near.x, near.y);
   for (let i = 0; i < 40; i++) {
     const vp = await call<{ zoom: number } | null>(page, 'viewport');
     if (vp && vp.zoom >= READABLE_ZOOM) break;
@@ -585,6 +596,7 @@ async function zoomInToReadable(page: Page): Promise<void> {
     await sleep(60);
   }
   await sleep(1500);
+  if ((await call<string[]>(page, 'renderedIds')).length === 0) throw new Error('zoomed in, no element is in view to rename');
 }
 
 async function drag(page: Page, node: { x: number; y: number }, until: number): Promise<void> {
@@ -699,10 +711,6 @@ async function measureMap(env: Env, label: string, elements: number, connections
   const panStats = await phase('pan', () => framesDuring(page, opts.seconds, (until) => pan(page, paneSpot, until)));
   const zoomStats = await phase('zoom', () => framesDuring(page, opts.seconds, (until) => zoom(page, until)));
   await fitView(page);
-  // 18 ticks: from the fitted zoom to about 1 and back, across the switch between the canvas
-  // and React Flow's nodes (ZOOMED_OUT), where elements in view are mounted or unmounted.
-  const zoomAcrossStats = await phase('zoomAcross', () => framesDuring(page, opts.seconds * 2, (until) => zoom(page, until, 18)));
-  await fitView(page);
   // Point at an element first: zoomed out, that is what makes it a node that can be dragged.
   const near = await call<{ id: string; x: number; y: number } | null>(page, 'elementNearCentre');
   if (near) {
@@ -723,6 +731,11 @@ async function measureMap(env: Env, label: string, elements: number, connections
   // no text, so a rename changes nothing on screen to wait for.
   await zoomInToReadable(page);
   const rename = await phase('rename', () => remoteChanges(page, client, env.editorActor, 'rename', opts.changes));
+  // Last, as it leaves hundreds of measured nodes and their garbage behind: 18 ticks, from the
+  // fitted zoom to about 1 and back, across the switch between the canvas and React Flow's
+  // nodes (ZOOMED_OUT), where the elements in view are mounted or unmounted.
+  await fitView(page);
+  const zoomAcrossStats = await phase('zoomAcross', () => framesDuring(page, opts.seconds * 2, (until) => zoom(page, until, 18)));
 
   await context.close();
   client.destroy();

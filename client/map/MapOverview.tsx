@@ -11,6 +11,8 @@ import { boundsOf, nodeBox } from './ZoomedOutCanvas.js';
 /** The overview's size in CSS pixels, as React Flow's minimap. */
 const SIZE = { width: 200, height: 150 };
 const PAD = 6;
+/** The elements are drawn again at most this often. */
+const PICTURE_MS = 250;
 
 export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonly Node[] }) {
   const store = useStoreApi();
@@ -27,42 +29,47 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
       y: (SIZE.height - bounds.height * scale) / 2 - bounds.y * scale,
     };
   }, [bounds]);
-  // The elements, drawn once per change of the map into a canvas of their own; each move of
-  // the view copies it and draws the frame, a few thousand pixels.
-  const picture = useMemo(() => {
-    if (!fit) return null;
-    const dpr = window.devicePixelRatio || 1;
-    const out = document.createElement('canvas');
-    out.width = SIZE.width * dpr;
-    out.height = SIZE.height * dpr;
-    const ctx = out.getContext('2d');
-    if (!ctx) return null;
-    ctx.setTransform(dpr * fit.scale, 0, 0, dpr * fit.scale, dpr * fit.x, dpr * fit.y);
-    for (const faint of [false, true]) {
-      ctx.beginPath();
-      for (const node of nodes) {
-        if (node.hidden || node.type !== 'element' || Boolean((node.data as { dimmed?: boolean }).dimmed) !== faint) continue;
-        const b = nodeBox(node);
-        ctx.rect(b.x, b.y, b.width, b.height);
-      }
-      ctx.fillStyle = faint ? '#d8dadb' : '#505a5f';
-      ctx.fill();
-    }
-    return out;
-  }, [nodes, fit]);
-
-  const latest = useRef({ picture, fit });
-  latest.current = { picture, fit };
+  // The elements are drawn into a canvas of their own, at most every PICTURE_MS (an overview
+  // need not follow each step of someone's drag, and redrawing it with every remote change
+  // delayed that change on the main map); each move of the view copies that picture and draws
+  // the frame, a few thousand pixels.
+  const picture = useRef<HTMLCanvasElement | null>(null);
+  const latest = useRef({ nodes, fit });
+  latest.current = { nodes, fit };
   const schedule = useRef<() => void>(() => {});
+  const repaint = useRef<() => void>(() => {});
 
   useEffect(() => {
     let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let draws = 0;
+    const paintPicture = () => {
+      timer = undefined;
+      const { nodes: all, fit: at } = latest.current;
+      const dpr = window.devicePixelRatio || 1;
+      const out = (picture.current ??= document.createElement('canvas'));
+      out.width = SIZE.width * dpr;
+      out.height = SIZE.height * dpr;
+      const ctx = out.getContext('2d');
+      if (!ctx || !at) return schedule.current();
+      ctx.setTransform(dpr * at.scale, 0, 0, dpr * at.scale, dpr * at.x, dpr * at.y);
+      for (const faint of [false, true]) {
+        ctx.beginPath();
+        for (const node of all) {
+          if (node.hidden || node.type !== 'element' || Boolean((node.data as { dimmed?: boolean }).dimmed) !== faint) continue;
+          const b = nodeBox(node);
+          ctx.rect(b.x, b.y, b.width, b.height);
+        }
+        ctx.fillStyle = faint ? '#d8dadb' : '#505a5f';
+        ctx.fill();
+      }
+      schedule.current();
+    };
     const draw = () => {
       frame = 0;
       const el = canvas.current;
       const ctx = el?.getContext('2d');
-      const { picture: drawn, fit: at } = latest.current;
+      const at = latest.current.fit;
       if (!el || !ctx) return;
       const dpr = window.devicePixelRatio || 1;
       if (el.width !== SIZE.width * dpr) {
@@ -71,7 +78,7 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, el.width, el.height);
-      if (drawn) ctx.drawImage(drawn, 0, 0);
+      if (picture.current) ctx.drawImage(picture.current, 0, 0);
       if (at) {
         const { transform, width, height } = store.getState();
         const [tx, ty, zoom] = transform;
@@ -85,17 +92,32 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
     schedule.current = () => {
       if (!frame) frame = requestAnimationFrame(draw);
     };
-    schedule.current();
+    repaint.current = () => {
+      timer ??= setTimeout(paintPicture, PICTURE_MS);
+    };
+    paintPicture();
     const unsubscribe = store.subscribe((s, before) => {
       if (s.transform !== before.transform || s.width !== before.width || s.height !== before.height) schedule.current();
     });
     return () => {
       unsubscribe();
       cancelAnimationFrame(frame);
+      clearTimeout(timer);
     };
   }, [store]);
 
-  useEffect(() => schedule.current(), [picture]);
+  // Drawn again when elements come or go, are hidden or dimmed, or the map's extent changes;
+  // a move inside the map shifts a box by a fraction of a pixel here and waits for one of those.
+  const looks = useMemo(() => {
+    let hidden = 0;
+    let dimmed = 0;
+    for (const n of nodes) {
+      if (n.hidden) hidden++;
+      else if ((n.data as { dimmed?: boolean }).dimmed) dimmed++;
+    }
+    return `${nodes.length} ${hidden} ${dimmed} ${fit ? `${fit.scale} ${fit.x} ${fit.y}` : ''}`;
+  }, [nodes, fit]);
+  useEffect(() => repaint.current(), [looks]);
 
   /** Centres the view, at its zoom, on the map point under the pointer. */
   function moveTo(event: PointerEvent<HTMLCanvasElement>) {

@@ -4,58 +4,73 @@
  * empty map. This draws every element from the editor's own list, with the view as a frame on
  * it; pressing or dragging on it moves the view there.
  */
-import { Panel, useReactFlow, useStoreApi, type Node } from '@xyflow/react';
+import { Panel, useReactFlow, useStoreApi, type Node, type ReactFlowState, type Rect } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef, type PointerEvent } from 'react';
 import { boundsOf, nodeBox } from './ZoomedOutCanvas.js';
 
 /** The overview's size in CSS pixels, as React Flow's minimap. */
 const SIZE = { width: 200, height: 150 };
 const PAD = 6;
-/** The elements are drawn again at most this often. */
+/** The elements are drawn again at most this often after the map changes. */
 const PICTURE_MS = 250;
+
+/** Map units to overview pixels. */
+interface Fit {
+  scale: number;
+  x: number;
+  y: number;
+}
+
+/** The view, in map units. */
+function viewOf({ transform: [tx, ty, zoom], width, height }: ReactFlowState): Rect {
+  return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+}
+
+/** The map and the view together, centred within the padding (as React Flow's minimap fits). */
+export function overviewFit(map: Rect, view: Rect): Fit {
+  const x0 = Math.min(map.x, view.x);
+  const y0 = Math.min(map.y, view.y);
+  const width = Math.max(map.x + map.width, view.x + view.width) - x0;
+  const height = Math.max(map.y + map.height, view.y + view.height) - y0;
+  const scale = Math.min((SIZE.width - 2 * PAD) / width, (SIZE.height - 2 * PAD) / height);
+  return { scale, x: (SIZE.width - width * scale) / 2 - x0 * scale, y: (SIZE.height - height * scale) / 2 - y0 * scale };
+}
+
+/** Whether two fits draw the elements within a fraction of a pixel of each other. */
+const sameFit = (a: Fit, b: Fit) => Math.abs(a.scale / b.scale - 1) < 0.002 && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5;
 
 export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonly Node[] }) {
   const store = useStoreApi();
   const flow = useReactFlow();
   const canvas = useRef<HTMLCanvasElement>(null);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
-  // Map units to overview pixels: the whole map, centred, within the padding.
-  const fit = useMemo(() => {
-    if (!bounds) return null;
-    const scale = Math.min((SIZE.width - 2 * PAD) / bounds.width, (SIZE.height - 2 * PAD) / bounds.height);
-    return {
-      scale,
-      x: (SIZE.width - bounds.width * scale) / 2 - bounds.x * scale,
-      y: (SIZE.height - bounds.height * scale) / 2 - bounds.y * scale,
-    };
-  }, [bounds]);
-  // The elements are drawn into a canvas of their own, at most every PICTURE_MS (an overview
-  // need not follow each step of someone's drag, and redrawing it with every remote change
-  // delayed that change on the main map); each move of the view copies that picture and draws
-  // the frame, a few thousand pixels.
-  const picture = useRef<HTMLCanvasElement | null>(null);
-  const latest = useRef({ nodes, fit });
-  latest.current = { nodes, fit };
-  const schedule = useRef<() => void>(() => {});
+  const latest = useRef({ nodes, bounds });
+  latest.current = { nodes, bounds };
+  /** The fit last drawn, which the pointer is read against. */
+  const drawnFit = useRef<Fit | null>(null);
+  /** Held while the pointer drags on the overview, so the map does not slide under it. */
+  const heldFit = useRef<Fit | null>(null);
   const repaint = useRef<() => void>(() => {});
+  const redraw = useRef<() => void>(() => {});
 
   useEffect(() => {
+    // The elements are drawn into a picture of their own, again only when the map's looks or
+    // the fit change; each move of the view copies the picture and draws the frame.
+    const picture = document.createElement('canvas');
+    let pictureFit: Fit | null = null;
     let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let draws = 0;
-    const paintPicture = () => {
-      timer = undefined;
-      const { nodes: all, fit: at } = latest.current;
-      const dpr = window.devicePixelRatio || 1;
-      const out = (picture.current ??= document.createElement('canvas'));
-      out.width = SIZE.width * dpr;
-      out.height = SIZE.height * dpr;
-      const ctx = out.getContext('2d');
-      if (!ctx || !at) return schedule.current();
+    const paintPicture = (at: Fit, dpr: number) => {
+      pictureFit = at;
+      picture.width = SIZE.width * dpr;
+      picture.height = SIZE.height * dpr;
+      const ctx = picture.getContext('2d');
+      if (!ctx) return;
       ctx.setTransform(dpr * at.scale, 0, 0, dpr * at.scale, dpr * at.x, dpr * at.y);
       for (const faint of [false, true]) {
         ctx.beginPath();
-        for (const node of all) {
+        for (const node of latest.current.nodes) {
           if (node.hidden || node.type !== 'element' || Boolean((node.data as { dimmed?: boolean }).dimmed) !== faint) continue;
           const b = nodeBox(node);
           ctx.rect(b.x, b.y, b.width, b.height);
@@ -63,13 +78,12 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
         ctx.fillStyle = faint ? '#d8dadb' : '#505a5f';
         ctx.fill();
       }
-      schedule.current();
     };
     const draw = () => {
       frame = 0;
       const el = canvas.current;
       const ctx = el?.getContext('2d');
-      const at = latest.current.fit;
+      const map = latest.current.bounds;
       if (!el || !ctx) return;
       const dpr = window.devicePixelRatio || 1;
       if (el.width !== SIZE.width * dpr) {
@@ -78,26 +92,34 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, el.width, el.height);
-      if (picture.current) ctx.drawImage(picture.current, 0, 0);
-      if (at) {
-        const { transform, width, height } = store.getState();
-        const [tx, ty, zoom] = transform;
+      const state = store.getState();
+      if (map && state.width && state.height) {
+        const view = viewOf(state);
+        const at = heldFit.current ?? overviewFit(map, view);
+        if (!pictureFit || !sameFit(at, pictureFit)) paintPicture(at, dpr);
+        drawnFit.current = at;
+        ctx.drawImage(picture, 0, 0);
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         ctx.strokeStyle = '#1d70b8';
         ctx.lineWidth = 2;
-        ctx.strokeRect(at.x + (-tx / zoom) * at.scale, at.y + (-ty / zoom) * at.scale, (width / zoom) * at.scale, (height / zoom) * at.scale);
+        ctx.strokeRect(at.x + view.x * at.scale, at.y + view.y * at.scale, view.width * at.scale, view.height * at.scale);
       }
       el.dataset.draws = String(++draws);
     };
-    schedule.current = () => {
+    const schedule = () => {
       if (!frame) frame = requestAnimationFrame(draw);
     };
+    redraw.current = schedule;
     repaint.current = () => {
-      timer ??= setTimeout(paintPicture, PICTURE_MS);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        pictureFit = null;
+        schedule();
+      }, PICTURE_MS);
     };
-    paintPicture();
+    schedule();
     const unsubscribe = store.subscribe((s, before) => {
-      if (s.transform !== before.transform || s.width !== before.width || s.height !== before.height) schedule.current();
+      if (s.transform !== before.transform || s.width !== before.width || s.height !== before.height) schedule();
     });
     return () => {
       unsubscribe();
@@ -107,7 +129,8 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
   }, [store]);
 
   // Drawn again when elements come or go, are hidden or dimmed, or the map's extent changes;
-  // a move inside the map shifts a box by a fraction of a pixel here and waits for one of those.
+  // a move inside the map shifts a box by a fraction of a pixel here and waits for one of those
+  // (redrawing with every remote move delayed the move on the main map).
   const looks = useMemo(() => {
     let hidden = 0;
     let dimmed = 0;
@@ -115,16 +138,17 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
       if (n.hidden) hidden++;
       else if ((n.data as { dimmed?: boolean }).dimmed) dimmed++;
     }
-    return `${nodes.length} ${hidden} ${dimmed} ${fit ? `${fit.scale} ${fit.x} ${fit.y}` : ''}`;
-  }, [nodes, fit]);
+    return `${nodes.length} ${hidden} ${dimmed} ${bounds ? `${bounds.x} ${bounds.y} ${bounds.width} ${bounds.height}` : ''}`;
+  }, [nodes, bounds]);
   useEffect(() => repaint.current(), [looks]);
 
   /** Centres the view, at its zoom, on the map point under the pointer. */
   function moveTo(event: PointerEvent<HTMLCanvasElement>) {
-    if (!fit) return;
+    const at = drawnFit.current;
+    if (!at) return;
     const r = event.currentTarget.getBoundingClientRect();
-    const x = (event.clientX - r.left - fit.x) / fit.scale;
-    const y = (event.clientY - r.top - fit.y) / fit.scale;
+    const x = (event.clientX - r.left - at.x) / at.scale;
+    const y = (event.clientY - r.top - at.y) / at.scale;
     const { transform, width, height } = store.getState();
     const zoom = transform[2];
     void flow.setViewport({ x: width / 2 - x * zoom, y: height / 2 - y * zoom, zoom });
@@ -139,10 +163,22 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
         aria-label="Overview of the whole map (press or drag on it to move the view there)"
         onPointerDown={(event) => {
           event.currentTarget.setPointerCapture(event.pointerId);
+          heldFit.current = drawnFit.current;
           moveTo(event);
         }}
         onPointerMove={(event) => {
-          if (event.buttons) moveTo(event);
+          // Only a drag that began here: one that began on the map (a node, the pane) and
+          // passes over the overview must not move the view.
+          if (event.currentTarget.hasPointerCapture(event.pointerId)) moveTo(event);
+        }}
+        onPointerUp={() => {
+          heldFit.current = null;
+          // Fitted again to the map and where the view now is.
+          redraw.current();
+        }}
+        onPointerCancel={() => {
+          heldFit.current = null;
+          redraw.current();
         }}
       />
     </Panel>

@@ -467,6 +467,14 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       const ob = (await overview.boundingBox())!;
       await cal.page.mouse.click(ob.x + 12, ob.y + ob.height / 2);
       await poll(transform).not.toBe(fitted);
+      // A drag that began elsewhere and passes over the overview leaves the view alone.
+      const panned = await transform();
+      const count = (await cal.page.locator('.map-count').boundingBox())!;
+      await cal.page.mouse.move(count.x + 5, count.y + 5);
+      await cal.page.mouse.down();
+      for (let i = 1; i <= 5; i++) await cal.page.mouse.move(ob.x + (ob.width * i) / 6, ob.y + (ob.height * i) / 6);
+      await cal.page.mouse.up();
+      expect(await transform()).toBe(panned);
     } finally {
       seeder.destroy();
     }

@@ -4,8 +4,9 @@
  * empty map. This draws every element from the editor's own list, with the view as a frame on
  * it; pressing or dragging on it moves the view there.
  */
-import { Panel, useReactFlow, useStoreApi, type Node, type ReactFlowState, type Rect } from '@xyflow/react';
+import { Panel, useReactFlow, useStoreApi, type Node, type Rect } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef, type PointerEvent } from 'react';
+import { viewRect } from './edgesInView.js';
 import { boundsOf, nodeBox } from './ZoomedOutCanvas.js';
 
 /** The overview's size in CSS pixels, as React Flow's minimap. */
@@ -19,11 +20,6 @@ interface Fit {
   scale: number;
   x: number;
   y: number;
-}
-
-/** The view, in map units. */
-function viewOf({ transform: [tx, ty, zoom], width, height }: ReactFlowState): Rect {
-  return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
 }
 
 /** The map and the view together, centred within the padding (as React Flow's minimap fits). */
@@ -92,9 +88,8 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, el.width, el.height);
-      const state = store.getState();
-      if (map && state.width && state.height) {
-        const view = viewOf(state);
+      const view = viewRect(store.getState());
+      if (map && view) {
         const at = heldFit.current ?? overviewFit(map, view);
         if (!pictureFit || !sameFit(at, pictureFit)) paintPicture(at, dpr);
         drawnFit.current = at;

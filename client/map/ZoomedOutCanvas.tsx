@@ -2,7 +2,6 @@ import { useStoreApi, type Node, type Rect } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import type { ElementKind } from '../../shared/map/model.js';
-import { sameItems } from '../../shared/map/samePlainData.js';
 import { useEdgeLabelLayerElement, type ConnectionEdgeType } from './ConnectionEdge.js';
 import type { ElementNodeData } from './ElementNode.js';
 
@@ -105,7 +104,6 @@ export function elementAt(nodes: readonly Node[], point: { x: number; y: number 
  * rasterised and sent to the compositor again, work that a rename on a large map used to wait for.
  */
 export function sameDrawing(a: readonly ElementNode[], b: readonly ElementNode[]): boolean {
-  if (sameItems(a, b)) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;

@@ -51,21 +51,29 @@ export function curveMeetsRect(s: Point, t: Point, rect: Rect): boolean {
   return false;
 }
 
+/** The view in map units; null before React Flow has measured its pane. */
+export function viewRect({ transform: [tx, ty, zoom], width, height }: ReactFlowState): Rect | null {
+  if (!width || !height || !zoom) return null;
+  return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+}
+
 /**
  * A store selector: the view in map units, snapped outward to a grid whose step is a power of two
- * of about a quarter of the view. It changes only when the view moves into another cell, so the
- * links are filtered again every quarter-view of panning, not at every step; a string, so
+ * of about an eighth of the view. It changes only when the view moves into another cell, so the
+ * links are filtered again every eighth of the view of panning, not at every step; a string, so
  * `useStore` compares it by value.
  */
 export function viewCell(s: ReactFlowState): string {
-  const [tx, ty, zoom] = s.transform;
-  if (!s.width || !s.height || !zoom) return '';
-  const left = -tx / zoom;
-  const top = -ty / zoom;
-  const width = s.width / zoom;
-  const height = s.height / zoom;
-  const step = 2 ** Math.ceil(Math.log2(Math.max(width, height) / 8));
-  return [step, Math.floor(left / step), Math.floor(top / step), Math.ceil((left + width) / step), Math.ceil((top + height) / step)].join(' ');
+  const view = viewRect(s);
+  if (!view) return '';
+  const step = 2 ** Math.ceil(Math.log2(Math.max(view.width, view.height) / 8));
+  return [
+    step,
+    Math.floor(view.x / step),
+    Math.floor(view.y / step),
+    Math.ceil((view.x + view.width) / step),
+    Math.ceil((view.y + view.height) / step),
+  ].join(' ');
 }
 
 /** The rectangle of a `viewCell`, widened by one step on every side; null for no view. */

@@ -37,10 +37,17 @@ export interface RunningServer {
 }
 
 
-/** Opens the project's storage in `dataDir` (creating it) and seeds the Local Vision sites. */
-export async function openStorage(config: Pick<Config, 'dataDir' | 'seedSites'>): Promise<Storage> {
+/**
+ * Opens the project's storage in `dataDir` (creating it) and seeds the Local Vision sites. The
+ * server checkpoints on a thread of its own (`log` given); the CLI, briefly open, does not.
+ */
+export async function openStorage(config: Pick<Config, 'dataDir' | 'seedSites'>, log?: Logger): Promise<Storage> {
   mkdirSync(config.dataDir, { recursive: true });
-  const storage = openSqliteStorage({ filename: join(config.dataDir, 'workspace.db') });
+  const storage = openSqliteStorage({
+    filename: join(config.dataDir, 'workspace.db'),
+    backgroundCheckpoints: log !== undefined,
+    onCheckpointError: (message) => log?.warn('background checkpoint failed', { error: message }),
+  });
   if (config.seedSites) await seedSites(storage);
   return storage;
 }
@@ -56,7 +63,7 @@ export async function startServer(
   options: { log?: Logger; clientDir?: string } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, log.child({ component: 'storage' }));
   const auth = AuthService.fromConfig(storage, config, log);
   const demo = config.demo ? await seedDemo(storage, auth) : null;
   await storage.deleteExpiredTokens(new Date().toISOString());

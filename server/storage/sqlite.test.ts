@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { describeStorageContract } from './contract.js';
 import Database from 'better-sqlite3';
+import { BACKSTOP_CHECKPOINT_PAGES } from './checkpointer.js';
 import { SCHEMA_VERSION, openSqliteStorage } from './sqlite.js';
 
 const dirs: string[] = [];
@@ -37,6 +38,56 @@ describe('sqlite storage', () => {
     for (const u of stored.updates) Y.applyUpdate(doc, u);
     expect(doc.getText('t').toString()).toBe('durable');
     await second.close();
+  });
+
+  it('numbers appends on after another connection appended to the same log, and after a compaction', async () => {
+    const file = tempFile();
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 6; i++) source.getArray<number>('a').push([i]);
+
+    const one = openSqliteStorage({ filename: file });
+    const two = openSqliteStorage({ filename: file });
+    // One remembers its last number; the other then appends behind its back.
+    await one.appendUpdate('shared', updates[0]!);
+    await two.appendUpdate('shared', updates[1]!);
+    await one.appendUpdate('shared', updates[2]!);
+    await one.compactDoc('shared');
+    await one.appendUpdate('shared', updates[3]!);
+    await two.appendUpdate('shared', updates[4]!);
+    await one.appendUpdate('shared', updates[5]!);
+
+    const stored = await one.loadDoc('shared');
+    expect(stored.snapshot).not.toBeNull();
+    expect(stored.updates).toHaveLength(3);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    expect(doc.getArray('a').toArray()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(one.db.prepare("SELECT seq FROM doc_updates WHERE doc = 'shared' ORDER BY seq").pluck().all()).toEqual([1, 2, 3]);
+    await one.close();
+    await two.close();
+  });
+
+  it('checkpoints on a thread of its own when asked to, leaving only a backstop to commits', async () => {
+    const file = tempFile();
+    // Never on its own within the test: only when asked.
+    const storage = openSqliteStorage({ filename: file, backgroundCheckpoints: true, checkpointEveryMs: 600_000 });
+    expect(storage.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_CHECKPOINT_PAGES);
+    const before = statSync(file).size;
+    // Well over SQLite's own threshold of 1,000 pages: commits alone would have checkpointed.
+    const big = new Uint8Array(3000).fill(1);
+    for (let i = 0; i < 1500; i++) await storage.appendUpdate(`doc-${i % 7}`, big);
+    expect(statSync(file).size).toBe(before);
+    await storage.checkpointNow();
+    expect(statSync(file).size).toBeGreaterThan(before + 1500 * 3000);
+    // Closed, the thread's connection goes first and the last one removes the WAL.
+    await storage.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const again = openSqliteStorage({ filename: file });
+    expect((await again.loadDoc('doc-3')).updates).toHaveLength(Math.ceil((1500 - 3) / 7));
+    await again.close();
   });
 
   it('migrates an existing database only once', async () => {

@@ -4,6 +4,7 @@
  * append survives `kill -9` of the process.
  */
 import Database from 'better-sqlite3';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import * as Y from 'yjs';
 import { newId } from '../../shared/ids.js';
 import { LOG_ROOM_TITLE, type RoomKind } from '../../shared/api.js';
@@ -321,6 +322,15 @@ export interface SqliteStorageOptions {
   filename: string;
   /** How long a writer waits for another process (the CLI) to finish, in ms. */
   busyTimeoutMs?: number;
+  /**
+   * Checkpoint the WAL on a thread of its own (`checkpointer.ts`), not in the commits of the
+   * event loop. For the long-running server; the CLI and tests need no thread.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Told when a background checkpoint fails (the backstop checkpoint still bounds the WAL). */
+  onCheckpointError?: (message: string) => void;
+  /** How often the background thread checkpoints, in ms (default 1,000). */
+  checkpointEveryMs?: number;
 }
 
 /**
@@ -340,6 +350,15 @@ export class SqliteStorage implements Storage {
   private readonly stmt;
   private pendingAppends: { name: string; update: Uint8Array; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushTimer: NodeJS.Immediate | undefined;
+  /**
+   * Each doc's last log number, once read: an append is then a plain insert, without the
+   * `MAX(seq)` lookup on every edit. Only this process appends to a doc's log; should another
+   * ever have, the insert clashes on (doc, seq) and the batch is retried with numbers read anew.
+   */
+  private readonly lastSeq = new Map<string, number>();
+  private readonly commitAppends: (batch: readonly { name: string; update: Uint8Array }[]) => void;
+
+  private readonly checkpointer: Checkpointer | null = null;
 
   constructor(options: SqliteStorageOptions) {
     this.db = new Database(options.filename);
@@ -350,12 +369,14 @@ export class SqliteStorage implements Storage {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.migrate();
+    if (options.backgroundCheckpoints && options.filename !== ':memory:') {
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+      this.checkpointer = startCheckpointer(options.filename, { onError: options.onCheckpointError, everyMs: options.checkpointEveryMs });
+    }
     const db = this.db;
     this.stmt = {
-      appendUpdate: db.prepare(
-        `INSERT INTO doc_updates (doc, seq, data)
-         SELECT @doc, COALESCE(MAX(seq), 0) + 1, @data FROM doc_updates WHERE doc = @doc`,
-      ),
+      appendUpdate: db.prepare('INSERT INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)'),
+      lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM doc_updates WHERE doc = ?').pluck(),
       snapshot: db.prepare('SELECT data FROM doc_snapshots WHERE doc = ?').pluck(),
       updates: db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY seq').pluck(),
       updatesWithSeq: db.prepare('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq'),
@@ -372,6 +393,17 @@ export class SqliteStorage implements Storage {
            + COALESCE((SELECT MAX(seq) FROM doc_updates WHERE doc = ?), 0)`,
       ).pluck(),
     };
+    // Made once: better-sqlite3 builds a transaction function's wrappers each time it is asked.
+    this.commitAppends = db.transaction((batch: readonly { name: string; update: Uint8Array }[]) => {
+      const numbered = new Map<string, number>();
+      for (const { name, update } of batch) {
+        const seq = (numbered.get(name) ?? this.lastSeq.get(name) ?? (this.stmt.lastSeq.get(name) as number)) + 1;
+        this.stmt.appendUpdate.run(name, seq, update);
+        numbered.set(name, seq);
+      }
+      // Remembered only once committed: a failed batch leaves the numbers as they were.
+      for (const [name, seq] of numbered) this.lastSeq.set(name, seq);
+    });
   }
 
   private migrate(): void {
@@ -438,9 +470,14 @@ export class SqliteStorage implements Storage {
     if (batch.length === 0) return;
     this.pendingAppends = [];
     try {
-      this.db.transaction(() => {
-        for (const { name, update } of batch) this.stmt.appendUpdate.run({ doc: name, data: update });
-      })();
+      try {
+        this.commitAppends(batch);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+        // Numbers out of date (some other writer appended): read them again, once.
+        this.lastSeq.clear();
+        this.commitAppends(batch);
+      }
     } catch (error) {
       for (const { reject } of batch) reject(error);
       return;
@@ -473,6 +510,8 @@ export class SqliteStorage implements Storage {
         .run(name, merged, nowIso());
       const lastSeq = rows[rows.length - 1]!.seq;
       this.db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?').run(name, lastSeq);
+      // What is left numbers on from the highest row kept: none, unless another writer's.
+      this.lastSeq.delete(name);
       // The log numbers from 1 again after this, so its last number moves into the base.
       this.db
         .prepare(
@@ -954,9 +993,17 @@ export class SqliteStorage implements Storage {
     return this.db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(key, value).changes > 0;
   }
 
+  /** Runs a background checkpoint now, when there is a checkpoint thread (for tests). */
+  async checkpointNow(): Promise<void> {
+    this.flushAppends();
+    await this.checkpointer?.checkpointNow();
+  }
+
   async close(): Promise<void> {
     if (this.db.open) {
       this.flushAppends();
+      // The thread's connection first, so this one, the last, checkpoints and removes the WAL.
+      await this.checkpointer?.close();
       this.db.close();
     }
   }

@@ -37,6 +37,7 @@ import { containingGroup } from '../../shared/map/placement.js';
 import { CommentsSection } from './CommentsSection.js';
 import { CommitField } from './CommitField.js';
 import { MAX_TARGET_OPTIONS } from './listLimits.js';
+import { compareText } from '../../shared/compareText.js';
 
 export const POLARITY_LABELS: Record<Polarity, string> = {
   '+': '+ same direction',
@@ -129,7 +130,7 @@ function ElementInspector({
   // Sorting thousands of labels by locale takes milliseconds: only when the elements change,
   // not each time this one is moved.
   const others = useMemo(
-    () => map.elements.filter((e) => e.id !== element.id).sort((a, b) => a.label.localeCompare(b.label, 'en-GB')),
+    () => map.elements.filter((e) => e.id !== element.id).sort((a, b) => compareText(a.label, b.label)),
     [map.elements, element.id],
   );
   const outgoing = useMemo(() => map.connections.filter((c) => c.from === element.id), [map.connections, element.id]);

@@ -6,6 +6,7 @@
 import { memo, useId, useMemo } from 'react';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
 import { ELEMENT_KIND_LABELS, polarityDisputed, type MapData } from '../../shared/map/model.js';
+import { compareText } from '../../shared/compareText.js';
 
 const SIGN = { '+': '+', '-': '−', '?': '?' } as const;
 
@@ -25,7 +26,7 @@ export const Outline = memo(function Outline({
 }) {
   const headingId = useId();
   const labelOf = useMemo(() => new Map(map.elements.map((e) => [e.id, e.label])), [map.elements]);
-  const elements = useMemo(() => [...map.elements].sort((a, b) => a.label.localeCompare(b.label, 'en-GB')), [map.elements]);
+  const elements = useMemo(() => [...map.elements].sort((a, b) => compareText(a.label, b.label)), [map.elements]);
   return (
     <section className="outline" aria-labelledby={headingId}>
       <h3 id={headingId}>Elements ({elements.length})</h3>

@@ -5,6 +5,7 @@
  * through `readPresence`, which drops anything malformed instead of rendering it.
  */
 import { z } from 'zod';
+import { compareText } from '../compareText.js';
 
 /**
  * Colours for people in a room. Each passes WCAG AA (4.5:1) as text on white and as a
@@ -73,6 +74,6 @@ export function peopleInRoom(states: ReadonlyMap<number, unknown>, selfId: strin
     else byId.set(user.id, { ...user, connections: 1, isSelf: user.id === selfId });
   }
   return [...byId.values()].sort(
-    (a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name, 'en-GB'),
+    (a, b) => Number(b.isSelf) - Number(a.isSelf) || compareText(a.name, b.name),
   );
 }

@@ -3,6 +3,7 @@
  * tagged housing", "where is 'footfall'?"). Pure, so the canvas, the outline and tests agree.
  */
 import { ELEMENT_KINDS, type ElementKind, type MapData, type MapElement } from './model.js';
+import { compareText } from '../compareText.js';
 
 export interface Lens {
   /** Kinds to show; empty means every kind. */
@@ -45,7 +46,7 @@ export function applyLens(map: Pick<MapData, 'elements'>, lens: Lens): Set<strin
 
 /** The choices a lens panel offers, from what is on the map now. */
 export function lensChoices(map: Pick<MapData, 'elements'>): { kinds: ElementKind[]; agencies: string[]; addedBy: string[]; tags: string[] } {
-  const sorted = (values: Iterable<string>) => [...new Set(values)].filter(Boolean).sort((a, b) => a.localeCompare(b, 'en-GB'));
+  const sorted = (values: Iterable<string>) => [...new Set(values)].filter(Boolean).sort((a, b) => compareText(a, b));
   const tags = new Map<string, string>();
   for (const e of map.elements) for (const t of e.tags) if (!tags.has(t.toLowerCase())) tags.set(t.toLowerCase(), t);
   return {

@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
-import { createPerson, type Person } from '../helpers/server.js';
+import { addElement } from '../../shared/map/doc.js';
+import { api, connectClient, createPerson, createRoom, type Person } from '../helpers/server.js';
 import { LogPage } from './docPages.js';
 
 const poll = <T>(read: () => T | Promise<T>, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 });
@@ -28,6 +29,29 @@ describe('the learning log in a real browser', { timeout: 120_000 }, () => {
     await log.page.locator('.connection-state', { hasText: 'Live' }).waitFor();
     return log;
   }
+
+  it('searching for the same words again finds what was indexed since', async () => {
+    const hana = await openLog(health);
+    await hana.page.goto(`${suite.ws.url}/sites/torbay`);
+    const box = hana.page.getByLabel('Maps, documents and the learning log');
+    await box.fill('bunting');
+    await hana.page.getByRole('button', { name: 'Search' }).click();
+    await hana.page.getByText('Nothing in this site matches “bunting”.').waitFor();
+
+    // Someone adds it to a map; the index follows a moment later.
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Fleet Street');
+    const client = connectClient(suite.ws.url.replace(/^http/, 'ws') + '/sync', roomId, council.token);
+    try {
+      await client.synced;
+      addElement(client.doc, { id: 'bunting', kind: 'intervention', label: 'Bunting along Fleet Street', x: 0, y: 0 }, { userId: council.id, name: 'Cal Council', organisation: 'Torbay Council' });
+      await poll(async () => ((await api(suite.ws, '/api/sites/torbay/search?q=bunting', { token: health.token })).body as { results: unknown[] }).results.length).toBeGreaterThan(0);
+      // The same words, searched again, are looked up again (not shown from the last answer).
+      await hana.page.getByRole('button', { name: 'Search' }).click();
+      await poll(() => hana.page.locator('.search-results li').allInnerTexts()).toEqual([expect.stringContaining('Bunting along Fleet Street')]);
+    } finally {
+      client.destroy();
+    }
+  });
 
   it('an entry made by one person appears for another, is written in together, filtered, and found by search', async () => {
     const [cal, hana] = await Promise.all([openLog(council), openLog(health)]);

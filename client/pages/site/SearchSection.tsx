@@ -61,6 +61,12 @@ export function SearchSection({ slug }: { slug: string }) {
         className="search-form"
         onSubmit={(e) => {
           e.preventDefault();
+          // The same words again: search again. The index follows edits a moment after they are
+          // made, so a search run just before may have missed what is now there.
+          if (text.trim() === q && q !== '') {
+            void search.refetch();
+            return;
+          }
           setParams((p) => {
             const next = new URLSearchParams(p);
             if (text.trim()) next.set('q', text.trim());

@@ -6,7 +6,7 @@
  */
 import type { Editor } from '@tiptap/react';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { docContentJson } from '../../shared/doc/content.js';
+import { docContent, docContentJson } from '../../shared/doc/content.js';
 import { jsonToHtmlFragment } from '../../shared/doc/html.js';
 import {
   DOC_VERSION_NAME_MAX,
@@ -57,7 +57,7 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
   const [name, setName] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState(NOW);
-  const [compared, setCompared] = useState<{ from: string; to: string; entries: DocDiffEntry[] } | null>(null);
+  const [compared, setCompared] = useState<{ from: string; to: string } | null>(null);
   const [reading, setReading] = useState<string | null>(null);
   const { error, attempt } = useAttempt();
   const actor = useMemo(() => actorOf(conn), [conn]);
@@ -70,12 +70,33 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
 
   function compare(event: FormEvent) {
     event.preventDefault();
-    const json = (v: string) => (v === NOW ? docContentJson(conn.doc) : (readDocVersion(conn.doc, v)?.json ?? null));
-    const a = json(from);
-    const b = json(to);
-    if (!a || !b) return;
-    setCompared({ from, to, entries: diffDocs(a, b) });
+    if (from) setCompared({ from, to });
   }
+
+  // A comparison with "now" follows the text as people go on writing: a snapshot taken at the
+  // click would silently miss what a colleague typed a moment later.
+  const live = compared?.from === NOW || compared?.to === NOW;
+  const entries = useExternalValue(
+    (onChange) => {
+      if (!compared) return () => {};
+      // A compared version may be deleted by someone else meanwhile.
+      const stopVersions = observeDocVersions(conn.doc, onChange);
+      const content = docContent(conn.doc);
+      if (live) content.observeDeep(onChange);
+      return () => {
+        stopVersions();
+        if (live) content.unobserveDeep(onChange);
+      };
+    },
+    (): DocDiffEntry[] | null => {
+      if (!compared) return null;
+      const json = (v: string) => (v === NOW ? docContentJson(conn.doc) : (readDocVersion(conn.doc, v)?.json ?? null));
+      const a = json(compared.from);
+      const b = json(compared.to);
+      return a && b ? diffDocs(a, b) : null;
+    },
+    [conn, compared, live],
+  );
 
   const read = reading ? readDocVersion(conn.doc, reading) : null;
 
@@ -114,10 +135,7 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
                     type="button"
                     className="button-link"
                     aria-label={`Compare “${v.name}” with now`}
-                    onClick={() => {
-                      const base = readDocVersion(conn.doc, v.id);
-                      if (base) setCompared({ from: v.id, to: NOW, entries: diffDocs(base.json, docContentJson(conn.doc)) });
-                    }}
+                    onClick={() => setCompared({ from: v.id, to: NOW })}
                   >
                     Compare with now
                   </button>
@@ -175,12 +193,12 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
           )}
         </>
       )}
-      {compared && (
+      {compared && entries && (
         <div role="region" aria-label="Differences">
           <h4>
             From {label(compared.from)} to {label(compared.to)}
           </h4>
-          <DiffView entries={compared.entries} />
+          <DiffView entries={entries} />
           <button type="button" className="button-link" onClick={() => setCompared(null)}>
             Close the comparison
           </button>

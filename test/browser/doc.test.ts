@@ -171,6 +171,7 @@ describe('documents in a real browser', { timeout: 120_000 }, () => {
     await cal.page.keyboard.press('End');
     for (let i = 0; i < ' today.'.length; i++) await cal.page.keyboard.press('ArrowLeft');
     for (let i = 0; i < 'hold this budget'.length; i++) await cal.page.keyboard.press('Shift+ArrowLeft');
+    await poll(() => cal.selectedText()).toBe('hold this budget');
     await cal.page.getByLabel('Comment on the selected words').fill('Is this still true after April?');
     await cal.page.getByRole('button', { name: 'Comment', exact: true }).click();
     await poll(() => pat.editor.locator('.doc-comment').allInnerTexts()).toEqual(['hold this budget']);
@@ -207,6 +208,9 @@ describe('documents in a real browser', { timeout: 120_000 }, () => {
     const diff = cal.page.getByRole('region', { name: 'Differences' });
     await diff.locator('.diff-added', { hasText: 'Shops, transport and police trained together.' }).waitFor();
     expect(await diff.locator('.diff-unchanged').allInnerTexts()).toEqual(['A town centre where people with dementia feel welcome.']);
+    // The comparison with now follows what is written after it was opened.
+    await pat.type(' Benches every 100 m.');
+    await diff.locator('.diff-added', { hasText: 'trained together. Benches every 100 m.' }).waitFor();
 
     cal.page.once('dialog', (dialog) => void dialog.accept());
     await cal.page.getByRole('button', { name: 'Restore “First draft”' }).click();

@@ -31,6 +31,22 @@ export class DocPage {
     return text.replace(/\u00a0/g, ' ').replace(/\n+/g, '\n').trim();
   }
 
+  /**
+   * The text the editor itself holds as selected. ProseMirror reads a selection made with the
+   * keyboard from the browser's `selectionchange` events, a task or more later; on a loaded
+   * machine, moving focus on at once could leave it with an older selection.
+   */
+  async selectedText(): Promise<string> {
+    return this.editor.evaluate((el) => {
+      type Host = HTMLElement & { editor?: { state: { selection: { from: number; to: number }; doc: { textBetween(from: number, to: number): string } } } };
+      const host = (el.matches('.ProseMirror') ? el : el.querySelector('.ProseMirror')) as Host | null;
+      const editor = host?.editor;
+      if (!editor) return '';
+      const { from, to } = editor.state.selection;
+      return editor.state.doc.textBetween(from, to);
+    });
+  }
+
   async editable(): Promise<boolean> {
     return (await this.editor.getAttribute('contenteditable')) === 'true';
   }

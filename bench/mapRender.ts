@@ -40,7 +40,7 @@
  * prints where the page's time went: main-thread work by kind (script, style, layout, paint,
  * raster…) and the functions with the most self time, located in the built bundle.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -76,6 +76,8 @@ interface Options {
   seed: number;
   /** Phases of the large map to profile. */
   profile: Phase[];
+  /** Where to write each profiled phase's trace and CPU profile, for DevTools; none when empty. */
+  saveProfiles: string;
 }
 
 const PHASES = ['pan', 'zoom', 'zoomAcross', 'drag', 'rename', 'move'] as const;
@@ -93,16 +95,18 @@ function readOptions(): Options {
       baseline: { type: 'string', default: '200' },
       seed: { type: 'string', default: '20261122' },
       profile: { type: 'string', default: '' },
+      'save-profiles': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'Usage: npm run bench:map -- [--elements 2000] [--connections 4000] [--seconds 5] [--changes 30] [--baseline 200] [--seed 20261122] [--profile zoom,drag]\n' +
+      'Usage: npm run bench:map -- [--elements 2000] [--connections 4000] [--seconds 5] [--changes 30] [--baseline 200] [--seed 20261122] [--profile zoom,drag [--save-profiles DIR]]\n' +
         '  seconds   length of each driven phase (idle, pan, zoom, drag)\n' +
         '  changes   remote renames, and as many remote moves, timed into the page\n' +
         '  baseline  elements in the reference map (connections in the same ratio); 0 for none\n' +
-        `  profile   phases of the large map to trace and profile (${PHASES.join(', ')}): where the page's time went`,
+        `  profile   phases of the large map to trace and profile (${PHASES.join(', ')}): where the page's time went\n` +
+        '  save-profiles  also write each profiled phase to DIR as PHASE.trace.json and PHASE.cpuprofile (open them in DevTools)',
     );
     process.exit(0);
   }
@@ -120,6 +124,7 @@ function readOptions(): Options {
         if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`--profile: ${phase} is not one of ${PHASES.join(', ')}`);
         return phase as Phase;
       }),
+    saveProfiles: values['save-profiles'],
   };
 }
 
@@ -509,6 +514,11 @@ async function profiled<T>(env: Env, page: Page, phase: Phase, opts: Options, ou
   } finally {
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     const trace = await env.browser.stopTracing();
+    if (opts.saveProfiles) {
+      mkdirSync(opts.saveProfiles, { recursive: true });
+      writeFileSync(join(opts.saveProfiles, `${phase}.trace.json`), trace);
+      writeFileSync(join(opts.saveProfiles, `${phase}.cpuprofile`), JSON.stringify(profile));
+    }
     out.push(`${phase}: main-thread and raster work (trace; kinds nest, so they overlap)`, ...summariseTrace(trace));
     out.push(`${phase}: self time by function (CPU profile)`, ...summariseProfile(profile, env.clientDir));
     await cdp.detach();
@@ -839,14 +849,18 @@ function printReport(big: MapResult, ref: MapResult | null, opts: Options, chrom
   }
   const verdict = (what: string, value: number, target: number) =>
     console.log(`${what}: ${fmt(value)} ms vs < ${fmt(target)} ms → ${value < target ? 'met' : 'NOT MET'}`);
+  // The issue's targets are 60 frames/s for pan and drag, remote changes under 50 ms and loop
+  // detection under 50 ms; zoom is measured and held to the same frame budget for comparison.
+  const budget = (what: string, value: number, target: number) =>
+    console.log(`${what}: ${fmt(value)} ms vs ${fmt(target)} ms → ${value < target ? 'within' : 'over'} the frame budget (measured, not a target)`);
   console.log(`\nverdicts on ${head(big)} (frame p95 target taken as ≤ ${FRAME_TARGET_MS} ms: one 60 Hz interval plus timer jitter):`);
   verdict('  pan p95', big.pan.p95, FRAME_TARGET_MS);
-  verdict('  zoom p95 (10 wheel ticks in from the fitted zoom, and out)', big.zoom.p95, FRAME_TARGET_MS);
-  verdict('  zoom across the canvas/nodes switch p95 (18 ticks, to about 1, and out)', big.zoomAcross.p95, FRAME_TARGET_MS);
   verdict('  drag p95', big.drag.p95, FRAME_TARGET_MS);
   verdict('  remote rename p95 at zoom 1 (frame)', big.rename.frameP95, REMOTE_TARGET_MS);
   verdict('  remote move p95 (frame)', big.move.frameP95, REMOTE_TARGET_MS);
   verdict('  loop detection (one run, Node)', big.loops.ms, REMOTE_TARGET_MS);
+  budget('  zoom p95 (10 wheel ticks in from the fitted zoom, and out)', big.zoom.p95, FRAME_TARGET_MS);
+  budget('  zoom across the canvas/nodes switch p95 (18 ticks, to about 1, and out)', big.zoomAcross.p95, FRAME_TARGET_MS);
   console.log('  loop detection in detail (warm runs, dense worst cases): npm run bench:loops (docs/benchmarks.md, "Loop detection")');
   console.log('Headless Chromium without a GPU rasterises in software: frame times are pessimistic against a desktop browser.');
   if (big.profiles.length) console.log(`\nprofiles of ${head(big)} (recording slows the page: figures of profiled phases are not comparable)\n${big.profiles.join('\n')}`);

@@ -1,4 +1,4 @@
-import { BaseEdge, getBezierPath, useStore, type Edge, type EdgeProps, type ReactFlowState } from '@xyflow/react';
+import { BaseEdge, getBezierPath, useStore, type Edge, type EdgeProps } from '@xyflow/react';
 import { createContext, memo, useContext, useMemo, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { PresenceUser } from '../../shared/doc/presence.js';
@@ -13,30 +13,15 @@ const POLARITY_NAME = { '+': 'same direction', '-': 'opposite direction', '?': '
 const LabelLayer = createContext<HTMLElement | null>(null);
 
 /**
- * A large map zoomed out below this is drawn plainly, on one canvas (`ZoomedOutCanvas`):
- * connections as straight lines without labels or arrowheads, elements as coloured boxes without
- * their text. Labels (0.9rem) are under 6 px there and kinds under 5 px: unreadable, yet drawing
- * them costs the most. Measured on a 2,000-element map, the DOM drawing between zoom 0.25 and 0.4
- * (hundreds of elements and thousands of links in view) took 100–400 ms a frame to zoom; the
- * canvas takes one. The element under the pointer, and any selected or dragged, are real nodes
- * over the canvas; the outline lists it all, and selects connections there. Smaller maps are
- * always drawn in full.
- */
-export const ZOOMED_OUT = { below: 0.42, elementsAbove: 300 } as const;
-
-/** A store selector: whether the view is zoomed out past `ZOOMED_OUT` (for a large map). */
-export const zoomedPastOverview = (s: ReactFlowState): boolean => s.transform[2] < ZOOMED_OUT.below;
-
-/**
  * Finds React Flow's edge-label layer once for all edges. React Flow's own `EdgeLabelRenderer`
  * looks it up with a store selector in every edge, which runs a `querySelector` per edge on
  * every store change (each pan, zoom or drag step): seconds per frame on a map of thousands of
- * connections. Zoomed out (`far`), it gives no layer, so edges draw no label. Put it around
- * `<ReactFlow>`, inside the `ReactFlowProvider`.
+ * connections. With `hidden` (a large map zoomed out), it gives no layer, so edges draw no
+ * label. Put it around `<ReactFlow>`, inside the `ReactFlowProvider`.
  */
-export function EdgeLabelLayer({ far, children }: { far: boolean; children: ReactNode }) {
+export function EdgeLabelLayer({ hidden, children }: { hidden: boolean; children: ReactNode }) {
   const layer = useEdgeLabelLayerElement();
-  return <LabelLayer.Provider value={far ? null : layer}>{children}</LabelLayer.Provider>;
+  return <LabelLayer.Provider value={hidden ? null : layer}>{children}</LabelLayer.Provider>;
 }
 
 /** React Flow's edge-label layer (in map coordinates, above the edges, below the nodes), found once. */

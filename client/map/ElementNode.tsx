@@ -1,23 +1,31 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { PresenceUser } from '../../shared/doc/presence.js';
-import { ELEMENT_KIND_LABELS, type MapElement } from '../../shared/map/model.js';
+import { ELEMENT_KIND_LABELS, type ElementKind } from '../../shared/map/model.js';
+import { useElement } from './elementStore.js';
 
-export type ElementNodeData = { element: MapElement; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number; scale?: number };
+/**
+ * What React Flow holds of an element: what places and draws its box. Its words (label, agency,
+ * description) are read by the node itself (`useElement`), so changing them leaves React Flow's
+ * nodes alone.
+ */
+export type ElementNodeData = { kind: ElementKind; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number; scale?: number };
 export type ElementNodeType = Node<ElementNodeData, 'element'>;
 
 /** One element on the canvas: its label, kind and agency, with handles to draw connections. */
-export const ElementNode = memo(function ElementNode({ data, selected }: NodeProps<ElementNodeType>) {
-  const { element, dimmed, highlighted, selectedBy } = data;
+export const ElementNode = memo(function ElementNode({ id, data, selected }: NodeProps<ElementNodeType>) {
+  const { kind, dimmed, highlighted, selectedBy } = data;
+  // Missing only for the moment between an element's removal and its node's.
+  const element = useElement(id);
   const other = selectedBy?.[0];
   return (
     <div
-      className={`map-node kind-${element.kind}${selected ? ' is-selected' : ''}${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`}
-      title={element.description || undefined}
+      className={`map-node kind-${kind}${selected ? ' is-selected' : ''}${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`}
+      title={element?.description || undefined}
       // Someone else's selection shows as a ring in their colour, with their name.
       style={{
         ...(other ? { outline: `3px solid ${other.colour}`, outlineOffset: '3px' } : {}),
-        ...(data.scale ? { fontSize: `${data.scale}em` } : {}),
+        ...(data.scale ? { '--scale': data.scale } : {}),
       }}
     >
       {other && (
@@ -26,9 +34,9 @@ export const ElementNode = memo(function ElementNode({ data, selected }: NodePro
         </span>
       )}
       <Handle type="target" position={Position.Left} className="map-handle" />
-      <span className="map-node-kind">{ELEMENT_KIND_LABELS[element.kind]}</span>
-      <span className="map-node-label">{element.label}</span>
-      {element.agency && <span className="map-node-agency">{element.agency}</span>}
+      <span className="map-node-kind">{ELEMENT_KIND_LABELS[kind]}</span>
+      <span className="map-node-label">{element?.label}</span>
+      {element?.agency && <span className="map-node-agency">{element.agency}</span>}
       {data.openComments ? (
         <span className="map-node-comments" title={`${data.openComments} open comment thread(s)`}>
           💬 {data.openComments}

@@ -43,11 +43,14 @@ import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
-import { ConnectionEdge, EdgeLabelLayer, ZOOMED_OUT, zoomedPastOverview, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { ConnectionEdge, EdgeLabelLayer, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { ZOOMED_OUT, zoomedPastEdgeLabels, zoomedPastOverview } from './zoomLevels.js';
 import { boundsOf, elementAt, nodeBox, ZoomedOutCanvas } from './ZoomedOutCanvas.js';
 import { MapOverview } from './MapOverview.js';
 import { cellRect, edgesMeeting, viewCell } from './edgesInView.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
+import { ThroughLinks } from './ThroughLinks.js';
+import { ElementStore, ElementStoreContext } from './elementStore.js';
 import { GroupNode, type GroupNodeType } from './GroupNode.js';
 import { ImportExport } from './ImportExport.js';
 import { Inspector } from './Inspector.js';
@@ -97,7 +100,10 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const flow = useReactFlow();
   const storeApi = useStoreApi();
   // Re-renders only when the zoom crosses the threshold, not at every zoom step.
-  const far = useStore(zoomedPastOverview) && map.elements.length > ZOOMED_OUT.elementsAbove;
+  // A large map is drawn more plainly the further out it is seen (see zoomLevels.ts).
+  const large = map.elements.length > ZOOMED_OUT.elementsAbove;
+  const far = useStore(zoomedPastOverview) && large;
+  const edgeLabelsHidden = useStore(zoomedPastEdgeLabels) && large;
   // Zoomed out, the element under the pointer is a real node over the canvas, ready to click,
   // drag or connect from.
   const [hovered, setHovered] = useState<string | null>(null);
@@ -113,6 +119,8 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
 
   // Local React Flow state, refreshed from the doc; keeps measured sizes and selection.
   const [nodes, setNodes] = useState<ElementNodeType[]>([]);
+  const [elementStore] = useState(() => new ElementStore());
+  const lastLists = useRef<{ groups?: unknown; connections?: unknown; readOnly?: boolean }>({});
   const [groupNodes, setGroupNodes] = useState<GroupNodeType[]>([]);
   const [edges, setEdges] = useState<ConnectionEdgeType[]>([]);
   // A selection asked for before its element or connection reached the canvas (just added):
@@ -126,13 +134,25 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     if (want && (map.elements.some((e) => e.id === want.element) || map.connections.some((c) => c.id === want.connection) || map.groups.some((g) => g.id === want.group))) {
       wanted.current = null;
     }
+    // First the words, which each element node reads for itself: before the nodes, so a new
+    // node finds its element when it first renders.
+    elementStore.publish(map.elements);
     setNodes((previous) => {
       const old = new Map(previous.map((n) => [n.id, n]));
-      return map.elements.map((element) => {
+      const next = map.elements.map((element) => {
         const before = old.get(element.id);
-        // Unchanged (the map reader keeps unchanged elements' objects): the same node object, so
-        // React Flow re-renders only what changed.
-        if (before && !want && !before.dragging && before.data.element === element) return before;
+        // Where and what it is unchanged (a rename, a new description or tag): the same node
+        // object, so React Flow is not handed new nodes at all.
+        if (
+          before &&
+          !want &&
+          !before.dragging &&
+          before.data.kind === element.kind &&
+          before.position.x === element.x &&
+          before.position.y === element.y
+        ) {
+          return before;
+        }
         return {
           ...before,
           ...(want ? { selected: element.id === want.element } : {}),
@@ -140,12 +160,18 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           type: 'element' as const,
           // A node I am dragging follows my pointer, not the (slightly older) doc.
           position: before?.dragging ? before.position : { x: element.x, y: element.y },
-          data: { element, dimmed: false, highlighted: false },
+          data: { kind: element.kind, dimmed: false, highlighted: false },
         };
       });
+      return sameItems(previous, next) ? previous : next;
     });
+    // The map reader keeps a list none of whose entries changed, so a move (most changes, and
+    // each step of someone's drag) skips the frames and the thousands of connections.
+    const seen = lastLists.current;
+    lastLists.current = { groups: map.groups, connections: map.connections, readOnly };
+    const sameLists = !want && seen.readOnly === readOnly;
     // Frames sit behind the elements; dragging one moves the frame only, not what is in it.
-    setGroupNodes((previous) => {
+    if (!(sameLists && seen.groups === map.groups)) setGroupNodes((previous) => {
       const old = new Map(previous.map((n) => [n.id, n]));
       const next = map.groups.map((group) => {
         const before = old.get(group.id);
@@ -166,7 +192,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       });
       return sameItems(previous, next) ? previous : next;
     });
-    setEdges((previous) => {
+    if (!(sameLists && seen.connections === map.connections)) setEdges((previous) => {
       const old = new Map(previous.map((e) => [e.id, e]));
       const next = map.connections.map((connection) => {
         const before = old.get(connection.id);
@@ -186,7 +212,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       // connection and runs every edge's selectors again.
       return sameItems(previous, next) ? previous : next;
     });
-  }, [map, readOnly]);
+  }, [map, readOnly, elementStore]);
 
   // Drag: send the latest positions every DRAG_SEND_MS, and the final one on release.
   const pendingMoves = useRef(new Map<string, { x: number; y: number }>());
@@ -386,20 +412,27 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
 
   // A large map seen closer than the canvas's zoom: React Flow gets only the links whose curves
   // pass near the view (see edgesInView.ts), the same array while that set stays the same.
-  const large = map.elements.length > ZOOMED_OUT.elementsAbove;
   const cell = useStore(large && !far ? viewCell : noCell);
   const keptEdges = useRef<ConnectionEdgeType[]>(NO_EDGES);
-  const flowEdges = useMemo(() => {
-    if (far) return NO_EDGES;
-    const rect = cellRect(cell);
-    if (!large || !rect) return shownEdges;
+  const keptThrough = useRef<ConnectionEdgeType[]>(NO_EDGES);
+  const boxOf = useMemo(() => {
     const boxes = new Map(nodes.map((n) => [n.id, n]));
-    const next = edgesMeeting(shownEdges, (id) => {
+    return (id: string) => {
       const node = boxes.get(id);
       return node && nodeBox(node);
-    }, rect);
-    return sameItems(keptEdges.current, next) ? keptEdges.current : (keptEdges.current = next);
-  }, [far, large, cell, nodes, shownEdges]);
+    };
+  }, [nodes]);
+  const { flowEdges, throughEdges } = useMemo(() => {
+    if (far) return { flowEdges: NO_EDGES, throughEdges: NO_EDGES };
+    const rect = cellRect(cell);
+    if (!large || !rect) return { flowEdges: shownEdges, throughEdges: NO_EDGES };
+    // Selected links (here or by others) stay React Flow edges, to show and act on as such.
+    const { near, through } = edgesMeeting(shownEdges, boxOf, rect, (e) => Boolean(e.selected) || othersSelecting.has(e.id));
+    return {
+      flowEdges: sameItems(keptEdges.current, near) ? keptEdges.current : (keptEdges.current = near),
+      throughEdges: sameItems(keptThrough.current, through) ? keptThrough.current : (keptThrough.current = through),
+    };
+  }, [far, large, cell, boxOf, shownEdges, othersSelecting]);
 
   function addTemplate(id: TemplateId) {
     // Beside what is already there, never on top of it.
@@ -566,44 +599,49 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               </ul>
             </div>
           )}
-          <EdgeLabelLayer far={far}>
-            <ReactFlow
-              nodes={flowNodes}
-              // A large map zoomed out draws its connections on a canvas instead (ZoomedOutCanvas).
-              edges={flowEdges}
-              nodeTypes={nodeTypes}
-              edgeTypes={edgeTypes}
-              onNodesChange={onNodesChange}
-              onEdgesChange={onEdgesChange}
-              onConnect={readOnly ? undefined : onConnect}
-              onNodesDelete={onNodesDelete}
-              onEdgesDelete={onEdgesDelete}
-              nodesDraggable={!readOnly}
-              nodesConnectable={!readOnly}
-              elementsSelectable
-              deleteKeyCode={readOnly ? null : DELETE_KEYS}
-              fitView
-              onlyRenderVisibleElements
-              minZoom={0.1}
-              maxZoom={2.5}
-              proOptions={PRO_OPTIONS}
-            >
-              <Background gap={24} />
-              <Controls showInteractive={false} showFitView={false}>
-                {/* React Flow's own would fit what it draws, which zoomed out is not the whole map. */}
-                <ControlButton className="react-flow__controls-fitview" onClick={() => fitMap({ duration: glide })} title="Fit view" aria-label="Fit view">
-                  <svg viewBox="0 0 32 30" aria-hidden="true">
-                    <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
-                  </svg>
-                </ControlButton>
-              </Controls>
-              {/* The minimap shows what React Flow draws, which zoomed out is a few elements; there
-                  the overview draws the whole map from our own list instead. */}
-              {far ? <MapOverview nodes={shownNodes} /> : <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />}
-              <RemoteCursors presences={remote} />
-              {far && <ZoomedOutCanvas nodes={shownNodes} edges={shownEdges} />}
-            </ReactFlow>
-          </EdgeLabelLayer>
+          <ElementStoreContext.Provider value={elementStore}>
+            <EdgeLabelLayer hidden={edgeLabelsHidden}>
+              <ReactFlow
+                nodes={flowNodes}
+                // A large map zoomed out draws its connections on a canvas instead (ZoomedOutCanvas).
+                edges={flowEdges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodesChange={onNodesChange}
+                onEdgesChange={onEdgesChange}
+                onConnect={readOnly ? undefined : onConnect}
+                onNodesDelete={onNodesDelete}
+                onEdgesDelete={onEdgesDelete}
+                nodesDraggable={!readOnly}
+                nodesConnectable={!readOnly}
+                elementsSelectable
+                deleteKeyCode={readOnly ? null : DELETE_KEYS}
+                fitView
+                onlyRenderVisibleElements
+                minZoom={0.1}
+                maxZoom={2.5}
+                proOptions={PRO_OPTIONS}
+              >
+                <Background gap={24} />
+                <Controls showInteractive={false} showFitView={false}>
+                  {/* React Flow's own would fit what it draws, which zoomed out is not the whole map. */}
+                  <ControlButton className="react-flow__controls-fitview" onClick={() => fitMap({ duration: glide })} title="Fit view" aria-label="Fit view">
+                    <svg viewBox="0 0 32 30" aria-hidden="true">
+                      <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+                    </svg>
+                  </ControlButton>
+                </Controls>
+                {/* The minimap shows what React Flow draws, which zoomed out is a few elements, and
+                    is an SVG of every node otherwise: a large map has the overview, drawn on a
+                    canvas from our own list, at every zoom. Mounting the minimap's 2,000 nodes
+                    was part of the slow frame of zooming in past the canvas. */}
+                {large ? <MapOverview nodes={shownNodes} /> : <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />}
+                <RemoteCursors presences={remote} />
+                {far && <ZoomedOutCanvas nodes={shownNodes} edges={shownEdges} />}
+                {throughEdges.length > 0 && <ThroughLinks edges={throughEdges} boxOf={boxOf} />}
+              </ReactFlow>
+            </EdgeLabelLayer>
+          </ElementStoreContext.Provider>
         </div>
         <div className="map-side">
         <Inspector

@@ -1,8 +1,8 @@
 /**
- * The overview of a large map zoomed out, in place of React Flow's minimap: that one draws the
- * nodes React Flow has, which zoomed out are only the few in play, so it would show an almost
- * empty map. This draws every element from the editor's own list, with the view as a frame on
- * it; pressing or dragging on it moves the view there.
+ * The overview of a large map, in place of React Flow's minimap: that one draws the nodes React
+ * Flow has, which zoomed out are only the few in play (an almost empty map), and closer in is an
+ * SVG of thousands of nodes to mount. This draws every element from the editor's own list on a
+ * canvas, with the view as a frame on it; pressing or dragging on it moves the view there.
  */
 import { Panel, useReactFlow, useStoreApi, type Node, type Rect } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef, type PointerEvent } from 'react';

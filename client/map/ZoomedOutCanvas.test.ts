@@ -1,20 +1,16 @@
 import type { Node } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
-import type { MapElement } from '../../shared/map/model.js';
 import { boundsOf, elementAt, nodeBox, sameDrawing, UNMEASURED } from './ZoomedOutCanvas.js';
 
-const element = (id: string): MapElement =>
-  ({ id, kind: 'variable', label: id, description: '', tags: [], agency: '', x: 0, y: 0 }) as unknown as MapElement;
-
 function node(id: string, x: number, y: number, extra: Partial<Node> = {}): Node {
-  return { id, type: 'element', position: { x, y }, data: { element: element(id), dimmed: false, highlighted: false }, ...extra };
+  return { id, type: 'element', position: { x, y }, data: { kind: 'variable', dimmed: false, highlighted: false }, ...extra };
 }
 
 describe('zoomed-out canvas geometry', () => {
   it('takes an element box from its measured size, else an assumed one scaled by its metric size', () => {
     expect(nodeBox(node('a', 10, 20, { measured: { width: 200, height: 80 } }))).toEqual({ x: 10, y: 20, width: 200, height: 80 });
     expect(nodeBox(node('b', 0, 0))).toEqual({ x: 0, y: 0, ...UNMEASURED });
-    const scaled = nodeBox(node('c', 0, 0, { data: { element: element('c'), dimmed: false, highlighted: false, scale: 1.5 } }));
+    const scaled = nodeBox(node('c', 0, 0, { data: { kind: 'variable', dimmed: false, highlighted: false, scale: 1.5 } }));
     expect(scaled.width).toBe(UNMEASURED.width * 1.5);
   });
 
@@ -38,14 +34,14 @@ describe('zoomed-out canvas geometry', () => {
     expect(boundsOf([])).toBeNull();
   });
 
-  it('sees a rename as drawing nothing new, and a move, a resize, a kind or a dimming as a change', () => {
+  it('sees a new comment count or someone selecting as drawing nothing new, and a move, a resize, a kind or a dimming as a change', () => {
     type N = Parameters<typeof sameDrawing>[0][number];
     const before = [node('a', 0, 0), node('b', 100, 0)] as N[];
-    const renamed = (n: N): N => ({ ...n, data: { ...n.data, element: { ...n.data.element, label: 'New name' } } });
-    expect(sameDrawing(before, [before[0]!, renamed(before[1]!)])).toBe(true);
+    const badged = (n: N): N => ({ ...n, data: { ...n.data, openComments: 2, selectedBy: [] } });
+    expect(sameDrawing(before, [before[0]!, badged(before[1]!)])).toBe(true);
     expect(sameDrawing(before, [before[0]!, { ...before[1]!, position: { x: 101, y: 0 } }])).toBe(false);
     expect(sameDrawing(before, [before[0]!, { ...before[1]!, measured: { width: 300, height: 56 } }])).toBe(false);
-    expect(sameDrawing(before, [before[0]!, { ...before[1]!, data: { ...before[1]!.data, element: { ...before[1]!.data.element, kind: 'note' } } }])).toBe(false);
+    expect(sameDrawing(before, [before[0]!, { ...before[1]!, data: { ...before[1]!.data, kind: 'note' } }])).toBe(false);
     expect(sameDrawing(before, [before[0]!, { ...before[1]!, data: { ...before[1]!.data, dimmed: true } }])).toBe(false);
     expect(sameDrawing(before, [before[0]!, { ...before[1]!, hidden: true }])).toBe(false);
     expect(sameDrawing(before, [before[0]!])).toBe(false);

@@ -1,14 +1,19 @@
 import { useStoreApi, type Node, type Rect } from '@xyflow/react';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import type { ElementKind } from '../../shared/map/model.js';
 import { useEdgeLabelLayerElement, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { linkLine } from './edgesInView.js';
 import type { ElementNodeData } from './ElementNode.js';
 
 /** The largest side of the canvas, in device pixels (browsers refuse much larger ones). */
 const MAX_CANVAS_PX = 8192;
-/** The most device pixels in all (64 MB of memory): beyond it the canvas is drawn a little soft. */
-const MAX_CANVAS_AREA = 16 * 1024 * 1024;
+/**
+ * The most device pixels in all (16 MB of memory): beyond it the canvas is drawn a little soft.
+ * Each drawing is rasterised and copied whole: at 16 M pixels (this cap before), zooming out
+ * past the switch on a large map took 330 ms to raster and 120 ms to copy in one frame.
+ */
+const MAX_CANVAS_AREA = 4 * 1024 * 1024;
 /** The size assumed for an element React Flow has not measured yet (never in the DOM). */
 export const UNMEASURED = { width: 160, height: 56 };
 /** The looks of `.map-edge` in styles.css, for a canvas: colour, width (map units). */
@@ -109,20 +114,13 @@ export function sameDrawing(a: readonly ElementNode[], b: readonly ElementNode[]
     const x = a[i]!;
     const y = b[i]!;
     if (x === y) continue;
-    if (x.id !== y.id || Boolean(x.hidden) !== Boolean(y.hidden) || x.data.element.kind !== y.data.element.kind) return false;
+    if (x.id !== y.id || Boolean(x.hidden) !== Boolean(y.hidden) || x.data.kind !== y.data.kind) return false;
     if (Boolean(x.data.dimmed) !== Boolean(y.data.dimmed) || Boolean(x.data.highlighted) !== Boolean(y.data.highlighted)) return false;
     const bx = nodeBox(x);
     const by = nodeBox(y);
     if (bx.x !== by.x || bx.y !== by.y || bx.width !== by.width || bx.height !== by.height) return false;
   }
   return true;
-}
-
-/** From the source's right-hand handle to the target's left-hand one, as the edges run. */
-function lineBetween(source: Node, target: Node): Line {
-  const s = nodeBox(source);
-  const t = nodeBox(target);
-  return { x1: s.x + s.width, y1: s.y + s.height / 2, x2: t.x, y2: t.y + t.height / 2 };
 }
 
 function lineLook(edge: ConnectionEdgeType): { name: keyof typeof LINE_LOOK; dashed: boolean; faint: boolean } {
@@ -133,44 +131,49 @@ function lineLook(edge: ConnectionEdgeType): { name: keyof typeof LINE_LOOK; das
 
 /** Everything but what is being dragged, by look, in map coordinates. */
 function paint(elements: readonly ElementNode[], edges: readonly ConnectionEdgeType[], live: ReadonlySet<string>): Picture {
-  const byId = new Map(elements.map((n) => [n.id, n]));
+  // Each shown element's box, once: a remote move paints everything again.
+  const boxOf = new Map<string, Rect>();
+  for (const node of elements) if (!node.hidden) boxOf.set(node.id, nodeBox(node));
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   const lineGroups = new Map<string, LineGroup>();
   for (const edge of edges) {
-    if (live.has(edge.source) || live.has(edge.target)) continue;
-    const source = byId.get(edge.source);
-    const target = byId.get(edge.target);
-    if (edge.hidden || !edge.data || !source || !target || source.hidden || target.hidden) continue;
+    if (edge.hidden || !edge.data || live.has(edge.source) || live.has(edge.target)) continue;
+    const source = boxOf.get(edge.source);
+    const target = boxOf.get(edge.target);
+    if (!source || !target) continue;
     const { name, dashed, faint } = lineLook(edge);
     const key = `${name}${dashed ? ' dashed' : ''}${faint ? ' faint' : ''}`;
     let group = lineGroups.get(key);
     if (!group) lineGroups.set(key, (group = { look: LINE_LOOK[name], dashed, faint, lines: [] }));
-    group.lines.push(lineBetween(source, target));
+    const line = linkLine(source, target);
+    group.lines.push(line);
+    minX = Math.min(minX, line.x1, line.x2);
+    maxX = Math.max(maxX, line.x1, line.x2);
+    minY = Math.min(minY, line.y1, line.y2);
+    maxY = Math.max(maxY, line.y1, line.y2);
   }
   const boxGroups = new Map<string, BoxGroup>();
   const highlighted: BoxGroup = { fill: HIGHLIGHT.colour, border: HIGHLIGHT.colour, width: HIGHLIGHT.width, faint: false, boxes: [] };
   for (const node of elements) {
-    if (node.hidden || live.has(node.id)) continue;
-    const { element, dimmed } = node.data;
-    const look = BOX_LOOK[element.kind] ?? BOX_LOOK.variable;
-    const key = `${element.kind}${dimmed ? ' faint' : ''}`;
+    const box = boxOf.get(node.id);
+    if (!box || live.has(node.id)) continue;
+    const { kind, dimmed } = node.data;
+    const look = BOX_LOOK[kind] ?? BOX_LOOK.variable;
+    const key = `${kind}${dimmed ? ' faint' : ''}`;
     let group = boxGroups.get(key);
     if (!group) boxGroups.set(key, (group = { ...look, faint: Boolean(dimmed), boxes: [] }));
-    const box = nodeBox(node);
     group.boxes.push(box);
     if (node.data.highlighted) highlighted.boxes.push(box);
+    minX = Math.min(minX, box.x);
+    maxX = Math.max(maxX, box.x + box.width);
+    minY = Math.min(minY, box.y);
+    maxY = Math.max(maxY, box.y + box.height);
   }
   const boxes = [...boxGroups.values()];
   // A loop or lens highlight is a thick ring under the box, as the DOM node's outer shadow.
   if (highlighted.boxes.length) boxes.unshift(highlighted);
-  function* drawn(): Generator<Rect> {
-    for (const { lines } of lineGroups.values()) {
-      for (const l of lines) yield { x: Math.min(l.x1, l.x2), y: Math.min(l.y1, l.y2), width: Math.abs(l.x2 - l.x1), height: Math.abs(l.y2 - l.y1) };
-    }
-    for (const { boxes: list } of boxes) yield* list;
-  }
-  const around = enclosing(drawn());
   // A margin for the line widths and the highlight ring.
-  const bounds = around && { x: around.x - 10, y: around.y - 10, width: around.width + 20, height: around.height + 20 };
+  const bounds = Number.isFinite(minX) ? { x: minX - 10, y: minY - 10, width: maxX - minX + 20, height: maxY - minY + 20 } : null;
   return { lines: [...lineGroups.values()], boxes, bounds };
 }
 
@@ -220,17 +223,19 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
       const target = byId.get(edge.target);
       if (!source || !target || source.hidden || target.hidden) continue;
       const { name, dashed } = lineLook(edge);
-      out.push({ ...lineBetween(source, target), look: LINE_LOOK[name], dashed, id: edge.id });
+      out.push({ ...linkLine(nodeBox(source), nodeBox(target)), look: LINE_LOOK[name], dashed, id: edge.id });
     }
     return out;
   }, [elements, edges, liveIds]);
 
   const latest = useRef(picture);
   latest.current = picture;
-  const scheduled = useRef<() => void>(() => {});
+  const redraw = useRef<() => void>(() => {});
 
-  useEffect(() => {
+  // A layout effect, so the first drawing is in the same frame as the switch to the canvas.
+  useLayoutEffect(() => {
     let frame = 0;
+    let drawn: Picture | null = null;
     let rezoom: ReturnType<typeof setTimeout> | undefined;
     let draws = 0;
     // The zoom the canvas was last drawn for. It sits in the viewport, in map coordinates, so a
@@ -242,6 +247,7 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
       const ctx = el?.getContext('2d');
       const { lines, boxes, bounds } = latest.current;
       if (!el || !ctx) return;
+      drawn = latest.current;
       if (!bounds) {
         el.width = el.height = 0;
       } else {
@@ -287,12 +293,20 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
       }
       el.dataset.draws = String(++draws);
     };
-    // At most once a frame, just before it is painted.
+    // A zoom coming to rest: at most once a frame, just before it is painted.
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(draw);
     };
-    scheduled.current = schedule;
-    schedule();
+    // A change to the map: at once, in the frame being made. Waiting for the next animation
+    // frame put a whole frame between a remote move and the screen. Drawing only records the
+    // canvas's commands; they are rasterised once, when the frame is committed, however many
+    // draws came before.
+    redraw.current = () => {
+      if (drawn === latest.current) return;
+      cancelAnimationFrame(frame);
+      draw();
+    };
+    draw();
     // Zooming scales what is drawn (briefly soft) and draws it sharp again once the zoom rests.
     const unsubscribe = store.subscribe((s, before) => {
       if (s.transform[2] === before.transform[2] || s.transform[2] === drawnZoom) return;
@@ -306,7 +320,8 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
     };
   }, [store, layer]);
 
-  useEffect(() => scheduled.current(), [picture]);
+  // A layout effect: before the browser paints the frame that shows the rest of the change.
+  useLayoutEffect(() => redraw.current(), [picture]);
 
   if (!layer) return null;
   return createPortal(

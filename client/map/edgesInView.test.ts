@@ -32,7 +32,25 @@ describe('connections in view', () => {
       { id: 'cd', source: 'c', target: 'd' },
       { id: 'ax', source: 'a', target: 'missing' },
     ];
-    expect(edgesMeeting(edges, (id) => boxes.get(id), view).map((e) => e.id)).toEqual(['ab']);
+    const { near, through } = edgesMeeting(edges, (id) => boxes.get(id), view);
+    expect([...near, ...through].map((e) => e.id)).toEqual(['ab']);
+  });
+
+  it('tells links with an end in view from links only passing through it, keeping asked-for ones near', () => {
+    const boxes = new Map([
+      ['out-left', { x: -300, y: 40, width: 100, height: 20 }],
+      ['out-right', { x: 300, y: 40, width: 100, height: 20 }],
+      ['in', { x: 40, y: 60, width: 30, height: 20 }],
+    ]);
+    const edges = [
+      { id: 'across', source: 'out-left', target: 'out-right' },
+      { id: 'into', source: 'out-left', target: 'in' },
+      { id: 'from', source: 'in', target: 'out-right' },
+      { id: 'chosen', source: 'out-left', target: 'out-right' },
+    ];
+    const { near, through } = edgesMeeting(edges, (id) => boxes.get(id), view, (e) => e.id === 'chosen');
+    expect(near.map((e) => e.id)).toEqual(['into', 'from', 'chosen']);
+    expect(through.map((e) => e.id)).toEqual(['across']);
   });
 
   it('snaps the view to cells so small pans keep the same cell, and widens it by a cell', () => {

@@ -11,6 +11,7 @@ import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 import { addMapData, readMap } from '../../shared/map/doc.js';
 import { gridMap } from '../../shared/map/fixtures/gridMap.js';
 import { LOOPS_PAGE, MAX_TARGET_OPTIONS } from '../../client/map/listLimits.js';
+import { EDGE_LABELS_FROM, ZOOMED_OUT } from '../../client/map/zoomLevels.js';
 import { connectClient, createPerson, createRoom, type Person } from '../helpers/server.js';
 import { MapPage, RoomPage } from './pages.js';
 
@@ -65,6 +66,27 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       return Math.round(Math.hypot(now.x - before.x, now.y - before.y));
     }).toBeGreaterThan(50);
     await poll(async () => JSON.stringify(await pat.position('Footfall'))).toBe(JSON.stringify(await cal.position('Footfall')));
+
+    // A rename, a new kind and an agency show for the other person: each node reads its own
+    // element's words, and a rename of one changes no other node. The box keeps its width.
+    const widthBefore = (await pat.node('Footfall').boundingBox())!.width;
+    await cal.select('Footfall');
+    const inspector = cal.page.locator('.inspector');
+    await inspector.getByLabel('Label', { exact: true }).fill('Footfall in the centre');
+    await inspector.getByLabel('Label', { exact: true }).press('Enter');
+    await inspector.getByLabel('Kind', { exact: true }).selectOption({ label: 'Outcome' });
+    await inspector.getByLabel('Agency', { exact: true }).fill('Torbay Council');
+    await inspector.getByLabel('Agency', { exact: true }).press('Enter');
+    const renamed = pat.node('Footfall in the centre');
+    await poll(() => renamed.locator('.map-node-agency').innerText().catch(() => '')).toBe('Torbay Council');
+    expect(await renamed.locator('.map-node-kind').innerText()).toMatch(/outcome/i);
+    expect(await renamed.locator('.map-node').getAttribute('class')).toContain('kind-outcome');
+    expect((await renamed.boundingBox())!.width).toBe(widthBefore);
+    await poll(() => pat.labels()).toEqual(['Empty shop units', 'Footfall in the centre']);
+    // Renamed back, so the rest reads as before.
+    await inspector.getByLabel('Label', { exact: true }).fill('Footfall');
+    await inspector.getByLabel('Label', { exact: true }).press('Enter');
+    await poll(() => pat.labels()).toEqual(['Empty shop units', 'Footfall']);
 
     // Deleting an element takes its connections with it, for both.
     await cal.select('Empty shop units');
@@ -336,6 +358,8 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await cal.page.getByRole('toolbar', { name: 'Map tools' }).getByLabel('Add a template').selectOption({ label: 'Stakeholder power and interest grid' });
     await poll(() => cal.page.locator('.group-label').count()).toBe(4);
     await cal.addElement('Town centre landlords', 'Actor');
+    // Measured once the fit after the template has finished gliding.
+    await cal.viewSettled();
     // Dragged into the "Manage closely" quadrant, the panel says that is where it sits.
     const quadrant = (await cal.page.locator('.group-label', { hasText: 'Manage closely' }).boundingBox())!;
     const node = (await cal.node('Town centre landlords').boundingBox())!;
@@ -439,11 +463,30 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
 
       const zoomIn = cal.page.getByRole('button', { name: /zoom in/i });
       // In, past the zoom where labels become readable and elements are nodes again.
-      for (let i = 0; i < 11; i++) await zoomIn.click();
+      // On the way, between the canvas and EDGE_LABELS_FROM, links are drawn without their labels.
+      const zoom = async () => Number(/scale\(([-\d.e]+)\)/.exec(await cal.page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform))![1]);
+      let unlabelled = 0;
+      for (let i = 0; i < 11; i++) {
+        await zoomIn.click();
+        const now = await zoom();
+        if (now >= ZOOMED_OUT.below + 0.02 && now < EDGE_LABELS_FROM - 0.02) {
+          await poll(() => cal.page.locator('.react-flow__edge').count()).toBeGreaterThan(0);
+          expect(await cal.page.locator('.map-edge-label').count()).toBe(0);
+          unlabelled++;
+        }
+      }
+      expect(unlabelled).toBeGreaterThan(0);
+      expect(await zoom()).toBeGreaterThanOrEqual(EDGE_LABELS_FROM);
       await poll(() => cal.page.locator('.react-flow__edge').count()).toBeGreaterThan(0);
+      await poll(() => cal.page.locator('.map-edge-label').count()).toBeGreaterThan(0);
+      // Links passing across the view with both ends out of sight are plain curves, not edges.
+      expect(await cal.page.locator('.map-through-links path').count()).toBeGreaterThan(0);
+      expect(await cal.page.locator('.map-through-links path').first().getAttribute('d')).toMatch(/^M[-\d.]+,[-\d.]+ C/);
       expect(await canvas.count()).toBe(0);
       expect(await cal.page.locator('.react-flow__node-element').count()).toBeGreaterThan(1);
-      expect(await cal.page.locator('.react-flow__minimap').count()).toBe(1);
+      // A large map has the overview at every zoom, never React Flow's minimap of every node.
+      expect(await cal.page.locator('.react-flow__minimap').count()).toBe(0);
+      await poll(() => inkedPixels(cal.page.getByRole('img', { name: /Overview of the whole map/ }))).toBeGreaterThan(1000);
 
       // Fit view centres the whole map (as far as the smallest zoom allows), though React Flow
       // draws only part of it when zoomed out: the canvas holds the whole map.
@@ -459,7 +502,6 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
 
       // Zoomed out, the overview draws the whole map (React Flow's minimap would show only the
       // few nodes it has), and pressing on it moves the view there.
-      expect(await cal.page.locator('.react-flow__minimap').count()).toBe(0);
       const overview = cal.page.getByRole('img', { name: /Overview of the whole map/ });
       await poll(() => inkedPixels(overview)).toBeGreaterThan(1000);
       const transform = () => cal.page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);

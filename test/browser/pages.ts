@@ -213,6 +213,19 @@ export class MapPage {
     return { x: Number(m[1]), y: Number(m[2]) };
   }
 
+  /** Waits until the view has stopped moving (a fit after a template glides for 300 ms). */
+  async viewSettled() {
+    const transform = () => this.page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+    let last = await transform();
+    for (let i = 0; i < 50; i++) {
+      await this.page.waitForTimeout(150);
+      const now = await transform();
+      if (now === last) return;
+      last = now;
+    }
+    throw new Error('the view kept moving');
+  }
+
   async drag(label: string, dx: number, dy: number) {
     const box = (await this.node(label).boundingBox())!;
     const x = box.x + box.width / 2;

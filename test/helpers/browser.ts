@@ -55,7 +55,7 @@ export function buildClient(): Promise<string> {
       configFile: join(projectRoot, 'vite.config.ts'),
       logLevel: 'silent',
       mode: 'production',
-      build: { outDir, emptyOutDir: true },
+      build: { outDir, emptyOutDir: true, ...(process.env.BENCH_NO_MINIFY ? { minify: false } : {}) },
     }).finally(() => {
       process.env.NODE_ENV = nodeEnv;
     });

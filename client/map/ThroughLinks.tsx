@@ -1,0 +1,56 @@
+import { Position, getBezierPath, type Rect } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import { createPortal } from 'react-dom';
+import { dashesFor, useEdgeLabelLayerElement, type ConnectionEdgeType } from './ConnectionEdge.js';
+import { linkLine } from './edgesInView.js';
+
+interface Drawn {
+  key: string;
+  className: string;
+  d: string;
+  style?: { strokeDasharray: string };
+}
+
+/**
+ * The links of a large map that only pass across the view, both their elements out of sight
+ * (`edgesMeeting`'s `through`), drawn as the same curves as React Flow's edges but as a few
+ * plain SVG paths: one per look, each link of unknown polarity on its own so its dashes can be
+ * bounded (`dashesFor`). As React Flow edges each was a component with its own store selectors,
+ * two paths and a label: zooming in past the canvas on a map of long links mounted some 2,000
+ * of them in one frame. Their arrowheads are out of sight; their labels show when the view
+ * reaches one of their elements, and the outline lists them all.
+ */
+export const ThroughLinks = memo(function ThroughLinks({ edges, boxOf }: { edges: readonly ConnectionEdgeType[]; boxOf: (id: string) => Rect | undefined }) {
+  const layer = useEdgeLabelLayerElement();
+  const drawn = useMemo(() => {
+    const groups = new Map<string, Drawn>();
+    const single: Drawn[] = [];
+    for (const edge of edges) {
+      const s = boxOf(edge.source);
+      const t = boxOf(edge.target);
+      if (!s || !t || !edge.data || edge.hidden) continue;
+      const { connection, dimmed, highlighted } = edge.data;
+      const { x1, y1, x2, y2 } = linkLine(s, t);
+      const [d] = getBezierPath({ sourceX: x1, sourceY: y1, sourcePosition: Position.Right, targetX: x2, targetY: y2, targetPosition: Position.Left });
+      const polarity = connection.polarity === '-' ? 'minus' : connection.polarity === '+' ? 'plus' : 'unknown';
+      const className = `react-flow__edge-path map-edge polarity-${polarity}${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`;
+      if (polarity === 'unknown') {
+        single.push({ key: edge.id, className, d, style: dashesFor(x1, y1, x2, y2) });
+        continue;
+      }
+      const group = groups.get(className);
+      if (group) group.d += d;
+      else groups.set(className, { key: className, className, d });
+    }
+    return [...groups.values(), ...single];
+  }, [edges, boxOf]);
+  if (!layer || drawn.length === 0) return null;
+  return createPortal(
+    <svg className="map-through-links" aria-hidden="true">
+      {drawn.map(({ key, className, d, style }) => (
+        <path key={key} className={className} d={d} style={style} fill="none" />
+      ))}
+    </svg>,
+    layer,
+  );
+});

@@ -482,6 +482,11 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       // Links passing across the view with both ends out of sight are plain curves, not edges.
       expect(await cal.page.locator('.map-through-links path').count()).toBeGreaterThan(0);
       expect(await cal.page.locator('.map-through-links path').first().getAttribute('d')).toMatch(/^M[-\d.]+,[-\d.]+ C/);
+      // Zoomed in too, the view and those curves are layers of their own, so a pan or a drag
+      // does not rasterise them again (bench:map, "pan/drag at zoom ~1").
+      const layered = (selector: string) => cal.page.locator(selector).first().evaluate((el) => getComputedStyle(el).willChange);
+      expect(await layered('.react-flow__viewport')).toBe('transform');
+      expect(await layered('.map-through-links')).toBe('transform');
       expect(await canvas.count()).toBe(0);
       expect(await cal.page.locator('.react-flow__node-element').count()).toBeGreaterThan(1);
       // A large map has the overview at every zoom, never React Flow's minimap of every node.

@@ -26,6 +26,7 @@ import '@xyflow/react/dist/style.css';
 import './canvas.css';
 import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { newId } from '../../shared/ids.js';
+import { useFullscreen } from '../ui/useFullscreen.js';
 import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
 import { TEMPLATES, instantiate, type TemplateId } from '../../shared/map/templates.js';
@@ -112,6 +113,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const { error, attempt } = useAttempt();
   const [kind, setKind] = useState<ElementKind>('variable');
   const [view, setView] = useState<'canvas' | 'outline'>('canvas');
+  const fullscreen = useFullscreen<HTMLDivElement>();
   const [focusLabelOf, setFocusLabelOf] = useState<string | null>(null);
   const [reduceMotion, setReduceMotion] = useReducedMotion();
   const glide = reduceMotion ? 0 : 300;
@@ -475,7 +477,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const onEdgesDelete = useCallback((deleted: { id: string }[]) => removeConnections(conn.doc, deleted.map((e) => e.id)), [conn]);
 
   return (
-    <div className="map-editor" onKeyDown={onKeyDown}>
+    <div className="map-editor" ref={fullscreen.ref} onKeyDown={onKeyDown}>
       {!readOnly && (
         <div className="toolbar map-toolbar" role="toolbar" aria-label="Map tools">
           <label htmlFor={kindId} className="visually-hidden">
@@ -544,8 +546,13 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           <input id={`${kindId}-motion`} type="checkbox" checked={reduceMotion} onChange={(e) => setReduceMotion(e.target.checked)} />
           <label htmlFor={`${kindId}-motion`}>Reduce motion</label>
         </div>
+        {fullscreen.supported && (
+          <button type="button" className="button-secondary map-fullscreen" aria-pressed={fullscreen.active} onClick={fullscreen.toggle}>
+            Full screen
+          </button>
+        )}
       </div>
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{error ?? fullscreen.error}</ErrorMessage>
       {viewing && (
         <div className="notice viewing-version" role="status">
           Viewing the version “{viewing.name}” (read-only).{' '}

@@ -43,7 +43,7 @@ export function RoomPage() {
   const readOnly = !canEditRooms(role) || r.archived;
 
   return (
-    <div className="room">
+    <div className={`room room-kind-${r.kind}`}>
       <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={r.title} />
       <h1>{r.title}</h1>
       <p className="room-meta">

@@ -212,6 +212,29 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     expect(await seriousAxeViolations(cal.page)).toEqual([]);
   });
 
+  it('a map room has the whole width of the window, and goes full screen for a projector and back', async () => {
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'On the big screen');
+    const cal = await openMap(council, roomId, 'On the big screen');
+    // The window is 1400 px wide: main keeps only its 1.5rem padding on each side.
+    expect(await cal.page.locator('main').evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(1400 - 2 * 24 - 20);
+    const canvasBox = () => cal.page.locator('.map-canvas').evaluate((el) => el.getBoundingClientRect().toJSON() as DOMRect);
+    const before = await canvasBox();
+    expect(before.width).toBeGreaterThan(700);
+
+    const button = cal.page.getByRole('button', { name: 'Full screen' });
+    await button.click();
+    await poll(() => cal.page.evaluate(() => document.fullscreenElement?.classList.contains('map-editor') ?? false)).toBe(true);
+    await poll(() => button.getAttribute('aria-pressed')).toBe('true');
+    // Full screen, the canvas fills what the toolbars leave, and the map still works.
+    await poll(async () => (await canvasBox()).height).toBeGreaterThan(before.height);
+    await cal.page.getByRole('toolbar', { name: 'Map tools' }).getByRole('button', { name: 'Add element' }).click();
+    await poll(() => cal.page.locator('.react-flow__node-element').count()).toBe(1);
+
+    await button.click();
+    await poll(() => cal.page.evaluate(() => document.fullscreenElement === null)).toBe(true);
+    await poll(() => button.getAttribute('aria-pressed')).toBe('false');
+  });
+
   it('imports a Kumu CSV, exports CSV, JSON and pictures, and the export imports again to the same map', async () => {
     const fixtures = fileURLToPath(new URL('../../shared/map/fixtures/', import.meta.url));
     const first = await createRoom(suite.ws, council, 'torbay', 'map', 'Imported');

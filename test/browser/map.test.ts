@@ -227,6 +227,9 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await poll(() => button.getAttribute('aria-pressed')).toBe('true');
     // Full screen, the canvas fills what the toolbars leave, and the map still works.
     await poll(async () => (await canvasBox()).height).toBeGreaterThan(before.height);
+    // The panels beside it scroll within the same height, not past the bottom of the screen.
+    const sideMax = await cal.page.locator('.map-side').evaluate((el) => parseFloat(getComputedStyle(el).maxHeight));
+    expect(Math.abs(sideMax - (await canvasBox()).height)).toBeLessThan(2);
     await cal.page.getByRole('toolbar', { name: 'Map tools' }).getByRole('button', { name: 'Add element' }).click();
     await poll(() => cal.page.locator('.react-flow__node-element').count()).toBe(1);
 

@@ -24,7 +24,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import './canvas.css';
-import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import { newId } from '../../shared/ids.js';
 import { useFullscreen } from '../ui/useFullscreen.js';
 import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
@@ -48,7 +48,7 @@ import { ConnectionEdge, EdgeLabelLayer, type ConnectionEdgeType } from './Conne
 import { ZOOMED_OUT, zoomedPastEdgeLabels, zoomedPastOverview } from './zoomLevels.js';
 import { boundsOf, elementAt, nodeBox, ZoomedOutCanvas } from './ZoomedOutCanvas.js';
 import { MapOverview } from './MapOverview.js';
-import { cellRect, edgesMeeting, viewCell } from './edgesInView.js';
+import { cellRect, edgesMeeting, linkNear, viewCell } from './edgesInView.js';
 import { ElementNode, type ElementNodeType } from './ElementNode.js';
 import { ThroughLinks } from './ThroughLinks.js';
 import { ElementStore, ElementStoreContext } from './elementStore.js';
@@ -71,6 +71,8 @@ const edgeTypes = { connection: ConnectionEdge };
 // store, and every store change runs the selectors of every node and edge on the canvas.
 const PRO_OPTIONS = { hideAttribution: true };
 const DELETE_KEYS = ['Delete', 'Backspace'];
+/** How near (screen pixels) a click must fall to a passing link's plain curve to select it. */
+const THROUGH_LINK_CLICK_PX = 6;
 const NO_EDGES: ConnectionEdgeType[] = [];
 const noCell = () => '';
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
@@ -436,6 +438,17 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     };
   }, [far, large, cell, boxOf, shownEdges, othersSelecting]);
 
+  /**
+   * A click on one of the plain curves of links passing across the view (`ThroughLinks`, not
+   * elements of their own) selects the link nearest it, within a few pixels; selected, it is a
+   * React Flow edge again, with its label and the inspector.
+   */
+  function selectThroughLink(event: ReactMouseEvent) {
+    const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    const hit = linkNear(throughEdges, boxOf, point, THROUGH_LINK_CLICK_PX / flow.getZoom());
+    if (hit) select({ connection: hit.id });
+  }
+
   function addTemplate(id: TemplateId) {
     // Beside what is already there, never on top of it.
     const right = map.elements.length || map.groups.length ? Math.max(...map.elements.map((e) => e.x), ...map.groups.map((g) => g.x + g.width)) + 300 : 0;
@@ -619,6 +632,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
                 onConnect={readOnly ? undefined : onConnect}
                 onNodesDelete={onNodesDelete}
                 onEdgesDelete={onEdgesDelete}
+                onPaneClick={throughEdges.length > 0 ? selectThroughLink : undefined}
                 nodesDraggable={!readOnly}
                 nodesConnectable={!readOnly}
                 elementsSelectable

@@ -18,7 +18,9 @@ interface Drawn {
  * bounded (`dashesFor`). As React Flow edges each was a component with its own store selectors,
  * two paths and a label: zooming in past the canvas on a map of long links mounted some 2,000
  * of them in one frame. Their arrowheads are out of sight; their labels show when the view
- * reaches one of their elements, and the outline lists them all.
+ * reaches one of their elements, and the outline lists them all. They take no pointer events:
+ * a click on the pane near one selects it (`linkNear`, from MapEditor), and selected links are
+ * React Flow edges.
  */
 export const ThroughLinks = memo(function ThroughLinks({ edges, boxOf }: { edges: readonly ConnectionEdgeType[]; boxOf: (id: string) => Rect | undefined }) {
   const layer = useEdgeLabelLayerElement();

@@ -1,7 +1,7 @@
 import type { ReactFlowState } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import { dashesFor } from './ConnectionEdge.js';
-import { cellRect, curveMeetsRect, edgesMeeting, viewCell } from './edgesInView.js';
+import { cellRect, curveMeetsRect, distanceToCurve, edgesMeeting, linkNear, viewCell } from './edgesInView.js';
 
 const view = { x: 0, y: 0, width: 100, height: 100 };
 
@@ -66,6 +66,31 @@ describe('connections in view', () => {
     expect(rect.y + rect.height).toBeGreaterThan(600);
     expect(cellRect('')).toBeNull();
     expect(viewCell({ transform: [0, 0, 1], width: 0, height: 0 } as unknown as ReactFlowState)).toBe('');
+  });
+
+  it('measures how far a point is from a curve, and finds the link a click on a plain curve meant', () => {
+    // A straight link along y = 50: its curve is the line itself.
+    expect(distanceToCurve({ x: 0, y: 50 }, { x: 400, y: 50 }, { x: 200, y: 53 })).toBeCloseTo(3, 5);
+    expect(distanceToCurve({ x: 0, y: 50 }, { x: 400, y: 50 }, { x: 500, y: 50 })).toBeCloseTo(100, 5);
+    // A curve from (0,0) to (400,200) is an S: its middle is at (200,100), not near (200,40).
+    expect(distanceToCurve({ x: 0, y: 0 }, { x: 400, y: 200 }, { x: 200, y: 100 })).toBeLessThan(1);
+    expect(distanceToCurve({ x: 0, y: 0 }, { x: 400, y: 200 }, { x: 200, y: 40 })).toBeGreaterThan(20);
+
+    // Boxes 100 × 20: a link leaves its source's right-hand side at mid-height.
+    const boxes = new Map([
+      ['a', { x: -100, y: 40, width: 100, height: 20 }],
+      ['b', { x: 400, y: 40, width: 100, height: 20 }],
+      ['c', { x: -100, y: 60, width: 100, height: 20 }],
+      ['d', { x: 400, y: 60, width: 100, height: 20 }],
+    ]);
+    const boxOf = (id: string) => boxes.get(id);
+    const ab = { id: 'ab', source: 'a', target: 'b' }; // along y = 50
+    const cd = { id: 'cd', source: 'c', target: 'd' }; // along y = 70
+    expect(linkNear([ab, cd], boxOf, { x: 200, y: 52 }, 6)?.id).toBe('ab');
+    expect(linkNear([ab, cd], boxOf, { x: 200, y: 66 }, 6)?.id).toBe('cd');
+    // Between the two, beyond the tolerance of either: nothing.
+    expect(linkNear([ab, cd], boxOf, { x: 200, y: 60 }, 6)).toBeNull();
+    expect(linkNear([{ id: 'gone', source: 'a', target: 'x' }], boxOf, { x: 200, y: 50 }, 6)).toBeNull();
   });
 
   it('bounds the dashes of a link of unknown polarity, however long', () => {

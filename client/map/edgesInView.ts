@@ -35,14 +35,7 @@ export function curveMeetsRect(s: Point, t: Point, rect: Rect): boolean {
   let px = p0.x;
   let py = p0.y;
   for (let i = 1; i <= SAMPLES; i++) {
-    const u = i / SAMPLES;
-    const v = 1 - u;
-    const a = v * v * v;
-    const b = 3 * v * v * u;
-    const c = 3 * v * u * u;
-    const d = u * u * u;
-    const x = a * p0.x + b * p1.x + c * p2.x + d * p3.x;
-    const y = a * p0.y + b * p1.y + c * p2.y + d * p3.y;
+    const { x, y } = pointOnCurve(p0, p1, p2, p3, i / SAMPLES);
     // The piece's own box against the view: a little generous, never missing a crossing.
     if (Math.max(px, x) >= rect.x && Math.min(px, x) <= right && Math.max(py, y) >= rect.y && Math.min(py, y) <= bottom) return true;
     px = x;
@@ -51,12 +44,80 @@ export function curveMeetsRect(s: Point, t: Point, rect: Rect): boolean {
   return false;
 }
 
+function pointOnCurve(p0: Point, p1: Point, p2: Point, p3: Point, u: number): Point {
+  const v = 1 - u;
+  const a = v * v * v;
+  const b = 3 * v * v * u;
+  const c = 3 * v * u * u;
+  const d = u * u * u;
+  return { x: a * p0.x + b * p1.x + c * p2.x + d * p3.x, y: a * p0.y + b * p1.y + c * p2.y + d * p3.y };
+}
+
+/** Pieces a curve is cut into to measure how far a point is from it: finer than the culling's. */
+const DISTANCE_SAMPLES = 48;
+
+/** How far `p` is from the curve from `s` to `t` (to within a hair: the curve cut into pieces). */
+export function distanceToCurve(s: Point, t: Point, p: Point): number {
+  const [p0, p1, p2, p3] = controlPoints(s, t);
+  let best = Infinity;
+  let from = p0;
+  for (let i = 1; i <= DISTANCE_SAMPLES; i++) {
+    const to = pointOnCurve(p0, p1, p2, p3, i / DISTANCE_SAMPLES);
+    best = Math.min(best, distanceToSegment(p, from, to));
+    from = to;
+  }
+  return best;
+}
+
+function distanceToSegment(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length2 = dx * dx + dy * dy;
+  const u = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2));
+  return Math.hypot(p.x - (a.x + u * dx), p.y - (a.y + u * dy));
+}
+
+/**
+ * The link whose curve passes nearest `point`, if within `tolerance` (map units): what a click
+ * on one of `ThroughLinks`'s plain curves, which are not elements of their own, was aimed at.
+ */
+export function linkNear<E extends { source: string; target: string }>(
+  edges: readonly E[],
+  boxOf: (id: string) => Rect | undefined,
+  point: Point,
+  tolerance: number,
+): E | null {
+  let best: E | null = null;
+  let bestDistance = tolerance;
+  const near = { x: point.x - tolerance, y: point.y - tolerance, width: 2 * tolerance, height: 2 * tolerance };
+  for (const edge of edges) {
+    const ends = curveEnds(edge, boxOf);
+    // Most curves are nowhere near: the cheap test first.
+    if (!ends || !curveMeetsRect(ends.from, ends.to, near)) continue;
+    const distance = distanceToCurve(ends.from, ends.to, point);
+    if (distance <= bestDistance) {
+      best = edge;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
 /**
  * Where a link runs between its elements' boxes: from the source's right-hand handle to the
  * target's left-hand one, as React Flow draws the edges (and the canvas and `ThroughLinks` too).
  */
 export function linkLine(s: Rect, t: Rect): { x1: number; y1: number; x2: number; y2: number } {
   return { x1: s.x + s.width, y1: s.y + s.height / 2, x2: t.x, y2: t.y + t.height / 2 };
+}
+
+/** A link's elements' boxes and where its curve starts and ends; null if an element is missing. */
+function curveEnds(edge: { source: string; target: string }, boxOf: (id: string) => Rect | undefined): { s: Rect; t: Rect; from: Point; to: Point } | null {
+  const s = boxOf(edge.source);
+  const t = boxOf(edge.target);
+  if (!s || !t) return null;
+  const { x1, y1, x2, y2 } = linkLine(s, t);
+  return { s, t, from: { x: x1, y: y1 }, to: { x: x2, y: y2 } };
 }
 
 /** The view in map units; null before React Flow has measured its pane. */
@@ -111,12 +172,9 @@ export function edgesMeeting<E extends { source: string; target: string }>(
   const near: E[] = [];
   const through: E[] = [];
   for (const edge of edges) {
-    const s = boxOf(edge.source);
-    const t = boxOf(edge.target);
-    if (!s || !t) continue;
-    const { x1, y1, x2, y2 } = linkLine(s, t);
-    if (!curveMeetsRect({ x: x1, y: y1 }, { x: x2, y: y2 }, rect)) continue;
-    (meets(s, rect) || meets(t, rect) || keep(edge) ? near : through).push(edge);
+    const ends = curveEnds(edge, boxOf);
+    if (!ends || !curveMeetsRect(ends.from, ends.to, rect)) continue;
+    (meets(ends.s, rect) || meets(ends.t, rect) || keep(edge) ? near : through).push(edge);
   }
   return { near, through };
 }

@@ -513,6 +513,24 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       const layered = (selector: string) => cal.page.locator(selector).first().evaluate((el) => getComputedStyle(el).willChange);
       expect(await layered('.react-flow__viewport')).toBe('transform');
       expect(await layered('.map-through-links')).toBe('transform');
+      // A click on one of those curves selects its link, which is then an edge with the inspector.
+      const onCurve = await cal.page.evaluate(() => {
+        const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+        for (const path of document.querySelectorAll<SVGPathElement>('.map-through-links path')) {
+          const matrix = path.getScreenCTM()!;
+          const length = path.getTotalLength();
+          for (let at = 0; at < length; at += 7) {
+            const p = path.getPointAtLength(at).matrixTransform(matrix);
+            const inside = p.x > pane.left + 80 && p.x < pane.right - 80 && p.y > pane.top + 80 && p.y < pane.bottom - 80;
+            if (inside && document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane')) return { x: p.x, y: p.y };
+          }
+        }
+        return null;
+      });
+      expect(onCurve).not.toBeNull();
+      await cal.page.mouse.click(onCurve!.x, onCurve!.y);
+      await poll(() => cal.page.locator('.react-flow__edge.selected').count()).toBe(1);
+      await cal.page.getByRole('heading', { name: /^Connection: .+ → .+/ }).waitFor();
       expect(await canvas.count()).toBe(0);
       expect(await cal.page.locator('.react-flow__node-element').count()).toBeGreaterThan(1);
       // A large map has the overview at every zoom, never React Flow's minimap of every node.

@@ -28,6 +28,8 @@ import { useAttempt } from '../ui/useAttempt.js';
 import { actorOf } from '../room/actor.js';
 
 const NOW = 'now';
+/** A comparison with now catches up this long after the last change to the text. */
+const LIVE_DIFF_DELAY_MS = 150;
 
 function DiffView({ entries }: { entries: DocDiffEntry[] }) {
   const changes = entries.filter((e) => e.kind !== 'unchanged').length;
@@ -81,11 +83,18 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
       if (!compared) return () => {};
       // A compared version may be deleted by someone else meanwhile.
       const stopVersions = observeDocVersions(conn.doc, onChange);
+      // Diffing a long document takes milliseconds: done once typing pauses, not per keystroke.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const typed = () => {
+        clearTimeout(timer);
+        timer = setTimeout(onChange, LIVE_DIFF_DELAY_MS);
+      };
       const content = docContent(conn.doc);
-      if (live) content.observeDeep(onChange);
+      if (live) content.observeDeep(typed);
       return () => {
         stopVersions();
-        if (live) content.unobserveDeep(onChange);
+        clearTimeout(timer);
+        if (live) content.unobserveDeep(typed);
       };
     },
     (): DocDiffEntry[] | null => {

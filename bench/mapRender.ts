@@ -36,10 +36,11 @@
  * Zoomed out, elements are not in the DOM until pointed at: the drag phase points at the element
  * nearest the centre first, and the pan phase grabs pane away from every element's place.
  *
- * It prints figures; it asserts nothing. `--profile zoom,drag` (any of pan, zoom, zoomAcross, drag, dragZoomed, panZoomed, rename,
- * move) also records those phases of the large map with Chromium's tracing and CPU profiler and
- * prints where the page's time went: main-thread work by kind (script, style, layout, paint,
- * raster…) and the functions with the most self time, located in the built bundle.
+ * It prints figures; it asserts nothing. `--profile zoom,drag` (any of pan, zoom, zoomAcross,
+ * drag, dragZoomed, panZoomed, rename, move) also records those phases of the large map with
+ * Chromium's tracing and CPU profiler and prints where the page's time went: main-thread work
+ * by kind (script, style, layout, paint, raster…) and the functions with the most self time,
+ * located in the built bundle.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';

@@ -2,7 +2,7 @@ import { Position, getBezierPath, type Rect } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { createPortal } from 'react-dom';
 import { dashesFor, useEdgeLabelLayerElement, type ConnectionEdgeType } from './ConnectionEdge.js';
-import { linkLine } from './edgesInView.js';
+import { curveEnds } from './edgesInView.js';
 
 interface Drawn {
   key: string;
@@ -28,16 +28,15 @@ export const ThroughLinks = memo(function ThroughLinks({ edges, boxOf }: { edges
     const groups = new Map<string, Drawn>();
     const single: Drawn[] = [];
     for (const edge of edges) {
-      const s = boxOf(edge.source);
-      const t = boxOf(edge.target);
-      if (!s || !t || !edge.data || edge.hidden) continue;
+      const ends = curveEnds(edge, boxOf);
+      if (!ends || !edge.data || edge.hidden) continue;
       const { connection, dimmed, highlighted } = edge.data;
-      const { x1, y1, x2, y2 } = linkLine(s, t);
-      const [d] = getBezierPath({ sourceX: x1, sourceY: y1, sourcePosition: Position.Right, targetX: x2, targetY: y2, targetPosition: Position.Left });
+      const { from, to } = ends;
+      const [d] = getBezierPath({ sourceX: from.x, sourceY: from.y, sourcePosition: Position.Right, targetX: to.x, targetY: to.y, targetPosition: Position.Left });
       const polarity = connection.polarity === '-' ? 'minus' : connection.polarity === '+' ? 'plus' : 'unknown';
       const className = `react-flow__edge-path map-edge polarity-${polarity}${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`;
       if (polarity === 'unknown') {
-        single.push({ key: edge.id, className, d, style: dashesFor(x1, y1, x2, y2) });
+        single.push({ key: edge.id, className, d, style: dashesFor(from.x, from.y, to.x, to.y) });
         continue;
       }
       const group = groups.get(className);

@@ -111,8 +111,11 @@ export function linkLine(s: Rect, t: Rect): { x1: number; y1: number; x2: number
   return { x1: s.x + s.width, y1: s.y + s.height / 2, x2: t.x, y2: t.y + t.height / 2 };
 }
 
-/** A link's elements' boxes and where its curve starts and ends; null if an element is missing. */
-function curveEnds(edge: { source: string; target: string }, boxOf: (id: string) => Rect | undefined): { s: Rect; t: Rect; from: Point; to: Point } | null {
+/**
+ * A link's elements' boxes and where its curve starts and ends (`linkLine`); null while an
+ * element is missing. The culling, the click test and `ThroughLinks` all start from it.
+ */
+export function curveEnds(edge: { source: string; target: string }, boxOf: (id: string) => Rect | undefined): { s: Rect; t: Rect; from: Point; to: Point } | null {
   const s = boxOf(edge.source);
   const t = boxOf(edge.target);
   if (!s || !t) return null;

@@ -41,6 +41,8 @@ export class Connection {
   readOnly = false;
   /** The client has been told (permission denied: read-only) that its edits are dropped. */
   toldReadOnly = false;
+  /** It broke the protocol: closed, and whatever it had queued is ignored. */
+  rejected = false;
 
   send(data: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;

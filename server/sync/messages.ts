@@ -9,6 +9,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { checkDecodedUpdate } from '../ydoc/guard.js';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 export const SyncMessageType = { Step1: 0, Step2: 1, Update: 2 } as const;
@@ -40,13 +41,17 @@ const MAX_AWARENESS_ENTRIES = 256;
 
 function readUpdate(decoder: decoding.Decoder, what: string): Uint8Array {
   const update = decoding.readVarUint8Array(decoder);
+  let decoded;
   try {
     // Decoding walks every struct and the delete set, so a truncated or garbled update throws
     // here rather than half-way through being applied.
-    Y.decodeUpdate(update);
+    decoded = Y.decodeUpdate(update);
   } catch (cause) {
     throw new ProtocolViolation(`${what} is not a valid Yjs update`, { cause });
   }
+  // Well-formed bytes can still describe structs Yjs fails on while integrating them.
+  const problem = checkDecodedUpdate(decoded);
+  if (problem) throw new ProtocolViolation(`${what} breaks the Yjs invariants: ${problem}`);
   return update;
 }
 

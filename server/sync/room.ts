@@ -8,6 +8,8 @@ import * as Y from 'yjs';
 import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from '../storage/types.js';
+import { applyGuarded, dropPending, withoutKnown } from '../ydoc/guard.js';
+import { replayStoredDoc } from '../ydoc/replay.js';
 import type { Connection } from './connection.js';
 import {
   encodeAwareness,
@@ -29,8 +31,19 @@ export interface RoomLimits {
 type RoomState = 'loading' | 'ready' | 'failed' | 'closed';
 
 export class Room {
-  readonly doc = new Y.Doc({ gc: true });
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /**
+   * The live doc. Replaced (never mutated back) when an update breaks it: read `room.doc`
+   * each time rather than keeping a reference.
+   */
+  get doc(): Y.Doc {
+    return this.current;
+  }
+  private current = new Y.Doc({ gc: true });
+  /**
+   * Awareness keeps a doc only for its client id and to follow its destruction; a doc of its
+   * own lets the room swap its live doc without ending everyone's presence.
+   */
+  readonly awareness = new awarenessProtocol.Awareness(new Y.Doc());
   readonly connections = new Set<Connection>();
   state: RoomState = 'loading';
   /** Set by the registry while the room waits to be unloaded. */
@@ -41,6 +54,12 @@ export class Room {
   private logBytes = 0;
   /** Updates the doc emitted during the current apply, to store and then relay. */
   private emitted: { update: Uint8Array; origin: unknown }[] = [];
+  /**
+   * Who has written as each Yjs client id since the room loaded. A client id is one browser
+   * tab's: another person writing past its clock would make Yjs drop that tab's own next edits
+   * as already known. (After a restart the first writer claims it again.)
+   */
+  private readonly writers = new Map<number, string>();
   /** Which connection speaks for each awareness client id, so no one can forge another's. */
   private readonly awarenessOwners = new Map<number, Connection>();
 
@@ -57,9 +76,7 @@ export class Room {
   ) {
     // The server is not a participant: it must not show up in anyone's presence list.
     this.awareness.setLocalState(null);
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      this.emitted.push({ update, origin });
-    });
+    this.watch(this.current);
     this.awareness.on('update', this.relayAwareness);
     // Load only after an unloading predecessor has stored everything, or this doc would miss it.
     this.tail = (previous ?? Promise.resolve())
@@ -67,17 +84,26 @@ export class Room {
       .catch((error: unknown) => this.fail(error));
   }
 
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.emitted.push({ update, origin });
+  };
+
+  private watch(doc: Y.Doc): void {
+    doc.on('update', this.onDocUpdate);
+  }
+
+  /** Replaces the live doc with one rebuilt from storage (which never holds a bad update). */
   private async load(): Promise<void> {
     const started = Date.now();
     const stored = await this.store.loadDoc(this.id);
-    Y.transact(
-      this.doc,
-      () => {
-        if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
-        for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-      },
-      'load',
-    );
+    const { doc, problems } = replayStoredDoc(stored);
+    if (problems.length > 0) {
+      // Bad updates stored before the update guard: the room opens without them.
+      this.log.warn('left out stored updates that could not be applied', { room: this.id, problems });
+    }
+    this.current.off('update', this.onDocUpdate);
+    this.current = doc;
+    this.watch(doc);
     this.emitted = [];
     this.logCount = stored.updates.length;
     this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
@@ -132,8 +158,10 @@ export class Room {
   receive(conn: Connection, messages: IncomingMessage[]): void {
     void this.enqueue(async () => {
       // Messages that arrived before the socket closed are still handled: an edit the server
-      // received is stored even if its sender has gone.
+      // received is stored even if its sender has gone. Not so after the sender broke the
+      // protocol: nothing more from it is trusted.
       for (const message of messages) {
+        if (conn.rejected) return;
         await this.handle(conn, message);
       }
     });
@@ -156,7 +184,7 @@ export class Room {
           }
           return;
         }
-        await this.applyAndStore(conn, message.update);
+        await this.applyAndStore(conn, message.update, message.type === 'sync-update');
         return;
       case 'awareness':
         this.applyAwareness(conn, message);
@@ -171,17 +199,27 @@ export class Room {
     }
   }
 
-  private async applyAndStore(conn: Connection, update: Uint8Array): Promise<void> {
+  private async applyAndStore(conn: Connection, update: Uint8Array, askAgainIfIncomplete: boolean): Promise<void> {
     this.emitted = [];
-    let applyError: unknown;
-    try {
-      Y.applyUpdate(this.doc, update, conn);
-    } catch (error) {
-      // The update decoded but could not be integrated. Whatever Yjs did integrate before
-      // failing was emitted below and is stored like any other change, so the doc in memory
-      // and the stored log never disagree.
-      applyError = error;
+    const admitted = this.admit(conn, update);
+    if ('reason' in admitted) {
+      this.log.warn('refused an update', { room: this.id, user: conn.identity.userId, reason: admitted.reason });
+      this.reject(conn, 'update refused');
+      return;
     }
+    const applyError = applyGuarded(this.doc, admitted.update, conn, { checkPlacement: true });
+    if (applyError) {
+      await this.recover(conn, applyError);
+      return;
+    }
+    // The room's doc never keeps structs waiting for updates it lacks, so every struct in it
+    // was checked against the doc when it integrated, and the sender of a failing update is
+    // always the one at fault. (An edit made while read-only leaves the next ones waiting.)
+    if (dropPending(this.doc)) {
+      this.log.debug('dropped the part of an update that waits for updates the room lacks', { room: this.id });
+      if (askAgainIfIncomplete) conn.send(encodeSyncStep1(this.doc));
+    }
+    for (const client of admitted.extends) this.writers.set(client, conn.identity.userId);
     const changes = this.emitted;
     this.emitted = [];
     // Store before relaying: the queue holds every other message for this room until the
@@ -196,13 +234,49 @@ export class Room {
       for (const other of this.connections) if (other !== origin) other.send(message);
     }
     if (changes.length > 0) this.onStored?.(this.id);
-    if (applyError) {
-      this.log.warn('rejected an update that could not be applied', { room: this.id, error: applyError });
-      conn.close(CloseCode.ProtocolError, 'update could not be applied');
-    }
     if (this.logCount >= this.limits.compactAfterUpdates || this.logBytes >= this.limits.compactAfterBytes) {
       await this.compact();
     }
+  }
+
+  /** Checks which client ids an update writes past the doc's clock, and trims what the doc has. */
+  private admit(conn: Connection, update: Uint8Array): { update: Uint8Array; extends: number[] } | { reason: string } {
+    const meta = Y.parseUpdateMeta(update);
+    const extended: number[] = [];
+    for (const [client, end] of meta.to) {
+      const state = Y.getState(this.doc.store, client);
+      if (end <= state) continue;
+      const writer = this.writers.get(client);
+      if (writer !== undefined && writer !== conn.identity.userId) {
+        return { reason: `writes as Yjs client ${client}, which another person is writing as` };
+      }
+      extended.push(client);
+    }
+    return { update: withoutKnown(this.doc, update, meta), extends: extended };
+  }
+
+  /**
+   * An update passed every check and still failed inside Yjs. The doc may hold part of it and
+   * an unfinished transaction, so it is thrown away: nothing of the failed apply was stored or
+   * relayed, so storage holds exactly what everyone was sent. The room reloads from storage and
+   * asks every client for what it lacks (sync step 1), so no honest edit is lost, and carries on.
+   */
+  private async recover(sender: Connection, error: Error): Promise<void> {
+    this.emitted = [];
+    this.log.warn('an update failed inside Yjs; reloading the room from storage', {
+      room: this.id,
+      user: sender.identity.userId,
+      error,
+    });
+    this.reject(sender, 'update could not be applied');
+    await this.load();
+    for (const conn of this.connections) if (!conn.rejected) conn.send(encodeSyncStep1(this.doc));
+  }
+
+  /** Closes a connection that broke the protocol and ignores anything it already queued. */
+  reject(conn: Connection, reason: string): void {
+    conn.rejected = true;
+    conn.close(CloseCode.ProtocolError, reason);
   }
 
   private applyAwareness(conn: Connection, message: Extract<IncomingMessage, { type: 'awareness' }>): void {
@@ -279,6 +353,7 @@ export class Room {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.awareness.off('update', this.relayAwareness);
     this.awareness.destroy();
-    this.doc.destroy();
+    this.current.off('update', this.onDocUpdate);
+    this.current.destroy();
   }
 }

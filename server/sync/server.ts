@@ -146,7 +146,7 @@ export class SyncServer {
       } catch (error) {
         if (!(error instanceof ProtocolViolation)) throw error;
         log.warn('closing a connection that sent a malformed frame', { reason: error.message, bytes: bytes.byteLength });
-        conn.close(CloseCode.ProtocolError, 'malformed message');
+        room.reject(conn, 'malformed message');
         return;
       }
       room.receive(conn, messages);

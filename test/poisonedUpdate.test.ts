@@ -1,0 +1,168 @@
+/**
+ * Issue 13: no update can break a room. A real server, two honest y-websocket clients, and an
+ * attacker with a member's token sending updates that decode but break Yjs or its readers.
+ */
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CloseCode } from '../shared/closeCodes.js';
+import { encodeStructs } from '../server/ydoc/guard.js';
+import { replayStoredDoc } from '../server/ydoc/replay.js';
+import {
+  connectClient,
+  createPerson,
+  createRoom,
+  eventually,
+  rawSocket,
+  startTestServer,
+  tempDir,
+  type SyncClient,
+  type TestServer,
+} from './helpers/server.js';
+import { decodeServerMessage, step1Frame, updateFrame } from './helpers/sync.js';
+
+/** The issue's frame: sync update carrying an item of deleted content with length 0. */
+const POISON_FRAME = Uint8Array.from([0x00, 0x02, 0x0b, 0x01, 0x01, 0xb9, 0x60, 0x00, 0x01, 0x01, 0x01, 0x74, 0x00, 0x00]);
+
+describe('a room survives updates that break Yjs', () => {
+  const servers: TestServer[] = [];
+  const clients: SyncClient[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    for (const s of servers.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function setUp(dataDir = tempDir()) {
+    dirs.push(dataDir);
+    const server = await startTestServer({ ROOM_IDLE_MS: '50' }, dataDir);
+    servers.push(server);
+    const alice = await createPerson(server, { site: 'torbay', role: 'member' });
+    const bob = await createPerson(server, { site: 'torbay', role: 'member' });
+    const mallory = await createPerson(server, { site: 'torbay', role: 'member' });
+    const roomId = await createRoom(server, alice, 'torbay');
+    return { server, alice, bob, mallory, roomId, dataDir };
+  }
+  function client(server: TestServer, roomId: string, token: string): SyncClient {
+    const c = connectClient(server.wsUrl, roomId, token);
+    clients.push(c);
+    return c;
+  }
+  async function attacker(server: TestServer, roomId: string, token: string) {
+    const raw = await rawSocket(`${server.wsUrl}/${roomId}?token=${token}`);
+    raw.ws.send(step1Frame());
+    await eventually(() => expect(raw.messages.map((m) => decodeServerMessage(m).kind)).toContain('sync-step2'));
+    return raw;
+  }
+
+  it("the issue's 11-byte update closes its sender; honest edits go on being stored and relayed, and survive a restart", async () => {
+    const { server, alice, bob, mallory, roomId, dataDir } = await setUp();
+    const a = client(server, roomId, alice.token);
+    const b = client(server, roomId, bob.token);
+    await Promise.all([a.synced, b.synced]);
+    a.doc.getText('notes').insert(0, 'before. ');
+    await eventually(() => expect(b.doc.getText('notes').toString()).toBe('before. '));
+
+    const raw = await attacker(server, roomId, mallory.token);
+    raw.ws.send(POISON_FRAME);
+    expect((await raw.closed).code).toBe(CloseCode.ProtocolError);
+
+    a.doc.getText('notes').insert(8, 'after A. ');
+    b.doc.getMap('elements').set('e1', 'Loneliness');
+    await eventually(() => {
+      expect(b.doc.getText('notes').toString()).toBe('before. after A. ');
+      expect(a.doc.getMap('elements').get('e1')).toBe('Loneliness');
+    });
+    expect(a.closeCodes).toEqual([]);
+    expect(b.closeCodes).toEqual([]);
+
+    // Unload and restart: the stored room opens and holds every honest edit.
+    a.destroy();
+    b.destroy();
+    await server.close();
+    servers.length = 0;
+    const again = await startTestServer({}, dataDir);
+    servers.push(again);
+    const c = client(again, roomId, alice.token);
+    await c.synced;
+    expect(c.doc.getText('notes').toString()).toBe('before. after A. ');
+    expect(c.doc.getMap('elements').get('e1')).toBe('Loneliness');
+    expect(c.closeCodes).toEqual([]);
+  });
+
+  it('content Yjs accepts but readers cannot read (a value in an XML fragment): the room reloads, nobody honest is closed, nothing is lost', async () => {
+    const { server, alice, bob, mallory, roomId } = await setUp();
+    const a = client(server, roomId, alice.token);
+    const b = client(server, roomId, bob.token);
+    await Promise.all([a.synced, b.synced]);
+    const fragment = a.doc.getXmlFragment('prosemirror');
+    const paragraph = new Y.XmlElement('paragraph');
+    fragment.insert(0, [paragraph]);
+    paragraph.insert(0, [new Y.XmlText('A paragraph.')]);
+    await eventually(() => expect(b.doc.getXmlFragment('prosemirror').toString()).toContain('A paragraph.'));
+
+    // A list entry after the paragraph: its parent is the fragment, which holds XML nodes only.
+    const bad = new Y.Item(Y.createID(424242, 0), null, paragraph._item!.id, null, null, null, null, new Y.ContentAny([null]));
+    const raw = await attacker(server, roomId, mallory.token);
+    raw.ws.send(updateFrame(encodeStructs([bad])));
+    expect((await raw.closed).code).toBe(CloseCode.ProtocolError);
+
+    b.doc.getMap('elements').set('after', 'still syncing');
+    await eventually(() => expect(a.doc.getMap('elements').get('after')).toBe('still syncing'));
+    expect(a.closeCodes).toEqual([]);
+    expect(b.closeCodes).toEqual([]);
+    const { doc, problems } = replayStoredDoc(await server.storage.loadDoc(roomId));
+    expect(problems).toEqual([]);
+    expect(doc.getXmlFragment('prosemirror').toString()).toBe('<paragraph>A paragraph.</paragraph>');
+    expect(doc.getMap('elements').get('after')).toBe('still syncing');
+  });
+
+  it('writing as another person’s Yjs client id is refused (their next edits would be dropped as known)', async () => {
+    const { server, alice, mallory, roomId } = await setUp();
+    const a = client(server, roomId, alice.token);
+    await a.synced;
+    a.doc.getMap('elements').set('mine', 1);
+    await eventually(async () => {
+      const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
+      expect(doc.getMap('elements').get('mine')).toBe(1);
+    });
+    // Mallory writes Alice's next clock first.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(a.doc));
+    // (Set after the apply: Yjs picks a new id when an update arrives in its own.)
+    forged.clientID = a.doc.clientID;
+    const sv = Y.encodeStateVector(forged);
+    forged.getMap('elements').set('forged', true);
+    const raw = await attacker(server, roomId, mallory.token);
+    raw.ws.send(updateFrame(Y.encodeStateAsUpdate(forged, sv)));
+    expect((await raw.closed).code).toBe(CloseCode.ProtocolError);
+    // Alice's own next edit still reaches the room.
+    a.doc.getMap('elements').set('next', 2);
+    await eventually(async () => {
+      const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
+      expect(doc.getMap('elements').get('next')).toBe(2);
+      expect(doc.getMap('elements').has('forged')).toBe(false);
+    });
+  });
+
+  it('a room whose stored log already holds the bad update (from before the fix) still opens, without it', async () => {
+    const { server, alice, roomId } = await setUp();
+    const honest = new Y.Doc();
+    honest.getText('notes').insert(0, 'written before the fix');
+    await server.storage.appendUpdate(roomId, Y.encodeStateAsUpdate(honest));
+    await server.storage.appendUpdate(roomId, POISON_FRAME.subarray(3));
+    const sv = Y.encodeStateVector(honest);
+    honest.getText('notes').insert(0, 'and after it: ');
+    await server.storage.appendUpdate(roomId, Y.encodeStateAsUpdate(honest, sv));
+
+    const a = client(server, roomId, alice.token);
+    await a.synced;
+    expect(a.doc.getText('notes').toString()).toBe('and after it: written before the fix');
+    a.doc.getText('notes').insert(0, 'Now: ');
+    await eventually(async () => {
+      const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
+      expect(doc.getText('notes').toString()).toBe('Now: and after it: written before the fix');
+    });
+  });
+});

@@ -9,11 +9,12 @@
  * were) are indexed in the background, one at a time, so startup does not wait for it.
  */
 import { createHash } from 'node:crypto';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { searchEntriesFor } from '../../shared/search/extract.js';
 import type { SearchEntry } from '../../shared/search/types.js';
 import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/types.js';
+import { replayStoredDoc } from '../ydoc/replay.js';
 
 /** A quiet spell this long after the last change indexes the room… */
 export const INDEX_DEBOUNCE_MS = 750;
@@ -135,13 +136,9 @@ export class SearchIndexer {
     if (live) {
       entries = searchEntriesFor(room.kind, live, room.title);
     } else {
-      const stored = await storage.loadDoc(roomId);
-      const doc = new Y.Doc({ gc: true });
+      // Replayed as a room loads it: a bad stored update is left out, not thrown on.
+      const { doc } = replayStoredDoc(await storage.loadDoc(roomId));
       try {
-        Y.transact(doc, () => {
-          if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-          for (const update of stored.updates) Y.applyUpdate(doc, update);
-        });
         entries = searchEntriesFor(room.kind, doc, room.title);
       } finally {
         doc.destroy();

@@ -4,7 +4,7 @@
  * archived room, get a read-only connection.
  */
 import type { IncomingMessage } from 'node:http';
-import { CloseCode } from '../../shared/closeCodes.js';
+import { CloseCode, ORIGIN_NOT_ALLOWED_REASON } from '../../shared/closeCodes.js';
 import { canEditRooms, effectiveRole } from '../../shared/roles.js';
 import type { SyncAccess, SyncAccessPolicy } from '../sync/server.js';
 import type { Storage, UserRecord } from '../storage/types.js';
@@ -18,7 +18,7 @@ async function decide(storage: Storage, user: UserRecord, credential: string, ro
   if (role === null) return { ok: false, code: CloseCode.Forbidden, reason: 'not a member of this site' };
   return {
     ok: true,
-    identity: { userId: user.id, role, credential },
+    identity: { userId: user.id, role, credential, presence: { name: user.name, organisation: user.organisation } },
     readOnly: !canEditRooms(role) || room.archived,
   };
 }
@@ -30,7 +30,7 @@ export function createSyncAccessPolicy(storage: Storage, allowedOrigins: readonl
       const credential = readCredential(request.headers, url.searchParams.get('token'));
       if (!credential) return { ok: false, code: CloseCode.Unauthorized, reason: 'sign in first' };
       if (credential.source === 'cookie' && !originAllowed(request.headers.origin, allowedOrigins)) {
-        return { ok: false, code: CloseCode.Forbidden, reason: 'origin not allowed' };
+        return { ok: false, code: CloseCode.Forbidden, reason: ORIGIN_NOT_ALLOWED_REASON };
       }
       const hash = hashSecret(credential.secret);
       const found = await storage.findToken(hash, new Date().toISOString());

@@ -17,6 +17,8 @@ export interface ConnectionIdentity {
   role: SiteRole;
   /** The credential's hash, so a revoked session can be found and closed. */
   credential: string;
+  /** Who this person is in presence, from their account: stamped on every awareness state. */
+  presence: { name: string; organisation: string };
 }
 
 export class Connection {

@@ -195,8 +195,12 @@ describe('parseFrame', () => {
   it('rejects awareness states that are not JSON, over-long entry lists and trailing bytes', () => {
     expectViolation(awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: '{not json' }])), /not JSON/);
     expectViolation(awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: '' }])), /not JSON/);
-    const many = Array.from({ length: 257 }, (_, i) => ({ clientID: i, clock: 1, json: '{}' }));
-    expectViolation(awarenessMessage(awarenessPayload(many)), /257 entries/);
+    const many = Array.from({ length: 20_001 }, (_, i) => ({ clientID: i, clock: 1, json: '{}' }));
+    expectViolation(awarenessMessage(awarenessPayload(many)), /20001 entries/);
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    expectViolation(awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: deep }])), /nests too deeply/);
+    const big = JSON.stringify({ s: 'x'.repeat(70_000) });
+    expectViolation(awarenessMessage(awarenessPayload([{ clientID: 1, clock: 1, json: big }])), /awareness state of/);
     const trailing = concatBytes(awarenessPayload([{ clientID: 1, clock: 1, json: '{}' }]), new Uint8Array([5]));
     expectViolation(awarenessMessage(trailing), /trailing/);
   });

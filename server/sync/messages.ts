@@ -36,8 +36,17 @@ export class ProtocolViolation extends Error {
 
 /** A frame with more messages than this is abuse, not a client. */
 const MAX_MESSAGES_PER_FRAME = 1000;
-/** Awareness states are small JSON; a client with more than this many is not a browser tab. */
-const MAX_AWARENESS_ENTRIES = 256;
+/**
+ * y-websocket clients echo every awareness change they receive back to the server, so one
+ * message may hold an entry for everyone in the room: the limit is the room's, not one tab's.
+ * (At 256, one viewer announcing 400 ids made every honest client's echo of their removal
+ * too long, and all were closed.) Each connection may still claim only a few ids (room.ts).
+ */
+const MAX_AWARENESS_ENTRIES = 20_000;
+/** One person's presence is a name, a cursor and a selection: a few kilobytes at most. */
+export const MAX_AWARENESS_STATE_BYTES = 64 * 1024;
+/** Presence states nest a few levels; deeper is hostile (10 KB of brackets overflowed JSON.stringify). */
+export const MAX_AWARENESS_DEPTH = 16;
 
 function readUpdate(decoder: decoding.Decoder, what: string): Uint8Array {
   const update = decoding.readVarUint8Array(decoder);
@@ -65,6 +74,9 @@ function readAwareness(decoder: decoding.Decoder): { update: Uint8Array; entries
     const clientID = decoding.readVarUint(inner);
     const clock = decoding.readVarUint(inner);
     const json = decoding.readVarString(inner);
+    if (json.length > MAX_AWARENESS_STATE_BYTES) throw new ProtocolViolation(`awareness state of ${json.length} characters`);
+    // Depth is checked on the text, before parsing, so no recursion ever sees a deep value.
+    if (jsonDepth(json) > MAX_AWARENESS_DEPTH) throw new ProtocolViolation('awareness state nests too deeply');
     let state: unknown;
     try {
       state = JSON.parse(json);
@@ -75,6 +87,35 @@ function readAwareness(decoder: decoding.Decoder): { update: Uint8Array; entries
   }
   if (decoding.hasContent(inner)) throw new ProtocolViolation('awareness update has trailing bytes');
   return { update, entries };
+}
+
+/** The deepest nesting of brackets in JSON text, skipping strings. */
+export function jsonDepth(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** Writes awareness entries as y-protocols encodes them. */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { clientID, clock, state } of entries) {
+    encoding.writeVarUint(encoder, clientID);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 /**

@@ -6,6 +6,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
+import { PRESENCE_FIELD, colourFor, type PresenceUser } from '../../shared/doc/presence.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from '../storage/types.js';
 import { applyGuarded, dropPending, withoutKnown } from '../ydoc/guard.js';
@@ -13,12 +14,25 @@ import { replayStoredDoc } from '../ydoc/replay.js';
 import type { Connection } from './connection.js';
 import {
   encodeAwareness,
+  encodeAwarenessEntries,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
+  type AwarenessEntry,
   type IncomingMessage,
 } from './messages.js';
+
+/** Awareness ids one connection may speak for: a tab has one; a reconnect may briefly hold two. */
+export const MAX_AWARENESS_IDS_PER_CONNECTION = 4;
+/** All presence in one room together (30 states of 7 MB each were once kept and relayed). */
+export const MAX_ROOM_AWARENESS_BYTES = 2 * 1024 * 1024;
+
+/** The presence identity of a connection, from the account: never what the client says. */
+function presenceOf(conn: Connection): PresenceUser {
+  const { userId, presence } = conn.identity;
+  return { id: userId, name: presence.name, organisation: presence.organisation, colour: colourFor(userId) };
+}
 
 /** An update that changes nothing (no structs, empty delete set) encodes as two zero bytes. */
 const EMPTY_UPDATE_BYTES = 2;
@@ -62,6 +76,9 @@ export class Room {
   private readonly writers = new Map<number, string>();
   /** Which connection speaks for each awareness client id, so no one can forge another's. */
   private readonly awarenessOwners = new Map<number, Connection>();
+  /** The JSON size of each presence state held, and their sum, to bound the room's presence. */
+  private readonly awarenessSizes = new Map<number, number>();
+  private awarenessBytes = 0;
 
   constructor(
     readonly id: string,
@@ -283,34 +300,63 @@ export class Room {
     // Queued before its socket closed but handled after it left: its presence is over, and
     // applying it would leave a ghost (and an owner entry) that nothing would ever remove.
     if (!this.connections.has(conn)) return;
-    // y-websocket clients send every change they receive back to the server, so most entries
-    // from other people's ids are stale echoes: no-ops, neither forgeries nor claims.
-    const fresh = message.entries.filter(({ clientID, clock }) => {
+    const accepted: AwarenessEntry[] = [];
+    let claimed = conn.controlledClients.size;
+    for (const entry of message.entries) {
+      const { clientID, clock, state } = entry;
+      // y-websocket clients send every change they receive back to the server, so most entries
+      // are stale echoes of other people's ids: no-ops, neither forgeries nor claims. An equal
+      // clock is one too, though y-protocols would apply it as a removal when its state is null
+      // (that removed anyone's presence for everyone): owners always move their clock on.
       const current = this.awareness.meta.get(clientID)?.clock;
-      return current === undefined || clock > current;
-    });
-    for (const { clientID } of fresh) {
+      if (current !== undefined && clock <= current) continue;
       const owner = this.awarenessOwners.get(clientID);
       // The same person may take over their own id: a client that reconnects after a network
       // blip keeps its id while the server may not yet have noticed the old socket is dead.
-      if (owner && owner !== conn && owner.identity.userId !== conn.identity.userId) {
-        this.log.warn('ignored an awareness update for a client id owned by another person', {
-          room: this.id,
-          user: conn.identity.userId,
-        });
-        return;
+      const sameOwner = owner === conn || owner?.identity.userId === conn.identity.userId;
+      if (owner && !sameOwner) {
+        this.log.warn('ignored an awareness entry for a client id owned by another person', { room: this.id, user: conn.identity.userId });
+        continue;
       }
+      if (state === null) {
+        // Only its owner ends a presence (the server ends it when the owner leaves).
+        if (owner) accepted.push(entry);
+        continue;
+      }
+      if (typeof state !== 'object' || Array.isArray(state)) continue;
+      if (owner !== conn) {
+        if (claimed >= MAX_AWARENESS_IDS_PER_CONNECTION) {
+          this.log.warn('ignored an awareness id over the per-connection limit', { room: this.id, user: conn.identity.userId });
+          continue;
+        }
+        claimed++;
+      }
+      const stamped = { ...(state as Record<string, unknown>), [PRESENCE_FIELD]: presenceOf(conn) };
+      const bytes = JSON.stringify(stamped).length;
+      if (this.awarenessBytes - (this.awarenessSizes.get(clientID) ?? 0) + bytes > MAX_ROOM_AWARENESS_BYTES) {
+        this.log.warn('ignored an awareness state: the room holds all the presence it may', { room: this.id, user: conn.identity.userId });
+        continue;
+      }
+      accepted.push({ clientID, clock, state: stamped });
     }
-    for (const { clientID, state } of fresh) {
+    if (accepted.length === 0) return;
+    for (const { clientID, state } of accepted) {
       this.awarenessOwners.get(clientID)?.controlledClients.delete(clientID);
+      this.awarenessBytes -= this.awarenessSizes.get(clientID) ?? 0;
+      this.awarenessSizes.delete(clientID);
       if (state === null) {
         this.awarenessOwners.delete(clientID);
       } else {
         this.awarenessOwners.set(clientID, conn);
         conn.controlledClients.add(clientID);
+        const size = JSON.stringify(state).length;
+        this.awarenessSizes.set(clientID, size);
+        this.awarenessBytes += size;
       }
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, conn);
+    // Applied as re-encoded here, never as the client sent it: only the accepted entries, with
+    // the identity the server stamped.
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
   }
 
   private readonly relayAwareness = (
@@ -327,7 +373,11 @@ export class Room {
   leave(conn: Connection): boolean {
     if (!this.connections.delete(conn)) return this.connections.size === 0;
     const clients = [...conn.controlledClients];
-    for (const id of clients) this.awarenessOwners.delete(id);
+    for (const id of clients) {
+      this.awarenessOwners.delete(id);
+      this.awarenessBytes -= this.awarenessSizes.get(id) ?? 0;
+      this.awarenessSizes.delete(id);
+    }
     if (clients.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, clients, 'disconnect');
     return this.connections.size === 0;
   }

@@ -168,7 +168,9 @@ export function hostileUpdate(rng: Rng, doc: Y.Doc): Uint8Array {
       else if (kind === 1) struct = new Y.Skip(id, rng.pick([0, 1, 5]));
       else {
         const origin = pickId();
-        const rightOrigin = rng.chance(0.4) ? pickId() : null;
+        // Right origins near the origin: adjacent (honest), the same, or reversed (right before left).
+        const near = origin && rng.chance(0.5) ? Y.createID(origin.client, Math.max(0, origin.clock + rng.pick([-3, -1, 0, 1, 2]))) : null;
+        const rightOrigin = near ?? (rng.chance(0.4) ? pickId() : null);
         let parent: string | Y.ID | null = null;
         let parentSub: string | null = null;
         if (!origin && !rightOrigin) {

@@ -290,7 +290,8 @@ const thisServer: Target = {
     const port = await freePort();
     const server = launch(
       [...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf] : []), ...(await entryPoint(opts.server))],
-      childEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+      // One bench account makes every room (up to 1000): lift the per-site and per-member caps.
+      childEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MAX_ROOMS_PER_SITE: '100000', MAX_ROOMS_PER_MEMBER: '100000' }),
       port,
     );
     const base = `http://127.0.0.1:${port}`;

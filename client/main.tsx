@@ -1,3 +1,5 @@
+// First: configures libraries for the Content-Security-Policy before anything else runs.
+import './csp.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';

@@ -13,7 +13,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { HealthSchema } from '../shared/api.js';
 import { ErrorCode, type ErrorBody } from '../shared/errors.js';
 import { API_PREFIX, SYNC_PREFIX } from '../shared/routes.js';
-import { readCredential } from './auth/credentials.js';
+import { originAllowed, readCredential } from './auth/credentials.js';
 import { AppError } from './errors.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
 import { type AppDeps, type AppEnv, jsonResponse } from './http/context.js';
@@ -30,6 +30,39 @@ export interface CreateAppOptions {
 
 function errorJson(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/**
+ * The Content-Security-Policy of every response (it matters on the HTML ones: the app shell).
+ * Only the page's own scripts, styles, fonts and connections; nothing may frame the workspace.
+ *
+ * `style-src` has no 'unsafe-inline': React, React Flow and ProseMirror set styles through
+ * the CSSOM (`element.style.x = …`), which CSP does not govern, and the Tiptap editors are
+ * built with `injectCSS: false` (their base styles are in `client/styles.css`) because Tiptap
+ * would otherwise add a `<style>` element at run time. Zod runs jitless (`client/csp.ts`), so
+ * nothing needs eval, and map pictures are decoded without fetching their data: URL. Pasting
+ * HTML into a document makes Chromium report (and block) its inline styles and handlers as it
+ * parses them; the paste cleaner drops those anyway. `test/browser/hardening.test.ts` (and
+ * every browser test, through `BrowserPeople`) fails on any other violation.
+ *
+ * `connect-src` names the WebSocket origins as well as 'self': 'self' covers ws(s) of the
+ * page's own origin only in CSP Level 3 browsers.
+ */
+function contentSecurityPolicy(allowedOrigins: readonly string[]) {
+  const sockets = allowedOrigins.map((origin) => origin.replace(/^http/, 'ws'));
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    // data: and blob: for images a map export or a pasted picture makes in the page.
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'", ...sockets],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+    formAction: ["'self'"],
+  };
 }
 
 /**
@@ -68,8 +101,12 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
     return c.json(errorJson(ErrorCode.Internal, 'Something went wrong on the server. It has been logged.'), 500);
   });
 
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
-  const csrfCheck = csrf({ origin: deps.config.allowedOrigins });
+  app.use(
+    '*',
+    secureHeaders({ crossOriginResourcePolicy: 'same-origin', contentSecurityPolicy: contentSecurityPolicy(deps.config.allowedOrigins) }),
+  );
+  const allowedOrigins = deps.config.allowedOrigins;
+  const csrfCheck = csrf({ origin: (origin) => originAllowed(origin, allowedOrigins) });
   app.use(`${API_PREFIX}/*`, (c, next) => {
     // Only the session cookie is attached by a browser by itself, so only cookie-authenticated
     // requests can be forged cross-site. Bearer-token scripts send no Origin, and their
@@ -94,9 +131,15 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
       responses: { 200: jsonResponse(HealthSchema, 'Healthy') },
     }),
     (c) => {
-      const stats = deps.syncStats?.() ?? { rooms: 0, connections: 0 };
+      const stats = deps.syncStats?.() ?? { rooms: 0, connections: 0, queuedBytes: 0 };
       return c.json(
-        { status: 'ok' as const, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...stats },
+        {
+          status: 'ok' as const,
+          version: VERSION,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          ...stats,
+          publicUrl: deps.config.publicUrl,
+        },
         200,
       );
     },

@@ -1,7 +1,8 @@
 /**
  * The operator CLI: `npm run cli -- <command>`. It opens the same DATA_DIR as the server and is
  * safe to use while the server runs (SQLite in WAL mode; the server re-checks live connections'
- * roles every PERMISSION_RECHECK_MS, so a role changed here takes effect on open sockets too).
+ * roles and sessions every PERMISSION_RECHECK_MS, so a role changed or a session ended here
+ * takes effect on open sockets too).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,8 +12,11 @@ import {
   EmailSchema,
   OrganisationSchema,
   PasswordSchema,
+  SiteIssueSchema,
+  SiteNameSchema,
   SiteRoleSchema,
   SlugSchema,
+  SponsorSchema,
 } from '../shared/api.js';
 import { slugify } from '../shared/ids.js';
 import { AuthService } from './auth/service.js';
@@ -30,6 +34,10 @@ People
                                    create an account (--password-stdin reads the password)
   user list                        list accounts
   user set-password --email E --password P
+                                   reset a password; ends all of their sessions and API tokens
+  user sign-out --email E          end all of their sessions and API tokens (signs them out
+                                   everywhere; open live connections close within
+                                   PERMISSION_RECHECK_MS)
   user admin --email E [--revoke]  grant (or revoke) global admin
   token create --email E --name N [--days D]
                                    create an API token for scripts (printed once)
@@ -83,6 +91,10 @@ async function siteBySlug(storage: Storage, flags: Flags) {
   const site = await storage.getSite(slug);
   if (!site) throw new UsageError(`no site "${slug}" (see: site list)`);
   return site;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function table(rows: string[][]): string {
@@ -145,10 +157,21 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'user set-password': {
         const user = await userByEmail(storage, flags);
-        const { hashPassword } = await import('./auth/passwords.js');
-        await storage.setPasswordHash(user.id, await hashPassword(password(flags)));
-        await storage.clearLoginFailures(`email:${user.email}`);
-        return out(`Password changed for ${user.email}; sign-in lock cleared.`, { email: user.email });
+        // This process cannot reach the server's sockets: the server's periodic re-check
+        // (PERMISSION_RECHECK_MS) closes those whose session is gone.
+        const ended = await auth.setPassword(user, password(flags));
+        return out(
+          `Password changed for ${user.email}; sign-in lock cleared; ${plural(ended, 'session or API token', 'sessions and API tokens')} ended.`,
+          { email: user.email, ended },
+        );
+      }
+      case 'user sign-out': {
+        const user = await userByEmail(storage, flags);
+        const ended = await auth.endSessions(user.id);
+        return out(`Signed ${user.email} out everywhere: ${plural(ended, 'session or API token', 'sessions and API tokens')} ended.`, {
+          email: user.email,
+          ended,
+        });
       }
       case 'user admin': {
         const user = await userByEmail(storage, flags);
@@ -166,14 +189,14 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return out(table([['SLUG', 'NAME', 'ISSUE'], ...sites.map((s) => [s.slug, s.name, s.issue])]), sites.map((s) => ({ slug: s.slug, name: s.name, issue: s.issue, sponsor: s.sponsor })));
       }
       case 'site add': {
-        const name = valid(z.string().trim().min(1).max(200), need(flags, 'name'), 'name');
+        const name = valid(SiteNameSchema, need(flags, 'name'), 'name');
         const slug = valid(SlugSchema, typeof flags.slug === 'string' ? flags.slug : slugify(name), 'slug');
         if (await storage.getSite(slug)) throw new UsageError(`a site with slug "${slug}" already exists`);
         const site = await storage.upsertSite({
           slug,
           name,
-          issue: valid(z.string().trim().min(1).max(1000), need(flags, 'issue'), 'issue'),
-          sponsor: valid(z.string().trim().min(1).max(200), typeof flags.sponsor === 'string' ? flags.sponsor : SPONSOR, 'sponsor'),
+          issue: valid(SiteIssueSchema, need(flags, 'issue'), 'issue'),
+          sponsor: valid(SponsorSchema, typeof flags.sponsor === 'string' ? flags.sponsor : SPONSOR, 'sponsor'),
         });
         return out(`Added ${site.name} (${site.slug}).`, { slug: site.slug, name: site.name, issue: site.issue, sponsor: site.sponsor });
       }

@@ -29,9 +29,15 @@ describe('loadConfig', () => {
       roomIdleMs: 30_000,
       keepaliveMs: 10_000,
       permissionRecheckMs: 15_000,
+      maxQueuedBytesPerConnection: 16 * 1024 * 1024,
+      maxQueuedBytesPerRoom: 64 * 1024 * 1024,
+      maxQueuedBytes: 256 * 1024 * 1024,
+      maxConnectionsPerAddress: 200,
       sessionTtlMs: 14 * 24 * 3600_000,
       loginMaxFailures: 5,
       loginLockMs: 15 * 60_000,
+      maxRoomsPerSite: 500,
+      maxRoomsPerMember: 200,
       trustProxy: false,
       seedSites: true,
       demo: false,
@@ -50,6 +56,8 @@ describe('loadConfig', () => {
       LOGIN_LOCK_MINUTES: '1',
       TRUST_PROXY: 'yes',
       SEED_SITES: '0',
+      MAX_ROOMS_PER_SITE: '50',
+      MAX_ROOMS_PER_MEMBER: '5',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -61,6 +69,8 @@ describe('loadConfig', () => {
       loginLockMs: 60_000,
       trustProxy: true,
       seedSites: false,
+      maxRoomsPerSite: 50,
+      maxRoomsPerMember: 5,
     });
     // The public URL follows the port when it is not given.
     expect(config.publicUrl).toBe('http://localhost:9000');
@@ -125,6 +135,11 @@ describe('loadConfig', () => {
     ['KEEPALIVE_MS', '0'],
     ['LOGIN_MAX_FAILURES', '0'],
     ['SESSION_TTL_HOURS', '100000'],
+    ['MAX_ROOMS_PER_SITE', '0'],
+    ['MAX_ROOMS_PER_SITE', 'many'],
+    ['MAX_ROOMS_PER_SITE', '2.5'],
+    ['MAX_ROOMS_PER_MEMBER', '-3'],
+    ['MAX_ROOMS_PER_MEMBER', '2000000'],
   ])('rejects %s=%j with a ConfigError naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.name).toBe('ConfigError');

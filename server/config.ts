@@ -25,9 +25,15 @@ const EnvSchema = z.object({
   ROOM_IDLE_MS: int(0, 24 * 3600 * 1000).default(30_000),
   KEEPALIVE_MS: int(1000, 60_000).default(10_000),
   PERMISSION_RECHECK_MS: int(1000, 3600_000).default(15_000),
+  MAX_QUEUED_BYTES_PER_CONNECTION: int(64 * 1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  MAX_QUEUED_BYTES_PER_ROOM: int(64 * 1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  MAX_QUEUED_BYTES: int(64 * 1024, 16 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+  MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(200),
   SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 14),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),
+  MAX_ROOMS_PER_SITE: int(1, 1_000_000).default(500),
+  MAX_ROOMS_PER_MEMBER: int(1, 1_000_000).default(200),
   TRUST_PROXY: bool.default(false),
   SEED_SITES: bool.default(true),
   DEMO: bool.default(false),
@@ -51,9 +57,25 @@ export interface Config {
   roomIdleMs: number;
   keepaliveMs: number;
   permissionRecheckMs: number;
+  /** Bytes that may wait for clients that stop reading: per connection, per room, in all. */
+  maxQueuedBytesPerConnection: number;
+  maxQueuedBytesPerRoom: number;
+  maxQueuedBytes: number;
+  /** Sync sockets one client address may hold at once (an office NAT holds a whole workshop). */
+  maxConnectionsPerAddress: number;
   sessionTtlMs: number;
   loginMaxFailures: number;
   loginLockMs: number;
+  /**
+   * Most maps and documents in use (not archived) one site may have. Bounds what one site's
+   * room list, search index and live rooms can grow to.
+   */
+  maxRoomsPerSite: number;
+  /**
+   * Most rooms in use one person may have created in one site, so one account (or a script
+   * with its token) cannot fill a site on its own.
+   */
+  maxRoomsPerMember: number;
   trustProxy: boolean;
   seedSites: boolean;
   /** Add the worked example (demo people and a map of Torbay's issue); for `npm run demo`. */
@@ -103,9 +125,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     roomIdleMs: e.ROOM_IDLE_MS,
     keepaliveMs: e.KEEPALIVE_MS,
     permissionRecheckMs: e.PERMISSION_RECHECK_MS,
+    maxQueuedBytesPerConnection: e.MAX_QUEUED_BYTES_PER_CONNECTION,
+    maxQueuedBytesPerRoom: e.MAX_QUEUED_BYTES_PER_ROOM,
+    maxQueuedBytes: e.MAX_QUEUED_BYTES,
+    maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
+    maxRoomsPerSite: e.MAX_ROOMS_PER_SITE,
+    maxRoomsPerMember: e.MAX_ROOMS_PER_MEMBER,
     trustProxy: e.TRUST_PROXY,
     seedSites: e.SEED_SITES,
     demo: e.DEMO,

@@ -25,6 +25,9 @@ export const errors = {
   notFound: (what: string) => new AppError(404, ErrorCode.NotFound, `${what} was not found.`),
   conflict: (message: string) => new AppError(409, ErrorCode.Conflict, message),
   gone: (message: string) => new AppError(410, ErrorCode.Gone, message),
+  /** 409: a configured limit is reached; `details` names the setting, so an operator knows what to raise. */
+  limitReached: (message: string, details: { setting: string; limit: number }) =>
+    new AppError(409, ErrorCode.LimitReached, message, { details }),
   badRequest: (message: string, details?: unknown) =>
     new AppError(400, ErrorCode.BadRequest, message, { details }),
 };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SITE_ROLES } from './roles.js';
 import { ROOM_ID_PATTERN, SLUG_MAX_LENGTH, SLUG_PATTERN } from './ids.js';
 import type { SearchTargetKind } from './search/types.js';
+import { unsafeTextMessage } from './text.js';
 
 export const ROOM_KINDS = ['map', 'doc', 'log'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
@@ -24,6 +25,9 @@ export const LIMITS = {
   nameMax: 100,
   organisationMax: 200,
   titleMax: 200,
+  siteNameMax: 200,
+  siteIssueMax: 1000,
+  sponsorMax: 200,
   tokenNameMax: 100,
   inviteDaysMax: 30,
   tokenDaysMax: 366,
@@ -47,13 +51,32 @@ export const PasswordSchema = z
   .string()
   .min(LIMITS.passwordMin, `a password needs at least ${LIMITS.passwordMin} characters`)
   .max(LIMITS.passwordMax);
-export const DisplayNameSchema = z.string().trim().min(1, 'a name is needed').max(LIMITS.nameMax);
-export const OrganisationSchema = z
-  .string()
-  .trim()
-  .min(1, 'an organisation is needed')
-  .max(LIMITS.organisationMax);
-export const TitleSchema = z.string().trim().min(1, 'a title is needed').max(LIMITS.titleMax);
+/**
+ * One line of text that others will see (a name, a title): trimmed, not empty, not too long,
+ * and without control, line-break or bidi-override characters (see `shared/text.ts`).
+ *
+ * @example
+ * oneLineText('a title is needed', 200).parse('  Torbay map ') // 'Torbay map'
+ */
+export function oneLineText(emptyMessage: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, emptyMessage)
+    .max(max)
+    .superRefine((value, ctx) => {
+      const problem = unsafeTextMessage(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+export const DisplayNameSchema = oneLineText('a name is needed', LIMITS.nameMax);
+export const OrganisationSchema = oneLineText('an organisation is needed', LIMITS.organisationMax);
+export const TitleSchema = oneLineText('a title is needed', LIMITS.titleMax);
+/** A site's name, issue and sponsor, as `npm run cli -- site add` takes them. */
+export const SiteNameSchema = oneLineText('a site name is needed', LIMITS.siteNameMax);
+export const SiteIssueSchema = oneLineText('an issue is needed', LIMITS.siteIssueMax);
+export const SponsorSchema = oneLineText('a sponsor is needed', LIMITS.sponsorMax);
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -128,6 +151,31 @@ export const RoomSchema = z.object({
 });
 export type Room = z.infer<typeof RoomSchema>;
 
+/** Most rooms one page of `GET /api/sites/{slug}/rooms` holds, and how many unless asked. */
+export const ROOM_PAGE_LIMITS = { default: 100, max: 500 } as const;
+
+/**
+ * `GET /api/sites/{slug}/rooms?archived=&limit=&cursor=`. `archived`: `false` (the default) the
+ * rooms in use, `true` those and the archived ones after them, `only` the archived ones.
+ */
+export const RoomListQuerySchema = z.object({
+  archived: z.enum(['true', 'false', 'only']).optional(),
+  limit: z.coerce.number().int().min(1).max(ROOM_PAGE_LIMITS.max).default(ROOM_PAGE_LIMITS.default),
+  /** `nextCursor` of the previous page; absent for the first. */
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type RoomListQuery = z.input<typeof RoomListQuerySchema>;
+
+/** One page of a site's rooms: in use first, then most recently changed first. */
+export const RoomPageSchema = z.object({
+  rooms: z.array(RoomSchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+  /** How many rooms the whole list (every page) holds. */
+  total: z.number().int(),
+});
+export type RoomPage = z.infer<typeof RoomPageSchema>;
+
 export const CreateRoomRequestSchema = z.object({ kind: z.enum(CREATABLE_ROOM_KINDS), title: TitleSchema });
 export type CreateRoomRequest = z.infer<typeof CreateRoomRequestSchema>;
 
@@ -199,7 +247,7 @@ export const AcceptInviteRequestSchema = z.object({
 export type AcceptInviteRequest = z.infer<typeof AcceptInviteRequestSchema>;
 
 export const CreateTokenRequestSchema = z.object({
-  name: z.string().trim().min(1).max(LIMITS.tokenNameMax),
+  name: oneLineText('a token name is needed', LIMITS.tokenNameMax),
   expiresInDays: z.number().int().min(1).max(LIMITS.tokenDaysMax).optional(),
 });
 
@@ -214,12 +262,49 @@ export type ApiToken = z.infer<typeof ApiTokenSchema>;
 
 export const CreatedApiTokenSchema = ApiTokenSchema.extend({ token: z.string() });
 
+/**
+ * One way someone is signed in, as they see it in their account: a browser session (`session`,
+ * from signing in) or an API token (`api`). Never carries the secret or its hash.
+ */
+export const SessionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['session', 'api']),
+  /** `session` for browser sessions; the name given to an API token. */
+  name: z.string(),
+  createdAt: z.string(),
+  /** Updated at most once a minute; null until first used after signing in. */
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  /** The credential this request was made with ("this session"). */
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const SessionListSchema = z.object({ sessions: z.array(SessionSchema) });
+
+/** How many sessions and API tokens a sign-out or password change ended. */
+export const EndedSessionsSchema = z.object({ ended: z.number().int() });
+
+export const ChangePasswordRequestSchema = z.object({
+  // Checked against the hash whatever its length, as at sign-in.
+  currentPassword: z.string().min(1).max(LIMITS.passwordMax),
+  newPassword: PasswordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;
+
 export const HealthSchema = z.object({
   status: z.literal('ok'),
   version: z.string(),
   uptimeSeconds: z.number(),
   rooms: z.number().int(),
   connections: z.number().int(),
+  /** Bytes waiting to be written to clients' sockets (bounded by MAX_QUEUED_BYTES). */
+  queuedBytes: z.number().int(),
+  /**
+   * The address the workspace is served at (PUBLIC_URL). A page opened at another address
+   * cannot open rooms; the client tells the person where to go instead.
+   */
+  publicUrl: z.string(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

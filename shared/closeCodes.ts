@@ -18,6 +18,11 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** The server failed while handling this connection (storage error, bug). */
   InternalError: 1011,
+  /**
+   * Try again later: the client stopped reading while too much waited for it, or its address
+   * has too many connections open. Not final: the client reconnects and resyncs.
+   */
+  TryAgainLater: 1013,
   /** No valid session cookie or token. */
   Unauthorized: 4401,
   /** Signed in, but not a member of the room's site, or the Origin is not allowed. */
@@ -47,3 +52,10 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
  * archived. The socket stays open (they still read live); the client should stop offering edits.
  */
 export const READ_ONLY_REASON = 'read-only';
+
+/**
+ * Reason of the Forbidden (4403) close when a cookie-authenticated socket comes from a page
+ * at an address the workspace does not serve (not PUBLIC_URL nor ALLOWED_ORIGINS). The client
+ * tells the person to open the workspace at its public address, instead of "no access".
+ */
+export const ORIGIN_NOT_ALLOWED_REASON = 'origin not allowed';

@@ -13,6 +13,11 @@ export const paths = {
   login: '/api/auth/login',
   logout: '/api/auth/logout',
   me: '/api/auth/me',
+  /** Your browser sessions and API tokens; DELETE `session(id)` ends one. */
+  sessions: '/api/auth/sessions',
+  session: (id: string) => `/api/auth/sessions/${encodeURIComponent(id)}`,
+  signOutOthers: '/api/auth/sessions/sign-out-others',
+  password: '/api/auth/password',
   tokens: '/api/tokens',
   token: (id: string) => `/api/tokens/${encodeURIComponent(id)}`,
   sites: '/api/sites',

@@ -111,7 +111,7 @@ const ENDPOINTS: Endpoint[] = [
     path: () => '/api/sites/torbay/rooms',
     expect: /*                                                */ [401, 403, 200, 200, 200, 200],
     verify: (res) => {
-      if (res.status === 200) expect((res.body as { id: string }[]).map((r) => r.id)).toContain(restRoom);
+      if (res.status === 200) expect((res.body as { rooms: { id: string }[] }).rooms.map((r) => r.id)).toContain(restRoom);
     },
   },
   {

@@ -110,4 +110,69 @@ describe('operator CLI, used while the server runs', () => {
       kim.destroy();
     }
   });
+
+  /** `person` signed in twice more (two browsers) and with an API token, each live in a room. */
+  async function signedInEverywhere(person: { email: string; password: string; token: string }, roomId: string) {
+    const tokens = [person.token];
+    for (let i = 0; i < 2; i++) {
+      const login = await api(server, '/api/auth/login', { body: { email: person.email, password: person.password } });
+      tokens.push((login.body as { token: string }).token);
+    }
+    const created = await api(server, '/api/tokens', { token: person.token, body: { name: 'nightly export' } });
+    tokens.push((created.body as { token: string }).token);
+    const clients = tokens.map((token) => connectClient(server.wsUrl, roomId, token));
+    await Promise.all(clients.map((c) => c.synced));
+    return { tokens, clients };
+  }
+  const signedIn = async (token: string) => (await api(server, '/api/auth/me', { token })).status === 200;
+
+  it('a password reset ends every session and API token of that person, and the server closes their sockets', async () => {
+    const facilitator = await createPerson(server, { site: 'york', role: 'facilitator' });
+    const person = await createPerson(server, { site: 'york', role: 'member' });
+    const bystander = await createPerson(server, { site: 'york', role: 'member' });
+    const roomId = await createRoom(server, facilitator, 'york');
+    const { tokens, clients } = await signedInEverywhere(person, roomId);
+    const other = connectClient(server.wsUrl, roomId, bystander.token);
+    try {
+      await other.synced;
+      const reset = await cli(server.dataDir, 'user', 'set-password', '--email', person.email, '--password', 'a new long password');
+      expect(reset.code, reset.stderr).toBe(0);
+      expect(reset.stdout).toContain(`Password changed for ${person.email}; sign-in lock cleared; 4 sessions and API tokens ended.`);
+      for (const token of tokens) expect(await signedIn(token)).toBe(false);
+      // This process is not the server: its periodic re-check (1 s here) closes the sockets.
+      for (const client of clients) await eventually(() => expect(client.closeCodes).toContain(4401), 8000);
+      expect(other.closeCodes).toEqual([]);
+      expect(await signedIn(bystander.token)).toBe(true);
+      const login = await api(server, '/api/auth/login', { body: { email: person.email, password: 'a new long password' } });
+      expect(login.status).toBe(200);
+    } finally {
+      for (const client of [...clients, other]) client.destroy();
+    }
+  });
+
+  it('user sign-out ends every session and API token of that person and says how many', async () => {
+    const facilitator = await createPerson(server, { site: 'york', role: 'facilitator' });
+    const person = await createPerson(server, { site: 'york', role: 'member' });
+    const roomId = await createRoom(server, facilitator, 'york');
+    const { tokens, clients } = await signedInEverywhere(person, roomId);
+    try {
+      const out = await cli(server.dataDir, 'user', 'sign-out', '--email', person.email, '--json');
+      expect(out.code, out.stderr).toBe(0);
+      expect(JSON.parse(out.stdout)).toEqual({ email: person.email, ended: 4 });
+      for (const token of tokens) expect(await signedIn(token)).toBe(false);
+      for (const client of clients) await eventually(() => expect(client.closeCodes).toContain(4401), 8000);
+      // The password still works: they can sign in again.
+      const login = await api(server, '/api/auth/login', { body: { email: person.email, password: person.password } });
+      expect(login.status).toBe(200);
+      const again = await cli(server.dataDir, 'user', 'sign-out', '--email', person.email);
+      expect(again.stdout).toContain(`Signed ${person.email} out everywhere: 1 session or API token ended.`);
+      const usage = await cli(server.dataDir, 'help');
+      expect(usage.stdout).toMatch(/user sign-out --email E\s+end all of their sessions and API tokens/);
+      const nobody = await cli(server.dataDir, 'user', 'sign-out', '--email', 'nobody@example.org');
+      expect(nobody.code).toBe(2);
+      expect(nobody.stderr).toMatch(/no account for nobody@example.org/);
+    } finally {
+      for (const client of clients) client.destroy();
+    }
+  });
 });

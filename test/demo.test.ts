@@ -28,7 +28,7 @@ describe('the worked example (DEMO=true)', () => {
     expect(login.status).toBe(200);
     const token = (login.body as { token: string }).token;
     const rooms = await api(server, '/api/sites/torbay/rooms', { token });
-    expect((rooms.body as { title: string }[]).map((r) => r.title)).toContain(DEMO_MAP_TITLE);
+    expect((rooms.body as { rooms: { title: string }[] }).rooms.map((r) => r.title)).toContain(DEMO_MAP_TITLE);
 
     const { doc } = await storedDoc(server.storage, server.demo!.mapRoomId);
     const map = readMap(doc);
@@ -61,7 +61,7 @@ describe('the worked example (DEMO=true)', () => {
     expect(server.demo!.mapRoomId).toBe(firstRoom);
     const relogin = await api(server, '/api/auth/login', { body: { email: DEMO_PEOPLE[0].email, password: DEMO_PEOPLE[0].password } });
     const again = await api(server, '/api/sites/torbay/rooms', { token: (relogin.body as { token: string }).token });
-    expect((again.body as { title: string }[]).filter((r) => r.title === DEMO_MAP_TITLE)).toHaveLength(1);
+    expect((again.body as { rooms: { title: string }[] }).rooms.filter((r) => r.title === DEMO_MAP_TITLE)).toHaveLength(1);
     const logAgain = await api(server, '/api/sites/torbay/log', { token: (relogin.body as { token: string }).token });
     expect(readEntries((await storedDoc(server.storage, (logAgain.body as { id: string }).id)).doc)).toHaveLength(2);
   });

@@ -65,7 +65,7 @@ describe('GET /api/sites/:slug/log', () => {
     expect(map.status).toBe(201);
     for (const archived of ['false', 'true']) {
       const list = await api(server, `${paths.siteRooms('torbay')}?archived=${archived}`, { token: member.token });
-      const rooms = list.body as { id: string; kind: string }[];
+      const rooms = (list.body as { rooms: { id: string; kind: string }[] }).rooms;
       expect(rooms.map((r) => r.id)).toContain((map.body as { id: string }).id);
       expect(rooms.some((r) => r.id === log.id || r.kind === 'log')).toBe(false);
     }

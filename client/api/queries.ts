@@ -2,19 +2,24 @@
  * Server state for the pages, through TanStack Query: one query key per resource so a change
  * made anywhere (create a room, change a role) refreshes every view that shows it.
  */
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import {
+  HealthSchema,
   InviteInfoSchema,
   InviteSchema,
   LoginResponseSchema,
+  EndedSessionsSchema,
   MemberSchema,
   PendingInviteSchema,
+  RoomPageSchema,
   RoomSchema,
+  SessionListSchema,
   SiteDetailSchema,
   SiteSchema,
   UserSchema,
   type AcceptInviteRequest,
+  type ChangePasswordRequest,
   type CreateInviteRequest,
   type CreateRoomRequest,
   type LoginRequest,
@@ -30,11 +35,13 @@ export const keys = {
   me: ['me'] as const,
   sites: ['sites'] as const,
   site: (slug: string) => ['sites', slug] as const,
-  rooms: (slug: string, archived: boolean) => ['sites', slug, 'rooms', { archived }] as const,
+  rooms: (slug: string, archived: RoomListKind) => ['sites', slug, 'rooms', { archived }] as const,
   room: (id: string) => ['rooms', id] as const,
   invite: (token: string) => ['invite', token] as const,
   invites: (slug: string) => ['sites', slug, 'invites'] as const,
   setup: ['setup'] as const,
+  health: ['health'] as const,
+  sessions: ['sessions'] as const,
 };
 
 /** The signed-in person, or null when signed out (a 401 is an answer here, not an error). */
@@ -75,6 +82,38 @@ export function useLogout() {
       client.clear();
       client.setQueryData(keys.me, null);
     },
+  });
+}
+
+/** Where the signed-in person is signed in: browser sessions and API tokens. */
+export function useSessions() {
+  return useQuery({
+    queryKey: keys.sessions,
+    queryFn: ({ signal }) => request(paths.sessions, { schema: SessionListSchema, signal }),
+  });
+}
+
+export function useEndSession() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => request(paths.session(id), { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.sessions }),
+  });
+}
+
+export function useSignOutOthers() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => request(paths.signOutOthers, { method: 'POST', schema: EndedSessionsSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.sessions }),
+  });
+}
+
+export function useChangePassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ChangePasswordRequest) => request(paths.password, { body, schema: EndedSessionsSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.sessions }),
   });
 }
 
@@ -124,11 +163,24 @@ export function useSite(slug: string) {
   });
 }
 
-export function useRooms(slug: string, archived: boolean, enabled = true) {
-  return useQuery({
+/** Which rooms a list shows: those in use (`false`) or the archived ones (`only`). */
+export type RoomListKind = 'false' | 'only';
+
+/**
+ * A site's rooms, a page (100) at a time: `data.pages`, with `fetchNextPage` for the next one
+ * while `hasNextPage`. A change to the site (a room created, renamed, archived) invalidates
+ * `keys.site(slug)` and so refetches every page loaded so far.
+ */
+export function useRooms(slug: string, archived: RoomListKind, enabled = true) {
+  return useInfiniteQuery({
     queryKey: keys.rooms(slug, archived),
-    queryFn: ({ signal }) =>
-      request(`${paths.siteRooms(slug)}${archived ? '?archived=true' : ''}`, { schema: z.array(RoomSchema), signal }),
+    queryFn: ({ signal, pageParam }) => {
+      const query = new URLSearchParams({ archived });
+      if (pageParam) query.set('cursor', pageParam);
+      return request(`${paths.siteRooms(slug)}?${query}`, { schema: RoomPageSchema, signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
     enabled,
   });
 }
@@ -198,5 +250,15 @@ export function useRevokeInvite(slug: string) {
   return useMutation({
     mutationFn: (id: string) => request(paths.siteInvite(slug, id), { method: 'DELETE' }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.invites(slug) }),
+  });
+}
+
+/** `/api/health`, which also says where the workspace is served (its PUBLIC_URL). */
+export function useHealth(enabled = true) {
+  return useQuery({
+    queryKey: keys.health,
+    queryFn: ({ signal }) => request(paths.health, { schema: HealthSchema, signal }),
+    enabled,
+    staleTime: Infinity,
   });
 }

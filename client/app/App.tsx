@@ -1,5 +1,5 @@
 /**
- * The client's routes. Readable URLs: `/`, `/sites/:slug`, `/rooms/:id`, plus `/signin`,
+ * The client's routes. Readable URLs: `/`, `/sites/:slug`, `/rooms/:id`, `/account`, plus `/signin`,
  * `/setup` and `/invite` whose secrets travel in the URL fragment (never sent to servers or
  * written to logs).
  */
@@ -7,6 +7,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from '../api/http.js';
+import { AccountPage } from '../pages/AccountPage.js';
 import { InvitePage } from '../pages/InvitePage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 import { SetupPage } from '../pages/SetupPage.js';
@@ -47,6 +48,7 @@ export function App({ client = createQueryClient() }: { client?: QueryClient }) 
             <Route element={<RequireSession />}>
               <Route index element={<SitesPage />} />
               <Route path="/sites/:slug" element={<SitePage />} />
+              <Route path="/account" element={<AccountPage />} />
               <Route
                 path="/sites/:slug/log"
                 element={

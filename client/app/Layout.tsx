@@ -54,6 +54,9 @@ export function Layout() {
             <span className="who" data-testid="who">
               {user.name}, {user.organisation}
             </span>
+            <Link to="/account" className="masthead-link">
+              Your account
+            </Link>
             <button type="button" className="button-masthead" onClick={() => void signOut()} disabled={logout.isPending}>
               Sign out
             </button>

@@ -23,6 +23,7 @@ import { DocFiles } from './DocFiles.js';
 import { TemplatePicker } from './TemplatePicker.js';
 import { LinkShortcut } from './link.js';
 import { mapRefExtension } from './mentions.js';
+import './prosemirror.css';
 
 export interface DocEditorProps {
   readOnly: boolean;
@@ -94,6 +95,9 @@ export function DocEditor({ readOnly, title, siteSlug, onEditor }: DocEditorProp
     {
       extensions,
       editable: !readOnly,
+      // Tiptap would add its base styles as a <style> element, which the Content-Security-Policy
+      // blocks; they are in styles.css instead.
+      injectCSS: false,
       editorProps: {
         attributes: { class: 'doc-content', 'aria-label': `${title}: document text`, 'aria-multiline': 'true', role: 'textbox' },
         transformPastedHTML: cleanPaste,

@@ -10,6 +10,7 @@ import { useEffect, useMemo } from 'react';
 import type * as Y from 'yjs';
 import { MAP_REF_NODE, documentExtensions } from '../../shared/doc/extensions.js';
 import { cleanPaste } from '../doc/paste.js';
+import '../doc/prosemirror.css';
 
 export function FieldEditor({ fragment, label, hint, readOnly, onBlur }: { fragment: Y.XmlFragment; label: string; hint: string; readOnly: boolean; onBlur?: () => void }) {
   const extensions = useMemo(
@@ -25,6 +26,9 @@ export function FieldEditor({ fragment, label, hint, readOnly, onBlur }: { fragm
     {
       extensions,
       editable: !readOnly,
+      // Tiptap would add its base styles as a <style> element, which the Content-Security-Policy
+      // blocks; they are in styles.css instead.
+      injectCSS: false,
       editorProps: {
         attributes: { class: 'log-field-text', 'aria-label': label, role: 'textbox', 'aria-multiline': 'true' },
         transformPastedHTML: cleanPaste,

@@ -17,6 +17,7 @@ import { messageOf, request } from '../api/http.js';
 import { useMe, useSite } from '../api/queries.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { PresenceList } from '../room/PresenceList.js';
+import { refusesEdits } from '../room/RoomConnection.js';
 import { RoomProvider, useRoomConnection } from '../room/RoomProvider.js';
 import { useExternalValue, useRoomStatus } from '../room/hooks.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
@@ -55,8 +56,10 @@ export function LogPage() {
 
 function LogBody({ readOnlyByRole }: { readOnlyByRole: boolean }) {
   const conn = useRoomConnection();
-  const { serverReadOnly, synced } = useRoomStatus();
-  const readOnly = readOnlyByRole || serverReadOnly;
+  const status = useRoomStatus();
+  const synced = status.synced;
+  // As in a map or document room: no edits once the server drops them or has closed for good.
+  const readOnly = readOnlyByRole || refusesEdits(status);
   const entries = useExternalValue((onChange) => observeLog(conn.doc, onChange), () => readEntries(conn.doc), [conn]);
   const behaviours = useExternalValue((onChange) => observeBehaviours(conn.doc, onChange), () => listBehaviours(conn.doc), [conn]);
   const [params, setParams] = useSearchParams();

@@ -12,7 +12,7 @@ import { exportMapJson, importMapJson, type ImportResult } from '../../shared/ma
 import { exportKumuCsv, importKumuCsv } from '../../shared/map/kumuCsv.js';
 import type { MapData } from '../../shared/map/model.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
-import { download, fileBase } from '../ui/download.js';
+import { dataUrlToBlob, download, fileBase } from '../ui/download.js';
 
 /** How many problems are listed before "and N more". */
 const SHOWN_ISSUES = 20;
@@ -90,8 +90,7 @@ export const ImportExport = memo(function ImportExport({
         style: { width: `${IMAGE_SIZE.width}px`, height: `${IMAGE_SIZE.height}px`, transform: `translate(${x}px, ${y}px) scale(${zoom})` },
       };
       const dataUrl = format === 'png' ? await toPng(viewport, options) : await toSvg(viewport, options);
-      const blob = await (await fetch(dataUrl)).blob();
-      download(`${base}.${format}`, blob);
+      download(`${base}.${format}`, dataUrlToBlob(dataUrl));
       setOutcome({ kind: 'ok', message: `Saved ${base}.${format}.`, warnings: [] });
     } catch (error) {
       setOutcome({ kind: 'error', message: `The picture could not be made: ${error instanceof Error ? error.message : String(error)}`, issues: [] });

@@ -5,6 +5,7 @@ import { useAcceptInvite, useInviteInfo } from '../api/queries.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
 import { roleName, formatDate } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
+import { useSubmitOnce } from '../ui/useSubmitOnce.js';
 import { PersonForm, tokenFromHash } from './personForm.js';
 
 function inviteProblem(error: unknown): string {
@@ -21,6 +22,7 @@ export function InvitePage() {
   const token = tokenFromHash(useLocation().hash);
   const info = useInviteInfo(token);
   const accept = useAcceptInvite(token);
+  const acceptOnce = useSubmitOnce(accept);
   const navigate = useNavigate();
   const [existing, setExisting] = useState(false);
 
@@ -64,7 +66,7 @@ export function InvitePage() {
         fixedEmail={invite.email}
         existingAccount={existing}
         onSubmit={(details) =>
-          accept.mutate(existing ? { email: details.email, password: details.password } : details, {
+          acceptOnce(existing ? { email: details.email, password: details.password } : details, {
             onSuccess: () => navigate(`/sites/${invite.site.slug}`, { replace: true }),
           })
         }

@@ -9,6 +9,7 @@ import { MapEditor } from '../map/MapEditor.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
 import { PresenceList } from '../room/PresenceList.js';
+import { refusesEdits } from '../room/RoomConnection.js';
 import { RoomProvider } from '../room/RoomProvider.js';
 import { useRoomStatus } from '../room/hooks.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
@@ -68,13 +69,14 @@ export function RoomPage() {
 }
 
 /**
- * The open room. Edits are offered only when the role allows them and the server has not said
- * (permission denied: read-only) that it now drops them; that can arrive before the page has
- * re-read the role, and it applies to every panel alike.
+ * The open room. Edits are offered only when the role allows them and the server has neither
+ * said (permission denied: read-only) that it now drops them nor ended the connection for good
+ * (edits made then would go nowhere); either can arrive before the page has re-read the role,
+ * and it applies to every panel alike.
  */
 function RoomBody({ kind, title, siteSlug, readOnlyByRole }: { kind: RoomKind; title: string; siteSlug: string; readOnlyByRole: boolean }) {
-  const { serverReadOnly } = useRoomStatus();
-  const readOnly = readOnlyByRole || serverReadOnly;
+  const status = useRoomStatus();
+  const readOnly = readOnlyByRole || refusesEdits(status);
   return (
     <div className="room-layout">
       <div className="room-main">

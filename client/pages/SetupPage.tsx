@@ -3,6 +3,7 @@ import { messageOf } from '../api/http.js';
 import { useSetup, useSetupNeeded } from '../api/queries.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
+import { useSubmitOnce } from '../ui/useSubmitOnce.js';
 import { PersonForm, tokenFromHash } from './personForm.js';
 
 /** The first start: the one-time link printed by the server creates the first administrator. */
@@ -11,6 +12,7 @@ export function SetupPage() {
   const token = tokenFromHash(useLocation().hash);
   const needed = useSetupNeeded();
   const setup = useSetup();
+  const setupOnce = useSubmitOnce(setup);
   const navigate = useNavigate();
 
   return (
@@ -27,7 +29,7 @@ export function SetupPage() {
       <PersonForm
         submitLabel="Create account"
         busy={setup.isPending}
-        onSubmit={(details) => setup.mutate({ token, ...details }, { onSuccess: () => navigate('/', { replace: true }) })}
+        onSubmit={(details) => setupOnce({ token, ...details }, { onSuccess: () => navigate('/', { replace: true }) })}
       />
     </div>
   );

@@ -7,6 +7,7 @@ import { safeNext } from '../app/RequireSession.js';
 import { Field } from '../ui/Field.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
+import { useSubmitOnce } from '../ui/useSubmitOnce.js';
 
 function signInError(error: unknown): string {
   if (error instanceof ApiError && error.code === ErrorCode.TooManyAttempts && error.retryAfter) {
@@ -22,6 +23,7 @@ export function SignInPage() {
   const next = safeNext(params.get('next'));
   const me = useMe();
   const login = useLogin();
+  const loginOnce = useSubmitOnce(login);
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -30,7 +32,7 @@ export function SignInPage() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    login.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
+    loginOnce({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
   }
 
   return (

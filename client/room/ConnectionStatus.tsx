@@ -1,3 +1,6 @@
+import { CloseCode, ORIGIN_NOT_ALLOWED_REASON } from '../../shared/closeCodes.js';
+import { useHealth } from '../api/queries.js';
+import { closeMessage } from './RoomConnection.js';
 import { useRoomConnection } from './RoomProvider.js';
 import { useRoomStatus } from './hooks.js';
 
@@ -8,9 +11,14 @@ export function ConnectionStatus() {
   const conn = useRoomConnection();
   const status = useRoomStatus();
   const waiting = status.pendingEdits;
+  const closed = status.closed;
+  // Refused for the page's address: only the server knows the right one (PUBLIC_URL).
+  const wrongAddress = closed?.code === CloseCode.Forbidden && closed.reason === ORIGIN_NOT_ALLOWED_REASON;
+  const publicUrl = useHealth(wrongAddress).data?.publicUrl ?? null;
   let detail: string;
-  if (status.connection === 'closed') detail = status.closed?.message ?? '';
-  else if (status.connection === 'offline') {
+  if (status.connection === 'closed') {
+    detail = closed && wrongAddress ? closeMessage(closed.code, closed.reason, { pageOrigin: location.origin, publicUrl }) : (closed?.message ?? '');
+  } else if (status.connection === 'offline') {
     detail =
       status.localCopy === 'ready'
         ? 'Keep working: your edits are saved on this device and will be sent when the connection returns.'
@@ -32,7 +40,13 @@ export function ConnectionStatus() {
         )}
       </p>
       <p className="connection-detail">{detail}</p>
-      {(status.connection === 'offline' || status.connection === 'closed') && status.closed?.code !== 4403 && (
+      {wrongAddress && publicUrl && (
+        <p>
+          {/* Only the origin was wrong, so the same path opens this room there. */}
+          <a href={`${new URL(publicUrl).origin}${location.pathname}${location.search}`}>Open this room at {publicUrl}</a>
+        </p>
+      )}
+      {(status.connection === 'offline' || status.connection === 'closed') && closed?.code !== CloseCode.Forbidden && (
         <button type="button" className="button-secondary" onClick={() => conn.reconnect()}>
           Try again now
         </button>

@@ -11,7 +11,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import { CloseCode, READ_ONLY_REASON, TERMINAL_CLOSE_CODES } from '../../shared/closeCodes.js';
+import { CloseCode, ORIGIN_NOT_ALLOWED_REASON, READ_ONLY_REASON, TERMINAL_CLOSE_CODES } from '../../shared/closeCodes.js';
 import { PRESENCE_FIELD, colourFor, type PresenceUser } from '../../shared/doc/presence.js';
 import { paths } from '../../shared/routes.js';
 import { isRoomPending, offlineDatabaseName, rememberRoom, setRoomPending } from './offlineRegistry.js';
@@ -29,8 +29,11 @@ export interface RoomStatus {
   localCopy: 'loading' | 'ready' | 'unavailable';
   /** Edits made here that have not reached the server yet. */
   pendingEdits: number;
-  /** Why the server ended the connection for good; null while it may still reconnect. */
-  closed: { code: number; message: string } | null;
+  /**
+   * Why the server ended the connection for good (its close code and reason, and what to tell
+   * the person); null while it may still reconnect.
+   */
+  closed: { code: number; reason: string; message: string } | null;
   /** The server said it drops this connection's edits (role lowered, room archived). */
   serverReadOnly: boolean;
 }
@@ -47,12 +50,32 @@ export interface RoomConnectionOptions {
   onPermissionChanged?: () => void;
 }
 
-/** What a person is told when the server ends the connection for good. */
-export function closeMessage(code: number): string {
+/** Where this page was opened, and where the workspace is (PUBLIC_URL) once known. */
+export interface PageAddress {
+  pageOrigin: string;
+  publicUrl: string | null;
+}
+
+/**
+ * What a person is told when the server ends the connection for good.
+ *
+ * @example
+ * closeMessage(4403, 'origin not allowed', { pageOrigin: 'http://10.0.0.5:8787', publicUrl: 'http://localhost:8787' })
+ * // 'This page was opened at http://10.0.0.5:8787, but the workspace is at http://localhost:8787; open it there.'
+ */
+export function closeMessage(code: number, reason = '', address?: PageAddress): string {
   switch (code) {
     case CloseCode.Unauthorized:
-      return 'You have been signed out. Sign in again to carry on; edits made here are kept on this device.';
+      return 'You have been signed out. Sign in again to carry on; edits made here so far are kept on this device.';
     case CloseCode.Forbidden:
+      // Not a matter of access: the page's address is not one the workspace serves, so every
+      // room would refuse it. Say where to go instead.
+      if (reason === ORIGIN_NOT_ALLOWED_REASON) {
+        const here = address ? `This page was opened at ${address.pageOrigin}` : 'This page was opened at an address the workspace does not serve';
+        return address?.publicUrl
+          ? `${here}, but the workspace is at ${address.publicUrl}; open it there.`
+          : `${here}, which the workspace does not accept connections from; open it at the address your invitation or administrator gave you.`;
+      }
       return 'You no longer have access to this room.';
     case CloseCode.NotFound:
       return 'This room does not exist any more.';
@@ -63,6 +86,16 @@ export function closeMessage(code: number): string {
     default:
       return `The server closed the connection (code ${code}). Reload the page to continue.`;
   }
+}
+
+/**
+ * True when edits made now would not reach the server, so the page should stop offering
+ * them: the server said it drops them (read-only), or it ended the connection for good
+ * (signed out, access removed, wrong address), after which nothing is sent until the person
+ * acts ("Try again now", signing in again).
+ */
+export function refusesEdits(status: RoomStatus): boolean {
+  return status.serverReadOnly || status.closed !== null;
 }
 
 export function defaultSyncUrl(): string {
@@ -134,8 +167,9 @@ export class RoomConnection {
     this.provider.on('status', () => this.refreshConnection());
     this.provider.on('sync', () => this.refreshConnection());
     this.provider.on('connection-close', () => this.refreshConnection());
-    this.provider.on('closed', ({ code }) => {
-      this.update({ connection: 'closed', closed: { code, message: closeMessage(code) } });
+    this.provider.on('closed', ({ code, reason }) => {
+      const address = { pageOrigin: location.origin, publicUrl: null };
+      this.update({ connection: 'closed', closed: { code, reason, message: closeMessage(code, reason, address) } });
     });
     this.doc.on('update', this.onDocUpdate);
     window.addEventListener('offline', this.onBrowserOffline);

@@ -62,3 +62,34 @@ describe('originAllowed', () => {
     expect(originAllowed(origin, allowed)).toBe(expected);
   });
 });
+
+describe('originAllowed on loopback', () => {
+  const allowed = ['http://localhost:8787'];
+  it.each([
+    ['http://localhost:8787', true],
+    ['http://127.0.0.1:8787', true],
+    ['http://[::1]:8787', true],
+    ['http://127.0.0.1:8788', false],
+    ['https://127.0.0.1:8787', false],
+    ['http://127.0.0.2:8787', false],
+    ['http://localhost.evil.example:8787', false],
+    ['http://0.0.0.0:8787', false],
+    ['http://127.0.0.1', false],
+    ['not a url', false],
+  ])('with PUBLIC_URL http://localhost:8787, Origin %j → %s', (origin, expected) => {
+    expect(originAllowed(origin, allowed)).toBe(expected);
+  });
+
+  it('works the other way round, and with default ports', () => {
+    expect(originAllowed('http://localhost:3000', ['http://127.0.0.1:3000'])).toBe(true);
+    expect(originAllowed('http://[::1]', ['http://localhost'])).toBe(true);
+    expect(originAllowed('http://127.0.0.1', ['http://localhost:80'])).toBe(true);
+    expect(originAllowed('https://127.0.0.1', ['https://localhost'])).toBe(true);
+    expect(originAllowed('http://127.0.0.1', ['https://localhost'])).toBe(false);
+  });
+
+  it('gives nothing extra to a public origin', () => {
+    expect(originAllowed('http://127.0.0.1:443', ['https://workspace.example.org'])).toBe(false);
+    expect(originAllowed('https://localhost', ['https://workspace.example.org'])).toBe(false);
+  });
+});

@@ -45,8 +45,34 @@ export function readCredential(
   return null;
 }
 
-/** True when a cookie-authenticated request comes from a page we serve (or from no browser). */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The origin with a loopback host spelled one way, or null when its host is not loopback. */
+function loopbackKey(origin: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return null;
+  }
+  if (!LOOPBACK_HOSTS.has(url.hostname)) return null;
+  // `URL.port` is '' for the scheme's default port, so http://localhost and :80 agree.
+  return `${url.protocol}//loopback:${url.port}`;
+}
+
+/**
+ * True when a cookie-authenticated request comes from a page we serve (or from no browser).
+ * The loopback spellings of an allowed origin (localhost, 127.0.0.1, [::1]), with the same
+ * scheme and port, are the same workspace on the same machine: someone who opens
+ * http://127.0.0.1:8787 while PUBLIC_URL says http://localhost:8787 is not a cross-site page.
+ *
+ * @example
+ * originAllowed('http://127.0.0.1:8787', ['http://localhost:8787']) // true
+ * originAllowed('http://127.0.0.1:9999', ['http://localhost:8787']) // false
+ */
 export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
   if (origin === undefined) return true;
-  return allowed.includes(origin);
+  if (allowed.includes(origin)) return true;
+  const key = loopbackKey(origin);
+  return key !== null && allowed.some((a) => loopbackKey(a) === key);
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { AppError, errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
+  InviteAcceptance,
   InviteRecord,
   PendingInviteRecord,
   SiteRecord,
@@ -172,6 +173,52 @@ export class AuthService {
     return { record, token };
   }
 
+  // ---- sessions --------------------------------------------------------------------------
+
+  /** The person's browser sessions and API tokens that have not expired, newest first. */
+  async listSessions(userId: string): Promise<TokenRecord[]> {
+    const now = this.now().toISOString();
+    const all = [...(await this.storage.listTokens(userId, 'session')), ...(await this.storage.listTokens(userId, 'api'))];
+    return all
+      .filter((t) => t.expiresAt === null || t.expiresAt > now)
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  /**
+   * Ends every browser session and API token of the person, except `exceptTokenId` when given,
+   * and returns how many ended. Their open sync sockets close at the server's next re-check
+   * (at once when the caller reports the change through `onAccessChanged`).
+   */
+  async endSessions(userId: string, exceptTokenId?: string): Promise<number> {
+    const ended = await this.storage.deleteUserTokens(userId, { exceptId: exceptTokenId });
+    if (ended > 0) this.logger.info('sessions ended', { userId, ended, keptOne: exceptTokenId !== undefined });
+    return ended;
+  }
+
+  /**
+   * Sets a new password, clears the account's sign-in lock, and ends every session and API
+   * token of the person but `keepTokenId`: a password is changed because the old one may have
+   * leaked, and whatever signed in with it must not outlive it. Returns how many ended.
+   */
+  async setPassword(user: Pick<UserRecord, 'id' | 'email'>, password: string, keepTokenId?: string): Promise<number> {
+    await this.storage.setPasswordHash(user.id, await hashPassword(password));
+    await this.storage.clearLoginFailures(`email:${user.email}`);
+    return this.endSessions(user.id, keepTokenId);
+  }
+
+  /**
+   * A signed-in person changes their own password. The current password is checked under the
+   * sign-in throttle (a stolen session is no way to guess it); 401 when wrong. The credential
+   * making the change stays signed in; every other one ends. Returns how many ended.
+   */
+  async changeOwnPassword(caller: Principal, current: string, next: string, ip: string | null): Promise<number> {
+    if (!(await this.checkPassword(caller.user.email, caller.user, current, ip))) {
+      this.logger.warn('password change with a wrong current password', { email: caller.user.email, ip });
+      throw new AppError(401, ErrorCode.InvalidCredentials, 'Your current password is not right, so the password was not changed.');
+    }
+    return this.setPassword(caller.user, next, caller.tokenId);
+  }
+
   // ---- people ----------------------------------------------------------------------------
 
   /** Creates an account; 409 when the email is taken. */
@@ -185,13 +232,22 @@ export class AuthService {
     if (await this.storage.getUserByEmail(input.email)) {
       throw errors.conflict(`An account for ${input.email} already exists.`);
     }
-    return this.storage.createUser({
-      email: input.email,
-      name: input.name,
-      organisation: input.organisation,
-      isAdmin: input.isAdmin,
-      passwordHash: await hashPassword(input.password),
-    });
+    try {
+      return await this.storage.createUser({
+        email: input.email,
+        name: input.name,
+        organisation: input.organisation,
+        isAdmin: input.isAdmin,
+        passwordHash: await hashPassword(input.password),
+      });
+    } catch (error) {
+      // Taken while the password was being hashed (a double submit, or the CLI): the same 409
+      // as above rather than the storage's constraint error as a 500.
+      if (await this.storage.getUserByEmail(input.email)) {
+        throw errors.conflict(`An account for ${input.email} already exists.`);
+      }
+      throw error;
+    }
   }
 
   // ---- first start -----------------------------------------------------------------------
@@ -315,6 +371,11 @@ export class AuthService {
   /**
    * Accepts an invite: a new person creates their account; someone who already has one proves
    * it with their password. Either way they join the site and are signed in.
+   *
+   * The account, the claim and the membership are written in one storage transaction, so of
+   * several people racing for one invite exactly one joins and the others (410) leave no
+   * account behind. A double submit of the new-account form finds the account its twin just
+   * made; with the same password it is signed in too, rather than failing on the taken email.
    */
   async acceptInvite(
     token: string,
@@ -326,6 +387,26 @@ export class AuthService {
       throw errors.forbidden(`This invite is for ${invite.email}. Use that address, or ask for an invite of your own.`);
     }
     let user = await this.storage.getUserByEmail(input.email);
+    let result: InviteAcceptance | null = null;
+    if (!user) {
+      if (!input.name || !input.organisation) {
+        throw new AppError(
+          400,
+          ErrorCode.ValidationFailed,
+          `There is no account for ${input.email} yet: give your name and organisation to create one.`,
+        );
+      }
+      const passwordHash = await hashPassword(input.password);
+      result = await this.storage.acceptInvite({
+        inviteId: invite.id,
+        account: {
+          newUser: { email: input.email, name: input.name, organisation: input.organisation, passwordHash, isAdmin: false },
+        },
+        at: this.now().toISOString(),
+      });
+      // Made meanwhile: from here on it is an existing account, and its password decides.
+      if (!result.ok && result.reason === 'email_taken') user = await this.storage.getUserByEmail(input.email);
+    }
     if (user) {
       if (!(await this.checkPassword(input.email, user, input.password, ip))) {
         this.logger.warn('invite acceptance with a wrong password', { email: input.email, ip });
@@ -335,25 +416,17 @@ export class AuthService {
           `An account for ${input.email} already exists: enter its password to accept the invite.`,
         );
       }
-    } else {
-      if (!input.name || !input.organisation) {
-        throw new AppError(
-          400,
-          ErrorCode.ValidationFailed,
-          `There is no account for ${input.email} yet: give your name and organisation to create one.`,
-        );
-      }
-      user = await this.createUser({ ...input, name: input.name, organisation: input.organisation, isAdmin: false });
+      result = await this.storage.acceptInvite({ inviteId: invite.id, account: { userId: user.id }, at: this.now().toISOString() });
     }
-    if (!(await this.storage.claimInvite(invite.id, user.id, this.now().toISOString()))) {
-      // Used or withdrawn while the password was being checked: tell them which.
+    if (!result?.ok) {
+      // Used or withdrawn while the password was being hashed or checked: tell them which.
       const current = await this.storage.getInviteByHash(hashSecret(token));
+      // Used by this very person a moment ago (a double submit): they proved the password, so
+      // this request signs them in as the first one did.
+      if (user && current?.usedBy === user.id && !current.revokedAt) return this.openSession(user);
       if (current) this.assertUsable(current);
       throw errors.gone('This invite has already been used.');
     }
-    const current = await this.storage.getRole(invite.siteId, user.id);
-    // An invite never lowers a role someone already has.
-    if (!roleAtLeast(current, invite.role)) await this.storage.setRole(invite.siteId, user.id, invite.role);
-    return this.openSession(user);
+    return this.openSession(result.user);
   }
 }

@@ -1,11 +1,14 @@
-/** Sign-in, sign-out, the first-admin setup and API tokens. */
+/** Sign-in, sign-out, your sessions and password, the first-admin setup and API tokens. */
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   ApiTokenSchema,
+  ChangePasswordRequestSchema,
   CreatedApiTokenSchema,
   CreateTokenRequestSchema,
+  EndedSessionsSchema,
   LoginRequestSchema,
   LoginResponseSchema,
+  SessionListSchema,
   SetupRequestSchema,
   UserSchema,
 } from '../../shared/api.js';
@@ -27,6 +30,12 @@ import {
 function tokenView(t: TokenRecord) {
   return { id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt };
 }
+
+function sessionView(t: TokenRecord, currentId: string) {
+  return { ...tokenView(t), kind: t.kind, current: t.id === currentId };
+}
+
+const TokenIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) });
 
 export function registerAuthRoutes(app: App, deps: AppDeps): void {
   app.openapi(
@@ -112,6 +121,79 @@ export function registerAuthRoutes(app: App, deps: AppDeps): void {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/api/auth/sessions',
+      tags: ['auth'],
+      summary: 'Where you are signed in: your browser sessions and API tokens',
+      description: 'Never includes secrets or their hashes. `current` marks the credential this request used.',
+      responses: { 200: jsonResponse(SessionListSchema, 'Sessions, newest first'), ...errorResponses(401) },
+    }),
+    async (c) => {
+      const { user, tokenId } = await requirePrincipal(c, deps);
+      const sessions = await deps.auth.listSessions(user.id);
+      return c.json({ sessions: sessions.map((t) => sessionView(t, tokenId)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/auth/sessions/{id}',
+      tags: ['auth'],
+      summary: 'End one of your sessions or API tokens',
+      description: 'Its open live connections close at once. Ending the current one signs you out.',
+      request: { params: TokenIdParam },
+      responses: { 204: { description: 'Ended' }, ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { user, tokenId } = await requirePrincipal(c, deps);
+      const { id } = c.req.valid('param');
+      if (!(await deps.storage.deleteToken(user.id, id))) throw errors.notFound('That session');
+      if (id === tokenId) clearSessionCookie(c);
+      deps.onAccessChanged?.(user.id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/auth/sessions/sign-out-others',
+      tags: ['auth'],
+      summary: 'End every session and API token of yours but the current one',
+      description: 'Their open live connections close at once.',
+      responses: { 200: jsonResponse(EndedSessionsSchema, 'How many ended'), ...errorResponses(401) },
+    }),
+    async (c) => {
+      const { user, tokenId } = await requirePrincipal(c, deps);
+      const ended = await deps.auth.endSessions(user.id, tokenId);
+      deps.onAccessChanged?.(user.id);
+      return c.json({ ended }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/auth/password',
+      tags: ['auth'],
+      summary: 'Change your password',
+      description:
+        'Needs the current password (wrong attempts count towards the sign-in lock, 429). Every other session and API token of yours ends and its live connections close; the one making the change stays signed in.',
+      request: { body: jsonBody(ChangePasswordRequestSchema) },
+      responses: { 200: jsonResponse(EndedSessionsSchema, 'Changed; how many other sessions ended'), ...errorResponses(400, 401, 429) },
+    }),
+    async (c) => {
+      const caller = await requirePrincipal(c, deps);
+      const { currentPassword, newPassword } = c.req.valid('json');
+      const ended = await deps.auth.changeOwnPassword(caller, currentPassword, newPassword, clientIp(c, deps));
+      deps.onAccessChanged?.(caller.user.id);
+      return c.json({ ended }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/api/tokens',
       tags: ['tokens'],
       summary: 'Your API tokens (without their secrets)',
@@ -148,7 +230,7 @@ export function registerAuthRoutes(app: App, deps: AppDeps): void {
       path: '/api/tokens/{id}',
       tags: ['tokens'],
       summary: 'Revoke one of your API tokens',
-      request: { params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) }) },
+      request: { params: TokenIdParam },
       responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 404) },
     }),
     async (c) => {

@@ -21,7 +21,7 @@ export interface AppDeps {
   auth: AuthService;
   log: Logger;
   /** Live numbers for `/api/health` (rooms loaded, sockets open). */
-  syncStats?: () => { rooms: number; connections: number };
+  syncStats?: () => { rooms: number; connections: number; queuedBytes: number };
   /** Called after someone's access changed, so live sync connections are re-checked at once. */
   onAccessChanged?: (userId?: string) => void;
   /** Called after a room was created, renamed, archived or restored, so search follows it. */

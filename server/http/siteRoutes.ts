@@ -13,6 +13,8 @@ import {
   OpaqueTokenSchema,
   PendingInviteSchema,
   RoomIdSchema,
+  RoomListQuerySchema,
+  RoomPageSchema,
   RoomSchema,
   SiteDetailSchema,
   SiteSchema,
@@ -23,7 +25,7 @@ import {
 } from '../../shared/api.js';
 import { effectiveRole, roleAtLeast } from '../../shared/roles.js';
 import { errors } from '../errors.js';
-import type { PendingInviteRecord, RoomRecord, SiteRecord } from '../storage/types.js';
+import { RoomLimitError, type PendingInviteRecord, type RoomListPosition, type RoomRecord, type SiteRecord } from '../storage/types.js';
 import {
   type App,
   type AppDeps,
@@ -50,6 +52,27 @@ function roomView(r: RoomRecord) {
   };
 }
 
+const CursorSchema = z.tuple([z.union([z.literal(0), z.literal(1)]), z.string().max(40), z.string().max(64)]);
+
+/** The opaque `nextCursor` of a room page: where the next page starts. */
+function encodeCursor(room: RoomRecord): string {
+  return Buffer.from(JSON.stringify([room.archived ? 1 : 0, room.updatedAt, room.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): RoomListPosition {
+  let parsed;
+  try {
+    parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    parsed = null;
+  }
+  if (!parsed?.success) {
+    throw errors.badRequest('That cursor is not one this server gave out; ask for the first page again (no cursor).');
+  }
+  const [archived, updatedAt, id] = parsed.data;
+  return { archived: archived === 1, updatedAt, id };
+}
+
 function pendingInviteView(i: PendingInviteRecord) {
   return {
     id: i.id,
@@ -64,6 +87,14 @@ function pendingInviteView(i: PendingInviteRecord) {
 
 export function registerSiteRoutes(app: App, deps: AppDeps): void {
   const { storage, auth } = deps;
+
+  function siteFull(site: SiteRecord, limit: number) {
+    return errors.limitReached(
+      `${site.name} already has ${limit} rooms in use, the most one site can have. ` +
+        'Archive the rooms no longer needed (facilitators can), or ask an administrator to raise MAX_ROOMS_PER_SITE.',
+      { setting: 'MAX_ROOMS_PER_SITE', limit },
+    );
+  }
 
   async function siteOr404(slug: string): Promise<SiteRecord> {
     const site = await storage.getSite(slug);
@@ -190,20 +221,26 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       method: 'get',
       path: '/api/sites/{slug}/rooms',
       tags: ['rooms'],
-      summary: "A site's rooms (members only); archived ones with ?archived=true",
-      request: {
-        params: SlugParams,
-        query: z.object({ archived: z.enum(['true', 'false']).optional() }),
-      },
-      responses: { 200: jsonResponse(z.array(RoomSchema), 'Rooms'), ...errorResponses(400, 401, 403, 404) },
+      summary: "A site's maps and documents, a page at a time (members only)",
+      description:
+        'Rooms in use, most recently changed first; with `archived=true` the archived ones follow, with `archived=only` only they are listed. ' +
+        'At most `limit` rooms (default 100, at most 500) per page; pass `nextCursor` back as `cursor` for the next page. `total` counts every page. ' +
+        "The site's learning log is not listed: it has its own endpoint.",
+      request: { params: SlugParams, query: RoomListQuerySchema },
+      responses: { 200: jsonResponse(RoomPageSchema, 'One page of rooms'), ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
       const site = await siteOr404(c.req.valid('param').slug);
       await auth.requireRole(site, user, 'viewer');
-      const rooms = await storage.listRooms(site.id, { includeArchived: c.req.valid('query').archived === 'true' });
-      // Maps and documents only: the site's learning log has its own endpoint.
-      return c.json(rooms.filter((r) => r.kind !== 'log').map(roomView), 200);
+      const query = c.req.valid('query');
+      const page = await storage.listRoomPage(site.id, {
+        archived: query.archived === 'true' ? 'include' : query.archived === 'only' ? 'only' : 'exclude',
+        limit: query.limit,
+        after: query.cursor === undefined ? null : decodeCursor(query.cursor),
+      });
+      const last = page.rooms.at(-1);
+      return c.json({ rooms: page.rooms.map(roomView), nextCursor: page.more && last ? encodeCursor(last) : null, total: page.total }, 200);
     },
   );
 
@@ -213,15 +250,34 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       path: '/api/sites/{slug}/rooms',
       tags: ['rooms'],
       summary: 'Create a map or document room (members and facilitators)',
+      description:
+        'Answers 409 `limit_reached` when the site already has MAX_ROOMS_PER_SITE rooms in use, or the caller has created MAX_ROOMS_PER_MEMBER of them in this site. Archived rooms count towards neither.',
       request: { params: SlugParams, body: jsonBody(CreateRoomRequestSchema) },
-      responses: { 201: jsonResponse(RoomSchema, 'Created'), ...errorResponses(400, 401, 403, 404) },
+      responses: { 201: jsonResponse(RoomSchema, 'Created'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
       const site = await siteOr404(c.req.valid('param').slug);
       await auth.requireRole(site, user, 'member');
       const { kind, title } = c.req.valid('json');
-      const room = await storage.createRoom({ siteId: site.id, kind, title, createdBy: user.id });
+      const { maxRoomsPerSite, maxRoomsPerMember } = deps.config;
+      let room: RoomRecord;
+      try {
+        room = await storage.createRoom(
+          { siteId: site.id, kind, title, createdBy: user.id },
+          { maxInSite: maxRoomsPerSite, maxByCreator: maxRoomsPerMember },
+        );
+      } catch (error) {
+        if (!(error instanceof RoomLimitError)) throw error;
+        deps.log.warn('room limit reached', { site: site.slug, user: user.id, limit: error.which });
+        throw error.which === 'site'
+          ? siteFull(site, maxRoomsPerSite)
+          : errors.limitReached(
+              `You already have ${maxRoomsPerMember} rooms in ${site.name}, the most one person can make in a site. ` +
+                'Ask a facilitator to archive the ones no longer needed, or an administrator to raise MAX_ROOMS_PER_MEMBER.',
+              { setting: 'MAX_ROOMS_PER_MEMBER', limit: maxRoomsPerMember },
+            );
+      }
       deps.log.info('room created', { room: room.id, site: site.slug, kind, user: user.id });
       deps.onRoomChanged?.(room.id);
       return c.json(roomView(room), 201);
@@ -290,6 +346,11 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       if (room.kind === 'log') throw errors.conflict(`The learning log of ${site.name} is part of the site: it cannot be renamed or archived.`);
       if (patch.archived !== undefined && !roleAtLeast(role, 'facilitator')) {
         throw errors.forbidden('Only facilitators can archive or restore a room.');
+      }
+      // Restoring puts a room back in use, so it counts against the site's limit like a new one.
+      // (Not in one transaction with the update: only facilitators restore, one room at a time.)
+      if (patch.archived === false && room.archived && (await storage.countRooms(site.id)) >= deps.config.maxRoomsPerSite) {
+        throw siteFull(site, deps.config.maxRoomsPerSite);
       }
       const updated = (await storage.updateRoom(room.id, patch))!;
       deps.onRoomChanged?.(room.id);

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Storage } from './types.js';
+import { RoomLimitError, type RoomRecord, type Storage } from './types.js';
 
 function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
   const doc = new Y.Doc();
@@ -196,6 +196,28 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.deleteToken(user.id, api.id)).toBe(true);
         expect(await storage.findToken('hash-api', now)).toBeNull();
       });
+
+      it('deletes all of a person’s sessions and API tokens, or all but one, and nobody else’s', async () => {
+        const base = { name: 'X', organisation: 'Y', passwordHash: 'h', isAdmin: false };
+        const user = await storage.createUser({ ...base, email: 'many@nhs.net' });
+        const other = await storage.createUser({ ...base, email: 'other@nhs.net' });
+        const make = (userId: string, kind: 'session' | 'api', hash: string) =>
+          storage.createToken({ userId, kind, name: kind, hash, expiresAt: null });
+        const kept = await make(user.id, 'session', 'h-kept');
+        await make(user.id, 'session', 'h-2');
+        await make(user.id, 'api', 'h-3');
+        await make(other.id, 'session', 'h-other');
+        const now = '2030-01-01T00:00:00.000Z';
+
+        expect(await storage.deleteUserTokens(user.id, { exceptId: kept.id })).toBe(2);
+        expect((await storage.findToken('h-kept', now))?.token.id).toBe(kept.id);
+        expect(await storage.findToken('h-2', now)).toBeNull();
+        expect(await storage.findToken('h-3', now)).toBeNull();
+        expect(await storage.deleteUserTokens(user.id)).toBe(1);
+        expect(await storage.findToken('h-kept', now)).toBeNull();
+        expect(await storage.deleteUserTokens(user.id)).toBe(0);
+        expect((await storage.findToken('h-other', now))?.user.id).toBe(other.id);
+      });
     });
 
     describe('sites, members, rooms, invites', () => {
@@ -295,6 +317,91 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.getRoom('missing-room-id')).toBeNull();
       });
 
+      it('refuses a room past the site’s or the creator’s limit, counting only rooms in use, and creates nothing', async () => {
+        const { site, other, user } = await seed();
+        const limits = { maxInSite: 3, maxByCreator: 2 };
+        const room = (createdBy: string | null, siteId = site.id) => storage.createRoom({ siteId, kind: 'map', title: 'R', createdBy }, limits);
+        await room(user.id);
+        const second = await room(user.id);
+        await expect(room(user.id)).rejects.toEqual(new RoomLimitError('creator', 2));
+        await expect(room(user.id)).rejects.toBeInstanceOf(RoomLimitError);
+        // Someone else (or nobody: seeding) may still add to the site, up to the site's limit.
+        await room(null);
+        await expect(room(null)).rejects.toMatchObject({ which: 'site', limit: 3 });
+        expect(await storage.countRooms(site.id)).toBe(3);
+        // Another site has its own count; the learning log counts for nothing.
+        await storage.getOrCreateLogRoom(other.id);
+        await room(user.id, other.id);
+        await room(user.id, other.id);
+        // Archiving frees a place, in the site and for its creator.
+        await storage.updateRoom(second.id, { archived: true });
+        await room(user.id);
+        await expect(room(user.id)).rejects.toBeInstanceOf(RoomLimitError);
+        expect(await storage.countRooms(site.id)).toBe(3);
+        // Without limits nothing is checked.
+        await storage.createRoom({ siteId: site.id, kind: 'doc', title: 'Unlimited', createdBy: user.id });
+        expect(await storage.countRooms(site.id)).toBe(4);
+      });
+
+      it('never lets a burst of concurrent creations past a limit', async () => {
+        const { site, user } = await seed();
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) =>
+            storage.createRoom({ siteId: site.id, kind: 'map', title: `Burst ${i}`, createdBy: user.id }, { maxInSite: 50, maxByCreator: 7 }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
+        expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof RoomLimitError)).toBe(true);
+        expect(await storage.countRooms(site.id)).toBe(7);
+      });
+
+      it('pages through a site’s maps and documents: in use first, newest change first, none twice, none left out', async () => {
+        const { site, other } = await seed();
+        await storage.getOrCreateLogRoom(site.id);
+        await storage.createRoom({ siteId: other.id, kind: 'map', title: 'Elsewhere', createdBy: null });
+        const made: RoomRecord[] = [];
+        // Many created in the same millisecond: ties on updated_at are broken by id.
+        for (let i = 0; i < 23; i++) made.push(await storage.createRoom({ siteId: site.id, kind: i % 2 ? 'doc' : 'map', title: `Room ${i}`, createdBy: null }));
+        for (const r of made.slice(0, 5)) await storage.updateRoom(r.id, { archived: true });
+        // A few milliseconds on, so the rename is strictly the latest change (not a tie).
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await storage.updateRoom(made[10]!.id, { title: 'Renamed, so newest' });
+
+        const all = async (archived: 'exclude' | 'include' | 'only', limit: number) => {
+          const seen: RoomRecord[] = [];
+          let after = null;
+          for (let pages = 0; pages < 100; pages++) {
+            const page = await storage.listRoomPage(site.id, { archived, limit, after });
+            expect(page.rooms.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.rooms);
+            const expected = archived === 'exclude' ? 18 : archived === 'only' ? 5 : 23;
+            expect(page.total).toBe(expected);
+            if (!page.more) return seen;
+            const last = page.rooms.at(-1)!;
+            after = { archived: last.archived, updatedAt: last.updatedAt, id: last.id };
+          }
+          throw new Error('paging did not end');
+        };
+        // Byte order, as SQL compares text (localeCompare would put '_' and case elsewhere).
+        const desc = (x: string, y: string) => (x < y ? 1 : x > y ? -1 : 0);
+        const order = (a: RoomRecord, b: RoomRecord) => Number(a.archived) - Number(b.archived) || desc(a.updatedAt, b.updatedAt) || desc(a.id, b.id);
+
+        for (const limit of [1, 4, 18, 23, 100]) {
+          const inUse = await all('exclude', limit);
+          expect(inUse.map((r) => r.id)).toEqual([...inUse].sort(order).map((r) => r.id));
+          expect(new Set(inUse.map((r) => r.id)).size).toBe(18);
+          expect(inUse.every((r) => !r.archived && r.kind !== 'log' && r.siteId === site.id)).toBe(true);
+          expect(inUse[0]!.title).toBe('Renamed, so newest');
+
+          const archived = await all('only', limit);
+          expect(archived.map((r) => r.id).sort()).toEqual(made.slice(0, 5).map((r) => r.id).sort());
+
+          const everything = await all('include', limit);
+          expect(everything.map((r) => r.id)).toEqual([...inUse, ...archived].map((r) => r.id));
+        }
+        expect(await storage.listRoomPage(other.id, { archived: 'only', limit: 10, after: null })).toEqual({ rooms: [], total: 0, more: false });
+      });
+
       it('gives each site one learning log, made on first use and not counted with its rooms', async () => {
         const { site, other } = await seed();
         await storage.createRoom({ siteId: site.id, kind: 'map', title: 'Map', createdBy: null });
@@ -368,6 +475,62 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         );
         expect(await storage.claimInvite(invite.id, user.id, '2029-03-01T00:00:00.000Z')).toBe(false);
         expect((await storage.getInviteByHash('to-revoke'))?.usedAt).toBeNull();
+      });
+
+      it('accepts an invite with a new account, atomically: one of several racing wins, the rest leave nothing', async () => {
+        const { site, user: creator } = await seed();
+        const invite = await makeInvite(site.id, creator.id, 'race');
+        const at = '2029-06-01T00:00:00.000Z';
+        const newUser = (email: string) => ({ email, name: email, organisation: 'Age UK', passwordHash: 'h', isAdmin: false });
+        const results = await Promise.all(
+          ['a@x.org', 'b@x.org', 'c@x.org'].map((email) =>
+            storage.acceptInvite({ inviteId: invite.id, account: { newUser: newUser(email) }, at }),
+          ),
+        );
+        const winners = results.filter((r) => r.ok);
+        expect(winners).toHaveLength(1);
+        expect(results.filter((r) => !r.ok)).toEqual([
+          { ok: false, reason: 'invite_taken' },
+          { ok: false, reason: 'invite_taken' },
+        ]);
+        const winner = winners[0]!.ok ? winners[0]! : null;
+        expect(winner).toMatchObject({ created: true, user: { organisation: 'Age UK', isAdmin: false } });
+        // Only the creator and the winner have accounts, and the winner is a member.
+        expect(await storage.countUsers()).toBe(2);
+        expect(await storage.getUserById(winner!.user.id)).toEqual(winner!.user);
+        expect(await storage.getRole(site.id, winner!.user.id)).toBe('member');
+        expect(await storage.getInviteByHash('race')).toMatchObject({ usedAt: at, usedBy: winner!.user.id });
+
+        // A second invite for an email that has an account by now creates nothing.
+        const second = await makeInvite(site.id, creator.id, 'second');
+        const again = await storage.acceptInvite({ inviteId: second.id, account: { newUser: newUser(winner!.user.email) }, at });
+        expect(again).toEqual({ ok: false, reason: 'email_taken' });
+        expect((await storage.getInviteByHash('second'))?.usedAt).toBeNull();
+        expect(await storage.countUsers()).toBe(2);
+      });
+
+      it('accepts an invite for an existing account without lowering its role, and refuses expired or withdrawn ones', async () => {
+        const { site, user } = await seed();
+        await storage.setRole(site.id, user.id, 'facilitator');
+        const lower = await makeInvite(site.id, user.id, 'lower', { role: 'viewer' });
+        const result = await storage.acceptInvite({ inviteId: lower.id, account: { userId: user.id }, at: '2029-01-01T00:00:00.000Z' });
+        expect(result).toEqual({ ok: true, user, created: false });
+        expect(await storage.getRole(site.id, user.id)).toBe('facilitator');
+
+        const expired = await makeInvite(site.id, user.id, 'expired', { expiresAt: '2029-01-01T00:00:00.000Z' });
+        expect(await storage.acceptInvite({ inviteId: expired.id, account: { userId: user.id }, at: '2029-01-01T00:00:00.000Z' })).toEqual({
+          ok: false,
+          reason: 'invite_taken',
+        });
+        const withdrawn = await makeInvite(site.id, user.id, 'withdrawn');
+        await storage.revokeInvite(site.id, withdrawn.id, '2029-01-01T00:00:00.000Z');
+        const fresh = { email: 'new@x.org', name: 'New', organisation: 'Age UK', passwordHash: 'h', isAdmin: false };
+        expect(await storage.acceptInvite({ inviteId: withdrawn.id, account: { newUser: fresh }, at: '2029-01-02T00:00:00.000Z' })).toEqual({
+          ok: false,
+          reason: 'invite_taken',
+        });
+        // The account made before the claim failed was rolled back.
+        expect(await storage.getUserByEmail('new@x.org')).toBeNull();
       });
 
       it('leaves a used invite as it is when asked to revoke it', async () => {

@@ -6,12 +6,14 @@
 import Database from 'better-sqlite3';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import * as Y from 'yjs';
+import { replayStoredDoc } from '../ydoc/replay.js';
 import { newId } from '../../shared/ids.js';
 import { LOG_ROOM_TITLE, type RoomKind } from '../../shared/api.js';
-import type { SiteRole } from '../../shared/roles.js';
+import { roleAtLeast, type SiteRole } from '../../shared/roles.js';
 import type { SearchEntry } from '../../shared/search/types.js';
 import { MATCH_END, MATCH_START, ftsQuery, indexableText, splitSnippet } from './fts.js';
 import type {
+  InviteAcceptance,
   InviteRecord,
   LoginThrottle,
   MemberRecord,
@@ -19,6 +21,8 @@ import type {
   MentionableRecord,
   NewUser,
   PendingInviteRecord,
+  RoomLimits,
+  RoomPageQuery,
   RoomRecord,
   SearchHit,
   SiteRecord,
@@ -29,6 +33,7 @@ import type {
   TokenRecord,
   UserRecord,
 } from './types.js';
+import { RoomLimitError } from './types.js';
 
 /**
  * A schema migration: its SQL, or for a table rebuild (SQLite cannot alter a CHECK constraint)
@@ -494,11 +499,8 @@ export class SqliteStorage implements Storage {
       let merged = current;
       if (!merged) {
         const snapshot = this.stmt.snapshot.get(name) as Buffer | undefined;
-        const doc = new Y.Doc({ gc: true });
-        Y.transact(doc, () => {
-          if (snapshot) Y.applyUpdate(doc, toBytes(snapshot));
-          for (const row of rows) Y.applyUpdate(doc, toBytes(row.data));
-        });
+        // Replayed as a room loads it, so a bad stored update is dropped here, not thrown on.
+        const { doc } = replayStoredDoc({ snapshot: snapshot ? toBytes(snapshot) : null, updates: rows.map((r) => toBytes(r.data)) });
         merged = Y.encodeStateAsUpdate(doc);
         doc.destroy();
       }
@@ -621,6 +623,12 @@ export class SqliteStorage implements Storage {
     return this.db.prepare('DELETE FROM tokens WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;
   }
 
+  async deleteUserTokens(userId: string, options: { exceptId?: string } = {}): Promise<number> {
+    return this.db
+      .prepare('DELETE FROM tokens WHERE user_id = ? AND id IS NOT ?')
+      .run(userId, options.exceptId ?? null).changes;
+  }
+
   async deleteTokenByHash(hash: string): Promise<void> {
     this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(hash);
   }
@@ -690,20 +698,40 @@ export class SqliteStorage implements Storage {
 
   // ---- rooms -----------------------------------------------------------------------------
 
-  async createRoom(room: {
-    siteId: string;
-    kind: RoomKind;
-    title: string;
-    createdBy: string | null;
-  }): Promise<RoomRecord> {
+  async createRoom(
+    room: {
+      siteId: string;
+      kind: RoomKind;
+      title: string;
+      createdBy: string | null;
+    },
+    limits: RoomLimits = {},
+  ): Promise<RoomRecord> {
     const id = newId();
     const at = nowIso();
+    // BEGIN IMMEDIATE: the counts and the insert are one step, even against another process
+    // (the CLI) creating rooms at the same moment.
     this.db
-      .prepare(
-        `INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 0, ?, ?, ?)`,
-      )
-      .run(id, room.siteId, room.kind, room.title, room.createdBy, at, at);
+      .transaction(() => {
+        const count = (extra: string, ...params: unknown[]) =>
+          this.db
+            .prepare(`SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND kind != 'log' ${extra}`)
+            .pluck()
+            .get(room.siteId, ...params) as number;
+        if (limits.maxInSite !== undefined && count('') >= limits.maxInSite) {
+          throw new RoomLimitError('site', limits.maxInSite);
+        }
+        if (limits.maxByCreator !== undefined && room.createdBy !== null && count('AND created_by = ?', room.createdBy) >= limits.maxByCreator) {
+          throw new RoomLimitError('creator', limits.maxByCreator);
+        }
+        this.db
+          .prepare(
+            `INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 0, ?, ?, ?)`,
+          )
+          .run(id, room.siteId, room.kind, room.title, room.createdBy, at, at);
+      })
+      .immediate();
     return (await this.getRoom(id))!;
   }
 
@@ -720,6 +748,29 @@ export class SqliteStorage implements Storage {
       )
       .all(siteId) as RoomRow[];
     return rows.map(toRoom);
+  }
+
+  async listRoomPage(siteId: string, query: RoomPageQuery): Promise<{ rooms: RoomRecord[]; total: number; more: boolean }> {
+    const filter = `r.site_id = ? AND r.kind != 'log'${
+      query.archived === 'exclude' ? ' AND r.archived = 0' : query.archived === 'only' ? ' AND r.archived = 1' : ''
+    }`;
+    const total = this.db.prepare(`SELECT COUNT(*) FROM rooms r WHERE ${filter}`).pluck().get(siteId) as number;
+    const after = query.after;
+    // Rows after `after` in the order below: (archived ASC, updated_at DESC, id DESC).
+    const rows = (
+      after
+        ? this.db
+            .prepare(
+              `${ROOM_SELECT} WHERE ${filter} AND (r.archived > ? OR (r.archived = ? AND (r.updated_at < ? OR (r.updated_at = ? AND r.id < ?))))
+               ORDER BY r.archived, r.updated_at DESC, r.id DESC LIMIT ?`,
+            )
+            .all(siteId, after.archived ? 1 : 0, after.archived ? 1 : 0, after.updatedAt, after.updatedAt, after.id, query.limit + 1)
+        : this.db
+            .prepare(`${ROOM_SELECT} WHERE ${filter} ORDER BY r.archived, r.updated_at DESC, r.id DESC LIMIT ?`)
+            .all(siteId, query.limit + 1)
+    ) as RoomRow[];
+    const more = rows.length > query.limit;
+    return { rooms: rows.slice(0, query.limit).map(toRoom), total, more };
   }
 
   async countRooms(siteId: string): Promise<number> {
@@ -785,6 +836,68 @@ export class SqliteStorage implements Storage {
         .prepare('UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL')
         .run(at, userId, id).changes > 0
     );
+  }
+
+  async acceptInvite(input: {
+    inviteId: string;
+    account: { userId: string } | { newUser: NewUser };
+    at: string;
+  }): Promise<InviteAcceptance> {
+    // One synchronous transaction (BEGIN IMMEDIATE, so another process such as the CLI waits
+    // rather than interleaving): nothing else runs between the claim, the account and the role.
+    // A failure after the account was inserted throws to roll it back.
+    const rollback = new Error('rolled back');
+    const run = this.db.transaction((): InviteAcceptance => {
+      let user: UserRecord;
+      let created = false;
+      if ('newUser' in input.account) {
+        const fresh = input.account.newUser;
+        const id = newId();
+        const inserted = this.db
+          .prepare(
+            `INSERT INTO users (id, email, name, organisation, password_hash, is_admin, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`,
+          )
+          .run(id, fresh.email, fresh.name, fresh.organisation, fresh.passwordHash, fresh.isAdmin ? 1 : 0, input.at);
+        if (inserted.changes === 0) return { ok: false, reason: 'email_taken' };
+        user = { id, email: fresh.email, name: fresh.name, organisation: fresh.organisation, isAdmin: fresh.isAdmin, createdAt: input.at };
+        created = true;
+      } else {
+        const row = this.stmt.userById.get(input.account.userId) as UserRow | undefined;
+        if (!row) throw new Error(`no user ${input.account.userId}`);
+        user = toUser(row);
+      }
+      const claimed = this.db
+        .prepare(
+          `UPDATE invites SET used_at = ?, used_by = ?
+           WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?`,
+        )
+        .run(input.at, user.id, input.inviteId, input.at);
+      if (claimed.changes === 0) {
+        if (created) throw rollback;
+        return { ok: false, reason: 'invite_taken' };
+      }
+      const { site_id: siteId, role } = this.db
+        .prepare('SELECT site_id, role FROM invites WHERE id = ?')
+        .get(input.inviteId) as { site_id: string; role: SiteRole };
+      // An invite never lowers a role someone already has.
+      const current = (this.stmt.role.get(siteId, user.id) as SiteRole | undefined) ?? null;
+      if (!roleAtLeast(current, role)) {
+        this.db
+          .prepare(
+            `INSERT INTO memberships (site_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (site_id, user_id) DO UPDATE SET role = excluded.role`,
+          )
+          .run(siteId, user.id, role, input.at);
+      }
+      return { ok: true, user, created };
+    });
+    try {
+      return run.immediate();
+    } catch (error) {
+      if (error === rollback) return { ok: false, reason: 'invite_taken' };
+      throw error;
+    }
   }
 
   async listPendingInvites(siteId: string, now: string): Promise<PendingInviteRecord[]> {

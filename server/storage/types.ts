@@ -106,6 +106,42 @@ export interface RoomRecord {
   updatedAt: string;
 }
 
+/** A place in a site's room list (its order: in use first, then newest change first, then id). */
+export interface RoomListPosition {
+  archived: boolean;
+  updatedAt: string;
+  id: string;
+}
+
+/** Which of a site's maps and documents a page holds, and where it starts. */
+export interface RoomPageQuery {
+  /** `exclude`: rooms in use; `include`: those, then the archived ones; `only`: the archived ones. */
+  archived: 'exclude' | 'include' | 'only';
+  limit: number;
+  /** The last room of the previous page; null for the first page. */
+  after: RoomListPosition | null;
+}
+
+/** Caps `createRoom` checks in the same transaction as the insert, so no burst can overshoot them. */
+export interface RoomLimits {
+  /** Most rooms in use (maps and documents, not archived) the site may have. */
+  maxInSite?: number;
+  /** Most rooms in use of the site that `createdBy` may have created. */
+  maxByCreator?: number;
+}
+
+/** Thrown by `createRoom` when a limit it was given is already reached; nothing was created. */
+export class RoomLimitError extends Error {
+  override readonly name = 'RoomLimitError';
+  constructor(
+    /** Which limit: the site's, or the creator's. */
+    readonly which: 'site' | 'creator',
+    readonly limit: number,
+  ) {
+    super(which === 'site' ? `the site already has ${limit} rooms` : `the creator already has ${limit} rooms in the site`);
+  }
+}
+
 export interface InviteRecord {
   id: string;
   siteId: string;
@@ -125,6 +161,11 @@ export interface InviteRecord {
 export interface PendingInviteRecord extends InviteRecord {
   creator: { name: string; organisation: string } | null;
 }
+
+/** What `acceptInvite` did: the account that joined (`created` when it was made now), or why not. */
+export type InviteAcceptance =
+  | { ok: true; user: UserRecord; created: boolean }
+  | { ok: false; reason: 'invite_taken' | 'email_taken' };
 
 export interface LoginThrottle {
   failures: number;
@@ -155,6 +196,11 @@ export interface Directory {
   listTokens(userId: string, kind: TokenKind): Promise<TokenRecord[]>;
   /** Deletes a token of that user; false when there was none. */
   deleteToken(userId: string, id: string): Promise<boolean>;
+  /**
+   * Deletes every session and API token of the user (signing them out everywhere), except the
+   * one with id `exceptId` when given. Returns how many were deleted.
+   */
+  deleteUserTokens(userId: string, options?: { exceptId?: string }): Promise<number>;
   deleteTokenByHash(hash: string): Promise<void>;
   deleteExpiredTokens(now: string): Promise<number>;
 
@@ -169,14 +215,29 @@ export interface Directory {
   removeMember(siteId: string, userId: string): Promise<boolean>;
   listMembers(siteId: string): Promise<MemberRecord[]>;
 
-  createRoom(room: {
-    siteId: string;
-    kind: RoomKind;
-    title: string;
-    createdBy: string | null;
-  }): Promise<RoomRecord>;
+  /**
+   * Creates a room. With `limits`, counts the site's rooms in use (and the creator's) and
+   * inserts in one transaction, throwing `RoomLimitError` instead when a count has reached its
+   * limit, so concurrent creations (here or in another process) cannot overshoot it.
+   */
+  createRoom(
+    room: {
+      siteId: string;
+      kind: RoomKind;
+      title: string;
+      createdBy: string | null;
+    },
+    limits?: RoomLimits,
+  ): Promise<RoomRecord>;
   getRoom(id: string): Promise<RoomRecord | null>;
+  /** Every room of the site, the learning log included: for the CLI and seeding, not for requests. */
   listRooms(siteId: string, options: { includeArchived: boolean }): Promise<RoomRecord[]>;
+  /**
+   * One page of the site's maps and documents (never the learning log), in use first, then
+   * most recently changed first, ties broken by id; `total` counts the whole list. Paging by
+   * position, not offset, so rooms created meanwhile do not shift later pages.
+   */
+  listRoomPage(siteId: string, query: RoomPageQuery): Promise<{ rooms: RoomRecord[]; total: number; more: boolean }>;
   /** Maps and documents that are not archived (the site's learning log is not counted). */
   countRooms(siteId: string): Promise<number>;
   /**
@@ -197,6 +258,21 @@ export interface Directory {
   getInviteByHash(hash: string): Promise<InviteRecord | null>;
   /** Marks an unused, unrevoked invite used by `userId`; false if it was used or withdrawn first. */
   claimInvite(id: string, userId: string, at: string): Promise<boolean>;
+  /**
+   * Accepts an invite as one transaction: creates the account when `account` is a new person,
+   * marks the invite used by them, and gives them the invite's role on its site unless they
+   * have one at least as high. All of it is written, or none: a person racing others for one
+   * invite never ends up with an account but no membership.
+   *
+   * Fails, writing nothing, with `invite_taken` when the invite is used, withdrawn or expired
+   * at `at`, and with `email_taken` when a new person's email already has an account (made a
+   * moment ago, say, by a double submit of the same form).
+   */
+  acceptInvite(input: {
+    inviteId: string;
+    account: { userId: string } | { newUser: NewUser };
+    at: string;
+  }): Promise<InviteAcceptance>;
   /**
    * The site's invites that can still be accepted at `now` (not used, not revoked, not
    * expired), newest first.

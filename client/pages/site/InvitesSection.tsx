@@ -6,6 +6,7 @@ import { useCreateInvite, usePendingInvites, useRevokeInvite } from '../../api/q
 import { Field } from '../../ui/Field.js';
 import { ErrorMessage, Status } from '../../ui/Notice.js';
 import { formatDate, roleName } from '../../ui/format.js';
+import { useSubmitOnce } from '../../ui/useSubmitOnce.js';
 
 /** Facilitators invite people by link, see the invites still open, and withdraw them. */
 export function InvitesSection({ slug }: { slug: string }) {
@@ -48,6 +49,7 @@ export function InvitesSection({ slug }: { slug: string }) {
 
 function CreateInviteForm({ slug }: { slug: string }) {
   const create = useCreateInvite(slug);
+  const createOnce = useSubmitOnce(create);
   const [role, setRole] = useState<SiteRole>('member');
   const [email, setEmail] = useState('');
   const [days, setDays] = useState(7);
@@ -56,7 +58,7 @@ function CreateInviteForm({ slug }: { slug: string }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    create.mutate(
+    createOnce(
       { role, email: email.trim() || undefined, expiresInDays: days },
       {
         onSuccess: (invite) => {

@@ -2,17 +2,17 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { CREATABLE_ROOM_KINDS, LIMITS, type CreatableRoomKind, type Room, type RoomKind } from '../../../shared/api.js';
 import { canEditRooms, roleAtLeast, type SiteRole } from '../../../shared/roles.js';
+import { cleanText } from '../../../shared/text.js';
 import { messageOf } from '../../api/http.js';
-import { useCreateRoom, useRooms, useUpdateRoom } from '../../api/queries.js';
+import { useCreateRoom, useRooms, useUpdateRoom, type RoomListKind } from '../../api/queries.js';
 import { ErrorMessage, Status } from '../../ui/Notice.js';
 import { formatDateTime } from '../../ui/format.js';
+import { useSubmitOnce } from '../../ui/useSubmitOnce.js';
 
 const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document', log: 'Learning log' };
 
 export function RoomsSection({ slug, role }: { slug: string; role: SiteRole }) {
   const [showArchived, setShowArchived] = useState(false);
-  const rooms = useRooms(slug, false);
-  const archived = useRooms(slug, true, showArchived);
   const canCreate = canEditRooms(role);
   const headingId = useId();
 
@@ -20,22 +20,45 @@ export function RoomsSection({ slug, role }: { slug: string; role: SiteRole }) {
     <section aria-labelledby={headingId} className="panel">
       <h2 id={headingId}>Rooms</h2>
       <p className="hint">Each room is one live system map or document.</p>
-      {rooms.isPending && <Status>Loading rooms…</Status>}
-      {rooms.isError && <ErrorMessage>{messageOf(rooms.error)}</ErrorMessage>}
-      {rooms.data && (rooms.data.length === 0 ? <p className="empty">No rooms yet.</p> : <RoomList rooms={rooms.data} role={role} label="Rooms" />)}
+      <RoomPages slug={slug} role={role} kind="false" label="Rooms" empty="No rooms yet." />
       {canCreate && <CreateRoomForm slug={slug} />}
       <div className="field-check">
         <input id={`${headingId}-archived`} type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
         <label htmlFor={`${headingId}-archived`}>Show archived rooms</label>
       </div>
-      {showArchived && archived.data && (
-        archived.data.filter((r) => r.archived).length === 0 ? (
-          <p className="empty">No archived rooms.</p>
-        ) : (
-          <RoomList rooms={archived.data.filter((r) => r.archived)} role={role} label="Archived rooms" />
-        )
-      )}
+      {showArchived && <RoomPages slug={slug} role={role} kind="only" label="Archived rooms" empty="No archived rooms." />}
     </section>
+  );
+}
+
+/**
+ * One list of rooms, loaded a page at a time: a site can hold hundreds, and one response with
+ * all of them is slow to send and to render. "Show more" loads the next page.
+ */
+function RoomPages({ slug, role, kind, label, empty }: { slug: string; role: SiteRole; kind: RoomListKind; label: string; empty: string }) {
+  const pages = useRooms(slug, kind);
+  if (pages.isPending) return <Status>Loading rooms…</Status>;
+  // A failed "Show more" keeps the rooms already shown; only a failed first page replaces them.
+  if (!pages.data) return <ErrorMessage>{messageOf(pages.error)}</ErrorMessage>;
+  const rooms = pages.data.pages.flatMap((page) => page.rooms);
+  const total = pages.data.pages.at(-1)?.total ?? rooms.length;
+  if (rooms.length === 0) return <p className="empty">{empty}</p>;
+  return (
+    <>
+      <RoomList rooms={rooms} role={role} label={label} />
+      {pages.hasNextPage && (
+        <p className="room-more">
+          <button type="button" className="button-secondary" disabled={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+            {pages.isFetchingNextPage ? 'Loading…' : 'Show more'}
+            <span className="visually-hidden"> {label.toLowerCase()}</span>
+          </button>{' '}
+          <span className="hint">
+            Showing {rooms.length} of {total}
+          </span>
+        </p>
+      )}
+      {pages.isFetchNextPageError && <ErrorMessage>{messageOf(pages.error)}</ErrorMessage>}
+    </>
   );
 }
 
@@ -57,7 +80,9 @@ function RoomItem({ room, role }: { room: Room; role: SiteRole }) {
 
   function rename(event: FormEvent) {
     event.preventDefault();
-    update.mutate({ id: room.id, title }, { onSuccess: () => setRenaming(false) });
+    // Invisible characters a paste brought in (a bidi override, a tab) cannot be seen to be
+    // deleted, so they are removed here rather than refused by the server.
+    update.mutate({ id: room.id, title: cleanText(title) }, { onSuccess: () => setRenaming(false) });
   }
 
   return (
@@ -121,13 +146,16 @@ function RoomItem({ room, role }: { room: Room; role: SiteRole }) {
 
 function CreateRoomForm({ slug }: { slug: string }) {
   const create = useCreateRoom(slug);
+  // A fast double click must not make two rooms (see useSubmitOnce).
+  const createOnce = useSubmitOnce(create);
   const [kind, setKind] = useState<CreatableRoomKind>('map');
   const [title, setTitle] = useState('');
   const id = useId();
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    create.mutate({ kind, title }, { onSuccess: () => setTitle('') });
+    // As for renaming: remove what the person cannot see rather than have it refused.
+    createOnce({ kind, title: cleanText(title) }, { onSuccess: () => setTitle('') });
   }
 
   return (

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { CloseCode, ORIGIN_NOT_ALLOWED_REASON } from '../../shared/closeCodes.js';
+import { closeMessage, refusesEdits, type RoomStatus } from './RoomConnection.js';
+
+describe('closeMessage', () => {
+  it('for a page at the wrong address, says where it was opened and where to open it', () => {
+    expect(closeMessage(CloseCode.Forbidden, ORIGIN_NOT_ALLOWED_REASON, { pageOrigin: 'http://10.0.0.5:8787', publicUrl: 'https://workspace.example.org' })).toBe(
+      'This page was opened at http://10.0.0.5:8787, but the workspace is at https://workspace.example.org; open it there.',
+    );
+  });
+
+  it('before the public address is known, still says the address is the problem, not access', () => {
+    const message = closeMessage(CloseCode.Forbidden, ORIGIN_NOT_ALLOWED_REASON, { pageOrigin: 'http://10.0.0.5:8787', publicUrl: null });
+    expect(message).toMatch(/^This page was opened at http:\/\/10\.0\.0\.5:8787, which the workspace does not accept connections from; open it at the address/);
+    expect(message).not.toMatch(/access/);
+  });
+
+  it('keeps "no longer have access" for a 4403 with any other reason', () => {
+    for (const reason of ['not a member of this site', '', 'origin not allowed!']) {
+      expect(closeMessage(CloseCode.Forbidden, reason, { pageOrigin: 'http://x', publicUrl: 'http://y' })).toBe('You no longer have access to this room.');
+    }
+  });
+});
+
+describe('refusesEdits', () => {
+  const base: RoomStatus = { connection: 'live', synced: true, localCopy: 'ready', pendingEdits: 0, closed: null, serverReadOnly: false };
+  it('is false while connected or retrying, true once read-only or closed for good', () => {
+    expect(refusesEdits(base)).toBe(false);
+    expect(refusesEdits({ ...base, connection: 'offline' })).toBe(false);
+    expect(refusesEdits({ ...base, serverReadOnly: true })).toBe(true);
+    expect(refusesEdits({ ...base, connection: 'closed', closed: { code: CloseCode.Forbidden, reason: ORIGIN_NOT_ALLOWED_REASON, message: '' } })).toBe(true);
+  });
+});

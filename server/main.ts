@@ -84,6 +84,16 @@ export async function startServer(
     roomIdleMs: config.roomIdleMs,
     keepaliveMs: config.keepaliveMs,
     permissionRecheckMs: config.permissionRecheckMs,
+    sendLimits: {
+      perConnection: config.maxQueuedBytesPerConnection,
+      perRoom: config.maxQueuedBytesPerRoom,
+      perProcess: config.maxQueuedBytes,
+    },
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    addressOf: (request) => {
+      const forwarded = config.trustProxy ? String(request.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+      return forwarded || request.socket.remoteAddress || 'unknown';
+    },
     onDocChanged: (roomId) => search.changed(roomId),
   });
 

@@ -4,13 +4,10 @@
  */
 import WebSocket from 'ws';
 import type { SiteRole } from '../../shared/roles.js';
+import { CloseCode } from '../../shared/closeCodes.js';
 import type { Logger } from '../logger.js';
+import type { SendBudget } from './sendBudget.js';
 
-/**
- * A client that cannot keep up (its socket buffer holds this much unsent data) is closed
- * rather than letting the server's memory grow without bound.
- */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 export interface ConnectionIdentity {
   userId: string;
@@ -28,15 +25,26 @@ export class Connection {
   alive = true;
   closed = false;
 
+  /** Bytes handed to the socket and not yet written out (counted in the send budget). */
+  queued = 0;
+
   constructor(
     readonly ws: WebSocket,
     readonly roomId: string,
     public identity: ConnectionIdentity,
     private readonly log: Logger,
+    private readonly budget: SendBudget,
   ) {
     ws.on('pong', () => {
       this.alive = true;
     });
+    // Whatever was still queued is freed with the socket.
+    ws.on('close', () => this.releaseAll());
+  }
+
+  private releaseAll(): void {
+    this.budget.release(this.roomId, this.queued);
+    this.queued = 0;
   }
 
   /** Viewers and connections to archived rooms read but never write. */
@@ -48,13 +56,28 @@ export class Connection {
 
   send(data: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.log.warn('closing a client that cannot keep up', { room: this.roomId, user: this.identity.userId });
-      this.close(1013, 'client too slow');
+    const over = this.budget.wouldExceed(this.roomId, this.queued, data.byteLength);
+    if (over) {
+      this.log.warn('dropping a client that is not reading', { room: this.roomId, user: this.identity.userId, queued: this.queued, limit: over });
+      // Not a graceful close: the close frame would wait behind everything queued. The client
+      // reconnects (1013 is not final) and resyncs once it reads again.
+      this.closed = true;
+      this.ws.close(CloseCode.TryAgainLater, 'not reading fast enough; reconnect to resync');
+      this.ws.terminate();
+      this.releaseAll();
       return;
     }
     this.lastSentAt = Date.now();
+    const bytes = data.byteLength;
+    this.queued += bytes;
+    this.budget.add(this.roomId, bytes);
     this.ws.send(data, (err) => {
+      // Called once the bytes are written to the kernel (or with an error when the socket has
+      // gone, after which 'close' has released everything).
+      if (this.queued >= bytes) {
+        this.queued -= bytes;
+        this.budget.release(this.roomId, bytes);
+      }
       if (err) this.log.debug('send failed', { room: this.roomId, error: err.message });
     });
   }

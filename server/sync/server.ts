@@ -15,6 +15,7 @@ import type { DocStore } from '../storage/types.js';
 import { Connection, type ConnectionIdentity } from './connection.js';
 import { KEEPALIVE_MESSAGE, ProtocolViolation, encodePermissionDenied, parseFrame } from './messages.js';
 import { Room, type RoomLimits } from './room.js';
+import { SendBudget, type SendLimits } from './sendBudget.js';
 
 /** What the access policy decides about one connection. */
 export type SyncAccess =
@@ -40,6 +41,12 @@ export interface SyncServerOptions extends RoomLimits {
   roomIdleMs: number;
   keepaliveMs: number;
   permissionRecheckMs: number;
+  /** Bytes that may wait for slow readers, per connection, room and process. */
+  sendLimits: SendLimits;
+  /** Sockets (open or being authorised) one address may hold; more are refused with 1013. */
+  maxConnectionsPerAddress: number;
+  /** The client's address for that limit (the proxy's header only behind a trusted proxy). */
+  addressOf?: (request: HttpRequest) => string;
   /**
    * Called after a room's doc changed and the change was stored, e.g. to re-index it for
    * search. It runs on the sync path: schedule work, do not do it here.
@@ -54,8 +61,12 @@ export class SyncServer {
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
+  readonly budget: SendBudget;
+  /** Sockets per client address, counted from the upgrade request until the socket closes. */
+  private readonly perAddress = new Map<string, number>();
 
   constructor(private readonly options: SyncServerOptions) {
+    this.budget = new SendBudget(options.sendLimits);
     this.wss = new WebSocketServer({
       noServer: true,
       // ws closes a connection whose frame exceeds this with 1009 before buffering it whole.
@@ -69,10 +80,24 @@ export class SyncServer {
   }
 
   /** Numbers for `/api/health`. */
-  stats(): { rooms: number; connections: number } {
+  stats(): { rooms: number; connections: number; queuedBytes: number } {
     let connections = 0;
     for (const room of this.rooms.values()) connections += room.connections.size;
-    return { rooms: this.rooms.size, connections };
+    return { rooms: this.rooms.size, connections, queuedBytes: this.budget.queued };
+  }
+
+  /** Counts a socket against its address; false when the address already has its share. */
+  private claimAddress(address: string): boolean {
+    const count = this.perAddress.get(address) ?? 0;
+    if (count >= this.options.maxConnectionsPerAddress) return false;
+    this.perAddress.set(address, count + 1);
+    return true;
+  }
+
+  private releaseAddress(address: string): void {
+    const count = (this.perAddress.get(address) ?? 1) - 1;
+    if (count > 0) this.perAddress.set(address, count);
+    else this.perAddress.delete(address);
   }
 
   /**
@@ -98,6 +123,20 @@ export class SyncServer {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
     }
+    const address = this.options.addressOf?.(request) ?? request.socket.remoteAddress ?? 'unknown';
+    if (!this.claimAddress(address)) {
+      log.warn('refused a sync connection: too many from one address', { address });
+      this.wss.handleUpgrade(request, socket, head, (ws) => ws.close(CloseCode.TryAgainLater, 'too many connections from your address'));
+      return;
+    }
+    // Counted until the socket is gone, whether it is refused, fails the upgrade or closes.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.releaseAddress(address);
+    };
+    socket.once('close', release);
     const url = new URL(request.url ?? '/', 'http://placeholder');
     let roomId = '';
     try {
@@ -128,7 +167,7 @@ export class SyncServer {
 
   private attach(ws: WebSocket, roomId: string, identity: ConnectionIdentity, readOnly: boolean): void {
     const log = this.options.log.child({ room: roomId, user: identity.userId });
-    const conn = new Connection(ws, roomId, identity, log);
+    const conn = new Connection(ws, roomId, identity, log, this.budget);
     conn.readOnly = readOnly;
     const room = this.roomFor(roomId);
     // Listeners go on before anything async, or the client's first messages would be lost.

@@ -1,58 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../server/auth/passwords.js';
 import { openStorage } from '../server/main.js';
-import { buildServer } from '../scripts/buildServer.js';
-import { connectClient, eventually, freePort, tempDir, type SyncClient } from './helpers/server.js';
+import { bundleDir, spawnServer, type Child } from './helpers/process.js';
+import { connectClient, eventually, tempDir, type SyncClient } from './helpers/server.js';
 import { storedDoc } from './helpers/sync.js';
-
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-// Inside the project, so the bundle resolves node_modules; its own folder, so a build of
-// dist/server running alongside is not disturbed.
-const bundleDir = join(projectRoot, 'dist', `server-test-${process.pid}`);
-let bundled: Promise<string> | undefined;
-const bundle = () => (bundled ??= buildServer(bundleDir));
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  wsUrl: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/**
- * Runs the real entry point in its own process, as `npm start` does: the server bundled by
- * `scripts/buildServer.ts` and run as plain JavaScript.
- */
-async function spawnServer(dataDir: string): Promise<Child> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--enable-source-maps', await bundle()], {
-    cwd: projectRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-      const res = await fetch(`${url}/api/health`);
-      expect(res.status).toBe(200);
-    },
-    15_000,
-    50,
-  );
-  return { process: child, url, wsUrl: `ws://127.0.0.1:${port}/sync`, output: () => output, exited };
-}
 
 describe('kill -9 of the server process', () => {
   const dataDir = tempDir();

@@ -217,12 +217,17 @@ function classOf(content: Y.Item['content']): ContentClass {
   return 'value';
 }
 
-/** The class of the nearest live entries beside an item, for roots no one has typed yet. */
-function neighbourClass(item: Y.Item): ContentClass {
+/**
+ * The class of the nearest entries beside an item that were there before this transaction
+ * (new ones could vouch for each other), for roots no one has typed yet.
+ */
+function neighbourClass(item: Y.Item, transaction: Y.Transaction): ContentClass {
+  const isNew = (n: Y.Item) => n.id.clock >= (transaction.beforeState.get(n.id.client) ?? 0);
   for (const step of ['left', 'right'] as const) {
     let n = item[step];
     // Bounded: a long run of deleted entries only makes the check less strict, never slow.
     for (let i = 0; n !== null && i < 32; i++, n = n[step]) {
+      if (isNew(n)) continue;
       const c = classOf(n.content);
       if (c !== 'none') return c;
     }
@@ -236,7 +241,7 @@ function neighbourClass(item: Y.Item): ContentClass {
  * Content of the wrong kind breaks readers rather than Yjs: a plain value in an XML fragment
  * makes `toString()` throw on the server and the editor fail in every browser.
  */
-function listAccepts(parent: Y.AbstractType<unknown>, item: Y.Item): boolean {
+function listAccepts(parent: Y.AbstractType<unknown>, item: Y.Item, transaction: Y.Transaction): boolean {
   const cls = classOf(item.content);
   if (cls === 'none') return true;
   if (parent instanceof Y.XmlText || parent instanceof Y.Text) return cls === 'text' || item.content instanceof Y.ContentType;
@@ -245,7 +250,7 @@ function listAccepts(parent: Y.AbstractType<unknown>, item: Y.Item): boolean {
   if (parent instanceof Y.Array || parent instanceof Y.Map) return !(item.content instanceof Y.ContentFormat);
   // A root the server has not given a type (it knows roots only by name): its entries must be
   // of one kind, as those of every typed list are.
-  const beside = neighbourClass(item);
+  const beside = neighbourClass(item, transaction);
   return beside === 'none' || beside === cls;
 }
 
@@ -307,7 +312,7 @@ function misplacedContent(transaction: Y.Transaction): string | null {
       }
       if (struct.parentSub !== null) continue;
       const parent = struct.parent;
-      if (parent instanceof Y.AbstractType && !listAccepts(parent, struct)) {
+      if (parent instanceof Y.AbstractType && !listAccepts(parent, struct, transaction)) {
         return `item ${client}:${struct.id.clock} puts ${struct.content.constructor.name} into a ${parent.constructor.name}`;
       }
     }

@@ -186,8 +186,11 @@ export function applyGuarded(
   options: { checkPlacement?: boolean } = {},
 ): Error | null {
   let misplaced: string | null = null;
+  // Every transaction the apply runs is inspected, and the first finding kept: Yjs follows a
+  // remote change to formatted text with a cleanup transaction of its own, which must not
+  // overwrite what the first one found.
   const inspect = (transaction: Y.Transaction): void => {
-    if (options.checkPlacement) misplaced = misplacedContent(transaction);
+    if (options.checkPlacement) misplaced ??= misplacedContent(transaction);
   };
   doc.on('afterTransaction', inspect);
   try {

@@ -81,8 +81,10 @@ describe('parseFrame', () => {
 
   it('reads sync step 2 and sync update carrying the exact update bytes', () => {
     const { update } = sampleDoc();
-    expect(parseFrame(syncMessage(SyncMessageType.Step2, update))).toEqual([{ type: 'sync-step2', update }]);
-    expect(parseFrame(encodeUpdate(update))).toEqual([{ type: 'sync-update', update }]);
+    // With which clocks of which clients it holds, as Yjs's own parseUpdateMeta says.
+    const meta = Y.parseUpdateMeta(update);
+    expect(parseFrame(syncMessage(SyncMessageType.Step2, update))).toEqual([{ type: 'sync-step2', update, meta }]);
+    expect(parseFrame(encodeUpdate(update))).toEqual([{ type: 'sync-update', update, meta }]);
   });
 
   it('reads an awareness message into entries with decoded states, and null for a leaving client', () => {
@@ -233,7 +235,7 @@ describe('encode helpers', () => {
 
   it('encodeUpdate round-trips the exact bytes', () => {
     const { update } = sampleDoc();
-    expect(parseFrame(encodeUpdate(update))).toEqual([{ type: 'sync-update', update }]);
+    expect(parseFrame(encodeUpdate(update))).toEqual([{ type: 'sync-update', update, meta: Y.parseUpdateMeta(update) }]);
   });
 
   it('encodeAwareness round-trips through parseFrame and applies to another awareness', () => {

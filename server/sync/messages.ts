@@ -9,7 +9,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { checkDecodedUpdate } from '../ydoc/guard.js';
+import { checkDecodedUpdate, metaOf, type UpdateMeta } from '../ydoc/guard.js';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 export const SyncMessageType = { Step1: 0, Step2: 1, Update: 2 } as const;
@@ -23,8 +23,8 @@ export interface AwarenessEntry {
 
 export type IncomingMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'sync-step2'; update: Uint8Array }
-  | { type: 'sync-update'; update: Uint8Array }
+  | { type: 'sync-step2'; update: Uint8Array; meta: UpdateMeta }
+  | { type: 'sync-update'; update: Uint8Array; meta: UpdateMeta }
   | { type: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
   | { type: 'query-awareness' }
   | { type: 'auth' };
@@ -48,7 +48,8 @@ export const MAX_AWARENESS_STATE_BYTES = 64 * 1024;
 /** Presence states nest a few levels; deeper is hostile (10 KB of brackets overflowed JSON.stringify). */
 export const MAX_AWARENESS_DEPTH = 16;
 
-function readUpdate(decoder: decoding.Decoder, what: string): Uint8Array {
+/** An update's bytes, and which clocks of which clients it holds (from the one decode). */
+function readUpdate(decoder: decoding.Decoder, what: string): { update: Uint8Array; meta: UpdateMeta } {
   const update = decoding.readVarUint8Array(decoder);
   let decoded;
   try {
@@ -61,7 +62,7 @@ function readUpdate(decoder: decoding.Decoder, what: string): Uint8Array {
   // Well-formed bytes can still describe structs Yjs fails on while integrating them.
   const problem = checkDecodedUpdate(decoded);
   if (problem) throw new ProtocolViolation(`${what} breaks the Yjs invariants: ${problem}`);
-  return update;
+  return { update, meta: metaOf(decoded) };
 }
 
 function readAwareness(decoder: decoding.Decoder): { update: Uint8Array; entries: AwarenessEntry[] } {
@@ -146,9 +147,9 @@ export function parseFrame(frame: Uint8Array): IncomingMessage[] {
             }
             messages.push({ type: 'sync-step1', stateVector });
           } else if (sub === SyncMessageType.Step2) {
-            messages.push({ type: 'sync-step2', update: readUpdate(decoder, 'sync step 2') });
+            messages.push({ type: 'sync-step2', ...readUpdate(decoder, 'sync step 2') });
           } else if (sub === SyncMessageType.Update) {
-            messages.push({ type: 'sync-update', update: readUpdate(decoder, 'sync update') });
+            messages.push({ type: 'sync-update', ...readUpdate(decoder, 'sync update') });
           } else {
             throw new ProtocolViolation(`unknown sync message type ${sub}`);
           }

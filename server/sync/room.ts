@@ -9,7 +9,7 @@ import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
 import { PRESENCE_FIELD, colourFor, type PresenceUser } from '../../shared/doc/presence.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from '../storage/types.js';
-import { applyGuarded, dropPending, withoutKnown } from '../ydoc/guard.js';
+import { applyGuarded, dropPending, withoutKnown, type UpdateMeta } from '../ydoc/guard.js';
 import { replayStoredDoc } from '../ydoc/replay.js';
 import type { Connection } from './connection.js';
 import {
@@ -201,7 +201,7 @@ export class Room {
           }
           return;
         }
-        await this.applyAndStore(conn, message.update, message.type === 'sync-update');
+        await this.applyAndStore(conn, message.update, message.meta, message.type === 'sync-update');
         return;
       case 'awareness':
         this.applyAwareness(conn, message);
@@ -216,9 +216,9 @@ export class Room {
     }
   }
 
-  private async applyAndStore(conn: Connection, update: Uint8Array, askAgainIfIncomplete: boolean): Promise<void> {
+  private async applyAndStore(conn: Connection, update: Uint8Array, meta: UpdateMeta, askAgainIfIncomplete: boolean): Promise<void> {
     this.emitted = [];
-    const admitted = this.admit(conn, update);
+    const admitted = this.admit(conn, update, meta);
     if ('reason' in admitted) {
       this.log.warn('refused an update', { room: this.id, user: conn.identity.userId, reason: admitted.reason });
       this.reject(conn, 'update refused');
@@ -257,8 +257,7 @@ export class Room {
   }
 
   /** Checks which client ids an update writes past the doc's clock, and trims what the doc has. */
-  private admit(conn: Connection, update: Uint8Array): { update: Uint8Array; extends: number[] } | { reason: string } {
-    const meta = Y.parseUpdateMeta(update);
+  private admit(conn: Connection, update: Uint8Array, meta: UpdateMeta): { update: Uint8Array; extends: number[] } | { reason: string } {
     const extended: number[] = [];
     for (const [client, end] of meta.to) {
       const state = Y.getState(this.doc.store, client);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Rng, hostileUpdate, targetDoc } from '../../test/reliability/hostile.js';
-import { applyGuarded, checkUpdate, dropPending, encodeStructs, leftMidTransaction, sanitizeUpdate, withoutKnown } from './guard.js';
+import { applyGuarded, checkUpdate, dropPending, encodeStructs, leftMidTransaction, metaOf, sanitizeUpdate, withoutKnown } from './guard.js';
 import { replayStoredDoc } from './replay.js';
 
 /** The 11-byte update of issue 13: an item of deleted content with length 0, in root "t". */
@@ -35,6 +35,8 @@ describe('checkUpdate', () => {
     }
     doc.getXmlFragment('prosemirror').insert(0, [new Y.XmlElement('paragraph')]);
     for (const u of updates) expect(checkUpdate(u)).toBeNull();
+    // The clocks each holds, read from the one decode, agree with Yjs's own reading.
+    for (const u of updates) expect(metaOf(Y.decodeUpdate(u))).toEqual(Y.parseUpdateMeta(u));
   });
 
   it('refuses a reference to a later clock of its own client, and empty deletions', () => {

@@ -30,9 +30,11 @@ export const MAX_KEY_LENGTH = 1024;
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+export type UpdateMeta = ReturnType<typeof Y.parseUpdateMeta>;
 
 /** How deeply a decoded value nests, stopping (and returning past the limit) once over it. */
 function depthOf(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 1;
   // Iterative, so a hostile value cannot overflow the stack of the check meant to catch it.
   let max = 0;
   const stack: [unknown, number][] = [[value, 1]];
@@ -73,16 +75,11 @@ export function structProblem(struct: Struct): string | null {
   if (struct.content.getLength() !== struct.length) return `item ${client}:${clock} has content of another length`;
   // An item may point at its own client's earlier structs only: Yjs does not look for those in
   // the update (it assumes a client's structs arrive in order) and fails on a later one.
-  const refs: [string, Y.ID | null][] = [
-    ['origin', struct.origin],
-    ['right origin', struct.rightOrigin],
-    ['parent', struct.parent instanceof Y.ID ? struct.parent : null],
-  ];
-  for (const [what, id] of refs) {
-    if (!id) continue;
-    if (id.clock >= MAX_CLOCK) return `item ${client}:${clock} has a ${what} past the largest clock`;
-    if (id.client === client && id.clock >= clock) return `item ${client}:${clock} has a ${what} that is not earlier`;
-  }
+  const problem =
+    refProblem('origin', struct.origin, client, clock) ??
+    refProblem('right origin', struct.rightOrigin, client, clock) ??
+    refProblem('parent', struct.parent instanceof Y.ID ? struct.parent : null, client, clock);
+  if (problem) return problem;
   // Left of and right of one character at once: Yjs splits the item so that both neighbours are
   // the same item, and the text then reads differently here and in a doc replayed from it.
   if (struct.origin && struct.rightOrigin && Y.compareIDs(struct.origin, struct.rightOrigin)) {
@@ -91,8 +88,27 @@ export function structProblem(struct: Struct): string | null {
   const parent: unknown = struct.parent;
   if (typeof parent === 'string' && parent.length > MAX_KEY_LENGTH) return `item ${client}:${clock} has a root name over the length limit`;
   if (struct.parentSub !== null && struct.parentSub.length > MAX_KEY_LENGTH) return `item ${client}:${clock} has a key over the length limit`;
-  const problem = contentProblem(struct.content);
-  return problem ? `item ${client}:${clock} ${problem}` : null;
+  const content = contentProblem(struct.content);
+  return content ? `item ${client}:${clock} ${content}` : null;
+}
+
+function refProblem(what: string, id: Y.ID | null, client: number, clock: number): string | null {
+  if (!id) return null;
+  if (id.clock >= MAX_CLOCK) return `item ${client}:${clock} has a ${what} past the largest clock`;
+  if (id.client === client && id.clock >= clock) return `item ${client}:${clock} has a ${what} that is not earlier`;
+  return null;
+}
+
+/** Which clocks of which clients an update holds, as `Y.parseUpdateMeta` says, from its structs. */
+export function metaOf(decoded: DecodedUpdate): UpdateMeta {
+  const from = new Map<number, number>();
+  const to = new Map<number, number>();
+  for (const struct of decoded.structs as Struct[]) {
+    const { client, clock } = struct.id;
+    if (!from.has(client)) from.set(client, clock);
+    if (!(struct instanceof Y.Skip)) to.set(client, clock + struct.length);
+  }
+  return { from, to };
 }
 
 /** Why a decoded update could break a doc it is applied to, or null when every part is sound. */
@@ -129,7 +145,7 @@ export function checkUpdate(update: Uint8Array): string | null {
  * later (when a root is given its type, or when it is encoded). Trimmed as `diffUpdate` writes
  * it, the rest's origin is the doc's own item, so its parent is always that item's.
  */
-export function withoutKnown(doc: Y.Doc, update: Uint8Array, meta = Y.parseUpdateMeta(update)): Uint8Array {
+export function withoutKnown(doc: Y.Doc, update: Uint8Array, meta: UpdateMeta = Y.parseUpdateMeta(update)): Uint8Array {
   for (const [client, end] of meta.to) {
     const state = Y.getState(doc.store, client);
     // Trimmed whenever any of it is known: an update Yjs keeps pending is kept whole, and the

@@ -44,8 +44,8 @@ describe('a room survives updates that break Yjs', () => {
     const roomId = await createRoom(server, alice, 'torbay');
     return { server, alice, bob, mallory, roomId, dataDir };
   }
-  function client(server: TestServer, roomId: string, token: string): SyncClient {
-    const c = connectClient(server.wsUrl, roomId, token);
+  function client(server: TestServer, roomId: string, token: string, doc?: Y.Doc): SyncClient {
+    const c = connectClient(server.wsUrl, roomId, token, { doc });
     clients.push(c);
     return c;
   }
@@ -144,6 +144,44 @@ describe('a room survives updates that break Yjs', () => {
       expect(doc.getMap('elements').get('next')).toBe(2);
       expect(doc.getMap('elements').has('forged')).toBe(false);
     });
+  });
+
+  it('writing as the client id of a person who is present but has not written yet is refused, and claims nothing', async () => {
+    const { server, alice, mallory, roomId } = await setUp();
+    const a = client(server, roomId, alice.token);
+    await a.synced;
+    // Alice is present (her tab announced its awareness id, which is her doc's client id).
+    a.provider.awareness.setLocalStateField('cursor', { x: 1, y: 1 });
+    await eventually(() => expect(server.sync.liveDoc(roomId)).toBeDefined());
+    const forged = new Y.Doc();
+    forged.clientID = a.doc.clientID;
+    forged.getMap('elements').set('forged', true);
+    const raw = await attacker(server, roomId, mallory.token);
+    await eventually(() => expect(raw.messages.map((m) => decodeServerMessage(m).kind)).toContain('awareness'));
+    raw.ws.send(updateFrame(Y.encodeStateAsUpdate(forged)));
+    expect((await raw.closed).code).toBe(CloseCode.ProtocolError);
+
+    // A struct that would wait (a gap before it) is dropped and claims nothing either: Bob's
+    // tab, not yet present, is not locked out by it.
+    const bob = await createPerson(server, { site: 'torbay', role: 'member' });
+    const bobDoc = new Y.Doc();
+    const ahead = new Y.Item(Y.createID(bobDoc.clientID, 5), null, null, null, null, 'elements' as never, 'x', new Y.ContentAny([1]));
+    const raw2 = await attacker(server, roomId, mallory.token);
+    raw2.ws.send(updateFrame(encodeStructs([ahead])));
+    raw2.ws.send(step1Frame());
+    await eventually(() => expect(raw2.messages.filter((m) => decodeServerMessage(m).kind === 'sync-step2').length).toBeGreaterThanOrEqual(2));
+    const b = client(server, roomId, bob.token, bobDoc);
+    await b.synced;
+    bobDoc.getMap('elements').set('bob', 1);
+    a.doc.getMap('elements').set('alice', 1);
+    await eventually(async () => {
+      const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
+      expect(doc.getMap('elements').get('alice')).toBe(1);
+      expect(doc.getMap('elements').get('bob')).toBe(1);
+      expect(doc.getMap('elements').has('forged')).toBe(false);
+    });
+    expect(b.closeCodes).toEqual([]);
+    raw2.ws.close();
   });
 
   it('a room whose stored log already holds the bad update (from before the fix) still opens, without it', async () => {

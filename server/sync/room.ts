@@ -236,7 +236,10 @@ export class Room {
       this.log.debug('dropped the part of an update that waits for updates the room lacks', { room: this.id });
       if (askAgainIfIncomplete) conn.send(encodeSyncStep1(this.doc));
     }
-    for (const client of admitted.extends) this.writers.set(client, conn.identity.userId);
+    // Claimed only where the doc moved on: structs dropped as waiting claim nothing.
+    for (const [client, before] of admitted.extends) {
+      if (Y.getState(this.doc.store, client) > before) this.writers.set(client, conn.identity.userId);
+    }
     const changes = this.emitted;
     this.emitted = [];
     // Store before relaying: the queue holds every other message for this room until the
@@ -256,17 +259,28 @@ export class Room {
     }
   }
 
-  /** Checks which client ids an update writes past the doc's clock, and trims what the doc has. */
-  private admit(conn: Connection, update: Uint8Array, meta: UpdateMeta): { update: Uint8Array; extends: number[] } | { reason: string } {
-    const extended: number[] = [];
+  /**
+   * Checks which client ids an update writes past the doc's clock (with the clock each had),
+   * and trims what the doc has. A client id is another person's when they have written as it
+   * since the room loaded, or announce it as their presence now (a y-websocket tab's awareness
+   * id is its doc's client id, and it is announced before its first edit).
+   */
+  private admit(
+    conn: Connection,
+    update: Uint8Array,
+    meta: UpdateMeta,
+  ): { update: Uint8Array; extends: [client: number, before: number][] } | { reason: string } {
+    const extended: [number, number][] = [];
+    const me = conn.identity.userId;
     for (const [client, end] of meta.to) {
       const state = Y.getState(this.doc.store, client);
       if (end <= state) continue;
       const writer = this.writers.get(client);
-      if (writer !== undefined && writer !== conn.identity.userId) {
-        return { reason: `writes as Yjs client ${client}, which another person is writing as` };
+      const present = this.awarenessOwners.get(client)?.identity.userId;
+      if ((writer !== undefined && writer !== me) || (present !== undefined && present !== me)) {
+        return { reason: `writes as Yjs client ${client}, which is another person's` };
       }
-      extended.push(client);
+      extended.push([client, state]);
     }
     return { update: withoutKnown(this.doc, update, meta), extends: extended };
   }

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { replayStoredDoc } from '../server/ydoc/replay.js';
 import { AuthService } from '../server/auth/service.js';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
@@ -317,10 +318,7 @@ const thisServer: Target = {
         let found = 0;
         try {
           for (const [room, edits] of editsPerRoom) {
-            const stored = await reopened.loadDoc(room);
-            const doc = new Y.Doc();
-            if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-            for (const update of stored.updates) Y.applyUpdate(doc, update);
+            const { doc } = replayStoredDoc(await reopened.loadDoc(room));
             expected += edits;
             found += doc.getMap('bench').size;
             doc.destroy();

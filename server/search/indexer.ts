@@ -14,7 +14,7 @@ import { searchEntriesFor } from '../../shared/search/extract.js';
 import type { SearchEntry } from '../../shared/search/types.js';
 import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/types.js';
-import { replayStoredDoc } from '../ydoc/replay.js';
+import { createDocReader, type DocReader } from '../ydoc/reader.js';
 
 /** A quiet spell this long after the last change indexes the room… */
 export const INDEX_DEBOUNCE_MS = 750;
@@ -57,10 +57,12 @@ export class SearchIndexer {
   private closed = false;
   private readonly debounceMs: number;
   private readonly maxWaitMs: number;
+  private readonly docs: DocReader;
 
   constructor(private readonly options: SearchIndexerOptions) {
     this.debounceMs = options.debounceMs ?? INDEX_DEBOUNCE_MS;
     this.maxWaitMs = options.maxWaitMs ?? INDEX_MAX_WAIT_MS;
+    this.docs = createDocReader({ store: options.storage, liveDoc: options.liveDoc });
   }
 
   /** Indexes, in the background, every room changed since it was last indexed. */
@@ -131,19 +133,7 @@ export class SearchIndexer {
     // doc (a room applies an update before storing it) and in a load that follows, so the
     // entries are never older than the revision they are recorded with.
     const revision = await storage.docRevision(roomId);
-    let entries: SearchEntry[];
-    const live = this.options.liveDoc?.(roomId);
-    if (live) {
-      entries = searchEntriesFor(room.kind, live, room.title);
-    } else {
-      // Replayed as a room loads it: a bad stored update is left out, not thrown on.
-      const { doc } = replayStoredDoc(await storage.loadDoc(roomId));
-      try {
-        entries = searchEntriesFor(room.kind, doc, room.title);
-      } finally {
-        doc.destroy();
-      }
-    }
+    const entries: SearchEntry[] = await this.docs.read(roomId, (doc) => searchEntriesFor(room.kind, doc, room.title));
     if (this.closed) return;
     const digest = createHash('sha256').update(JSON.stringify([room.title, room.archived, entries])).digest('base64');
     if (this.written.get(roomId) === digest) return;

@@ -4,12 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { replayStoredDoc } from '../ydoc/replay.js';
 import { RoomLimitError, type RoomRecord, type Storage } from './types.js';
 
+/** The stored doc as a room loads it; storage that needed repairs fails the contract. */
 function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  const { doc, problems } = replayStoredDoc(stored);
+  if (problems.length > 0) throw new Error(`stored doc needed repairs: ${problems.join('; ')}`);
   return doc;
 }
 

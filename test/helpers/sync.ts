@@ -5,6 +5,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { replayStoredDoc } from '../../server/ydoc/replay.js';
 import type { DocStore, StoredDoc } from '../../server/storage/types.js';
 
 export const MSG_SYNC = 0;
@@ -100,12 +101,11 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessage {
   return { kind: 'other', type };
 }
 
-/** The document as the server would load it from storage. */
+/** The document as the server would load it from storage; one that needed repairs throws. */
 export async function storedDoc(store: Pick<DocStore, 'loadDoc'>, roomId: string): Promise<{ doc: Y.Doc; stored: StoredDoc }> {
   const stored = await store.loadDoc(roomId);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  const { doc, problems } = replayStoredDoc(stored);
+  if (problems.length > 0) throw new Error(`stored doc needed repairs: ${problems.join('; ')}`);
   return { doc, stored };
 }
 

@@ -26,7 +26,26 @@ export default defineConfig({
   },
   test: {
     root: projectRoot,
-    include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'client/**/*.test.tsx', 'test/**/*.test.ts'],
+    // Four projects, so a change can be checked in seconds (`npm run test:unit`) and the slow
+    // ones run apart; `vitest run` (npm test) runs them all.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'client/**/*.test.tsx'],
+        },
+      },
+      // A real server and real clients over sockets, and the CLI.
+      { extends: true, test: { name: 'integration', include: ['test/*.test.ts'] } },
+      // Headless Chromium against the built client.
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/browser/globalSetup.ts'] },
+      },
+      // Fuzzing, kill -9, reconnect storm, soak: minutes, with figures printed.
+      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'] } },
+    ],
     // The JSON report feeds the closing "N passed, N failed" line of .ci/run.
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     testTimeout: 20_000,

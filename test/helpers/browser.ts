@@ -40,25 +40,41 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Where the browser project's global setup built the client for the whole run
+ * (`test/browser/globalSetup.ts`); unset outside that project (a bench, a lone test file).
+ */
+export const BUILT_CLIENT_ENV = 'SLW_TEST_CLIENT_DIR';
+
+/** A production build of the client into `outDir`. */
+export async function buildClientInto(outDir: string): Promise<void> {
+  // Vitest sets NODE_ENV=test, which makes Vite and the React plugin produce a development
+  // build; test what people get.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  await build({
+    configFile: join(projectRoot, 'vite.config.ts'),
+    logLevel: 'silent',
+    mode: 'production',
+    build: { outDir, emptyOutDir: true, ...(process.env.BENCH_NO_MINIFY ? { minify: false } : {}) },
+  }).finally(() => {
+    process.env.NODE_ENV = nodeEnv;
+  });
+}
+
 let built: Promise<string> | undefined;
-/** Builds the client once per test process into a temporary folder and returns that folder. */
+/**
+ * The built client's folder: the one the browser project built for this run, else a build of
+ * its own (once per process, into a temporary folder).
+ */
 export function buildClient(): Promise<string> {
   built ??= (async () => {
+    const shared = process.env[BUILT_CLIENT_ENV];
+    if (shared) return shared;
     const root = tempDir('slw-client-');
     process.once('exit', () => rmSync(root, { recursive: true, force: true }));
     const outDir = join(root, 'client');
-    // Vitest sets NODE_ENV=test, which makes Vite and the React plugin produce a development
-    // build; test what people get.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    await build({
-      configFile: join(projectRoot, 'vite.config.ts'),
-      logLevel: 'silent',
-      mode: 'production',
-      build: { outDir, emptyOutDir: true, ...(process.env.BENCH_NO_MINIFY ? { minify: false } : {}) },
-    }).finally(() => {
-      process.env.NODE_ENV = nodeEnv;
-    });
+    await buildClientInto(outDir);
     return outDir;
   })();
   return built;

@@ -19,8 +19,8 @@ export const CloseCode = {
   /** The server failed while handling this connection (storage error, bug). */
   InternalError: 1011,
   /**
-   * Try again later: the client stopped reading while too much waited for it, or its address
-   * has too many connections open. Not final: the client reconnects and resyncs.
+   * Try again later: the client's address has too many connections open. Not final: the client
+   * reconnects. (A client that stopped reading is cut off instead, and sees 1006.)
    */
   TryAgainLater: 1013,
   /** No valid session cookie or token. */

@@ -4,7 +4,6 @@
  */
 import WebSocket from 'ws';
 import type { SiteRole } from '../../shared/roles.js';
-import { CloseCode } from '../../shared/closeCodes.js';
 import type { Logger } from '../logger.js';
 import type { SendBudget } from './sendBudget.js';
 
@@ -59,10 +58,10 @@ export class Connection {
     const over = this.budget.wouldExceed(this.roomId, this.queued, data.byteLength);
     if (over) {
       this.log.warn('dropping a client that is not reading', { room: this.roomId, user: this.identity.userId, queued: this.queued, limit: over });
-      // Not a graceful close: the close frame would wait behind everything queued. The client
-      // reconnects (1013 is not final) and resyncs once it reads again.
+      // Cut off, not closed: a close frame (1013) would only wait behind everything queued,
+      // which is what must be freed. The client sees the connection drop, reconnects and
+      // resyncs once it reads again.
       this.closed = true;
-      this.ws.close(CloseCode.TryAgainLater, 'not reading fast enough; reconnect to resync');
       this.ws.terminate();
       this.releaseAll();
       return;

@@ -107,14 +107,14 @@ export function jsonDepth(json: string): number {
   return max;
 }
 
-/** Writes awareness entries as y-protocols encodes them. */
-export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+/** Writes awareness entries, each state already as JSON text, as y-protocols encodes them. */
+export function encodeAwarenessEntries(entries: readonly { clientID: number; clock: number; json: string }[]): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, entries.length);
-  for (const { clientID, clock, state } of entries) {
+  for (const { clientID, clock, json } of entries) {
     encoding.writeVarUint(encoder, clientID);
     encoding.writeVarUint(encoder, clock);
-    encoding.writeVarString(encoder, JSON.stringify(state));
+    encoding.writeVarString(encoder, json);
   }
   return encoding.toUint8Array(encoder);
 }

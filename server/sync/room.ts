@@ -19,7 +19,6 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
-  type AwarenessEntry,
   type IncomingMessage,
 } from './messages.js';
 
@@ -313,10 +312,10 @@ export class Room {
     // Queued before its socket closed but handled after it left: its presence is over, and
     // applying it would leave a ghost (and an owner entry) that nothing would ever remove.
     if (!this.connections.has(conn)) return;
-    const accepted: AwarenessEntry[] = [];
+    // Accepted entries with their states as JSON, written once: for the size, and to apply.
+    const accepted: { clientID: number; clock: number; json: string }[] = [];
     let claimed = conn.controlledClients.size;
-    for (const entry of message.entries) {
-      const { clientID, clock, state } = entry;
+    for (const { clientID, clock, state } of message.entries) {
       // y-websocket clients send every change they receive back to the server, so most entries
       // are stale echoes of other people's ids: no-ops, neither forgeries nor claims. An equal
       // clock is one too, though y-protocols would apply it as a removal when its state is null
@@ -333,7 +332,7 @@ export class Room {
       }
       if (state === null) {
         // Only its owner ends a presence (the server ends it when the owner leaves).
-        if (owner) accepted.push(entry);
+        if (owner) accepted.push({ clientID, clock, json: 'null' });
         continue;
       }
       if (typeof state !== 'object' || Array.isArray(state)) continue;
@@ -344,32 +343,34 @@ export class Room {
         }
         claimed++;
       }
-      const stamped = { ...(state as Record<string, unknown>), [PRESENCE_FIELD]: presenceOf(conn) };
-      const bytes = JSON.stringify(stamped).length;
-      if (this.awarenessBytes - (this.awarenessSizes.get(clientID) ?? 0) + bytes > MAX_ROOM_AWARENESS_BYTES) {
+      const json = JSON.stringify({ ...(state as Record<string, unknown>), [PRESENCE_FIELD]: presenceOf(conn) });
+      if (this.awarenessBytes - (this.awarenessSizes.get(clientID) ?? 0) + json.length > MAX_ROOM_AWARENESS_BYTES) {
         this.log.warn('ignored an awareness state: the room holds all the presence it may', { room: this.id, user: conn.identity.userId });
         continue;
       }
-      accepted.push({ clientID, clock, state: stamped });
+      accepted.push({ clientID, clock, json });
     }
     if (accepted.length === 0) return;
-    for (const { clientID, state } of accepted) {
+    for (const { clientID, json } of accepted) {
       this.awarenessOwners.get(clientID)?.controlledClients.delete(clientID);
-      this.awarenessBytes -= this.awarenessSizes.get(clientID) ?? 0;
-      this.awarenessSizes.delete(clientID);
-      if (state === null) {
-        this.awarenessOwners.delete(clientID);
-      } else {
+      this.forgetPresence(clientID);
+      if (json !== 'null') {
         this.awarenessOwners.set(clientID, conn);
         conn.controlledClients.add(clientID);
-        const size = JSON.stringify(state).length;
-        this.awarenessSizes.set(clientID, size);
-        this.awarenessBytes += size;
+        this.awarenessSizes.set(clientID, json.length);
+        this.awarenessBytes += json.length;
       }
     }
     // Applied as re-encoded here, never as the client sent it: only the accepted entries, with
     // the identity the server stamped.
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
+  }
+
+  /** Forgets who owns an awareness id and the room presence it held. */
+  private forgetPresence(clientID: number): void {
+    this.awarenessOwners.delete(clientID);
+    this.awarenessBytes -= this.awarenessSizes.get(clientID) ?? 0;
+    this.awarenessSizes.delete(clientID);
   }
 
   private readonly relayAwareness = (
@@ -386,11 +387,7 @@ export class Room {
   leave(conn: Connection): boolean {
     if (!this.connections.delete(conn)) return this.connections.size === 0;
     const clients = [...conn.controlledClients];
-    for (const id of clients) {
-      this.awarenessOwners.delete(id);
-      this.awarenessBytes -= this.awarenessSizes.get(id) ?? 0;
-      this.awarenessSizes.delete(id);
-    }
+    for (const id of clients) this.forgetPresence(id);
     if (clients.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, clients, 'disconnect');
     return this.connections.size === 0;
   }

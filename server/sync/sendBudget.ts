@@ -3,8 +3,8 @@
  * the whole process, so that readers who stop reading cannot grow the server's memory without
  * bound (six stalled viewers once took it from 174 to 694 MB while a member wrote).
  *
- * A connection over its share is dropped (1013, "try again later"): its y-websocket client
- * reconnects when it reads again and resyncs with one sync step, which costs far less than
+ * A connection over its share is cut off (a close frame would wait behind what it has not
+ * read): its y-websocket client reconnects when it reads again and resyncs with one sync step, which costs far less than
  * everything it missed.
  */
 export interface SendLimits {

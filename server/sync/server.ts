@@ -130,13 +130,7 @@ export class SyncServer {
       return;
     }
     // Counted until the socket is gone, whether it is refused, fails the upgrade or closes.
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.releaseAddress(address);
-    };
-    socket.once('close', release);
+    socket.once('close', () => this.releaseAddress(address));
     const url = new URL(request.url ?? '/', 'http://placeholder');
     let roomId = '';
     try {

@@ -146,11 +146,10 @@ export function checkUpdate(update: Uint8Array): string | null {
  * it, the rest's origin is the doc's own item, so its parent is always that item's.
  */
 export function withoutKnown(doc: Y.Doc, update: Uint8Array, meta: UpdateMeta = Y.parseUpdateMeta(update)): Uint8Array {
-  for (const [client, end] of meta.to) {
-    const state = Y.getState(doc.store, client);
+  for (const client of meta.to.keys()) {
     // Trimmed whenever any of it is known: an update Yjs keeps pending is kept whole, and the
     // known structs in it would later be merged with the doc's own in `encodeStateAsUpdate`.
-    if ((meta.from.get(client) ?? 0) < state && end > (meta.from.get(client) ?? 0)) {
+    if ((meta.from.get(client) ?? 0) < Y.getState(doc.store, client)) {
       return Y.diffUpdate(update, Y.encodeStateVector(doc));
     }
   }
@@ -348,20 +347,19 @@ function misplacedContent(transaction: Y.Transaction): string | null {
  */
 export function sanitizeUpdate(update: Uint8Array): { update: Uint8Array; replaced: number } {
   const decoded = Y.decodeUpdate(update);
-  const byClient = new Map<number, Struct[]>();
+  // Decoded structs come grouped by client in clock order, as `encodeStructs` writes them.
+  const kept: Struct[] = [];
   let replaced = 0;
   for (const struct of decoded.structs as Struct[]) {
-    const list = byClient.get(struct.id.client) ?? [];
-    if (!byClient.has(struct.id.client)) byClient.set(struct.id.client, list);
-    if (structProblem(struct) === null) list.push(struct);
+    if (structProblem(struct) === null) kept.push(struct);
     else {
       replaced++;
       // A struct with no length has no clock range to hold: leaving it out keeps the clocks.
-      if (struct.length >= 1 && struct.id.clock + struct.length <= MAX_CLOCK) list.push(new Y.GC(struct.id, struct.length));
+      if (struct.length >= 1 && struct.id.clock + struct.length <= MAX_CLOCK) kept.push(new Y.GC(struct.id, struct.length));
     }
   }
   if (replaced === 0) return { update, replaced };
-  return { update: encodeStructs([...byClient.values()].flat(), decoded.ds.clients), replaced };
+  return { update: encodeStructs(kept, decoded.ds.clients), replaced };
 }
 
 /**

@@ -671,12 +671,17 @@ export class SqliteStorage implements Storage {
   }
 
   async setRole(siteId: string, userId: string, role: SiteRole): Promise<void> {
+    this.upsertRole(siteId, userId, role, nowIso());
+  }
+
+  /** Gives a role on a site, or changes it (synchronous, for use inside transactions). */
+  private upsertRole(siteId: string, userId: string, role: SiteRole, at: string): void {
     this.db
       .prepare(
         `INSERT INTO memberships (site_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (site_id, user_id) DO UPDATE SET role = excluded.role`,
       )
-      .run(siteId, userId, role, nowIso());
+      .run(siteId, userId, role, at);
   }
 
   async removeMember(siteId: string, userId: string): Promise<boolean> {
@@ -713,15 +718,14 @@ export class SqliteStorage implements Storage {
     // (the CLI) creating rooms at the same moment.
     this.db
       .transaction(() => {
-        const count = (extra: string, ...params: unknown[]) =>
-          this.db
-            .prepare(`SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND kind != 'log' ${extra}`)
-            .pluck()
-            .get(room.siteId, ...params) as number;
-        if (limits.maxInSite !== undefined && count('') >= limits.maxInSite) {
+        if (limits.maxInSite !== undefined && this.countActiveRooms(room.siteId) >= limits.maxInSite) {
           throw new RoomLimitError('site', limits.maxInSite);
         }
-        if (limits.maxByCreator !== undefined && room.createdBy !== null && count('AND created_by = ?', room.createdBy) >= limits.maxByCreator) {
+        if (
+          limits.maxByCreator !== undefined &&
+          room.createdBy !== null &&
+          this.countActiveRooms(room.siteId, room.createdBy) >= limits.maxByCreator
+        ) {
           throw new RoomLimitError('creator', limits.maxByCreator);
         }
         this.db
@@ -774,10 +778,16 @@ export class SqliteStorage implements Storage {
   }
 
   async countRooms(siteId: string): Promise<number> {
+    return this.countActiveRooms(siteId);
+  }
+
+  /** Rooms in use in a site (not archived, not its log), optionally only those one person made. */
+  private countActiveRooms(siteId: string, createdBy?: string): number {
+    const byCreator = createdBy === undefined ? '' : ' AND created_by = ?';
     return this.db
-      .prepare("SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND kind != 'log'")
+      .prepare(`SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND kind != 'log'${byCreator}`)
       .pluck()
-      .get(siteId) as number;
+      .get(siteId, ...(createdBy === undefined ? [] : [createdBy])) as number;
   }
 
   async getOrCreateLogRoom(siteId: string): Promise<RoomRecord> {
@@ -882,14 +892,7 @@ export class SqliteStorage implements Storage {
         .get(input.inviteId) as { site_id: string; role: SiteRole };
       // An invite never lowers a role someone already has.
       const current = (this.stmt.role.get(siteId, user.id) as SiteRole | undefined) ?? null;
-      if (!roleAtLeast(current, role)) {
-        this.db
-          .prepare(
-            `INSERT INTO memberships (site_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (site_id, user_id) DO UPDATE SET role = excluded.role`,
-          )
-          .run(siteId, user.id, role, input.at);
-      }
+      if (!roleAtLeast(current, role)) this.upsertRole(siteId, user.id, role, input.at);
       return { ok: true, user, created };
     });
     try {

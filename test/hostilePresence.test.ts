@@ -17,7 +17,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
-import { awarenessFrame as jsonAwarenessFrame } from './reliability/hostile.js';
+import { awarenessJsonFrame } from './helpers/sync.js';
 
 describe('hostile presence', () => {
   let server: TestServer;
@@ -49,7 +49,7 @@ describe('hostile presence', () => {
   it("stamps every presence with the account's name and organisation, whatever the client claims", async () => {
     const raw = await rawSocket(`${server.wsUrl}/${roomId}?token=${viewer.token}`);
     const forged = { user: { id: alice.id, name: 'A (admin)', organisation: 'Council', colour: '#000000' } };
-    raw.ws.send(jsonAwarenessFrame([{ clientID: 31337, clock: 1, json: JSON.stringify(forged) }]));
+    raw.ws.send(awarenessJsonFrame([{ clientID: 31337, clock: 1, json: JSON.stringify(forged) }]));
     await eventually(() => {
       const seen = readPresence(b.provider.awareness.getStates().get(31337));
       expect(seen).toMatchObject({ id: viewer.id, name: 'Vic Viewer', organisation: 'Volunteers' });
@@ -62,8 +62,8 @@ describe('hostile presence', () => {
     const victim = a.doc.clientID;
     const clock = a.provider.awareness.meta.get(victim)!.clock;
     const raw = await rawSocket(`${server.wsUrl}/${roomId}?token=${viewer.token}`);
-    raw.ws.send(jsonAwarenessFrame([{ clientID: victim, clock, json: 'null' }]));
-    raw.ws.send(jsonAwarenessFrame([{ clientID: 4040, clock: 1, json: '{}' }])); // a marker: handled after
+    raw.ws.send(awarenessJsonFrame([{ clientID: victim, clock, json: 'null' }]));
+    raw.ws.send(awarenessJsonFrame([{ clientID: 4040, clock: 1, json: '{}' }])); // a marker: handled after
     await eventually(() => expect(b.provider.awareness.getStates().has(4040)).toBe(true));
     expect(readPresence(b.provider.awareness.getStates().get(victim))?.name).toBe('Alice Honest');
     raw.ws.close();
@@ -72,8 +72,8 @@ describe('hostile presence', () => {
   it('a viewer announcing 400 ids gets only a few; when it leaves, no honest client is closed', async () => {
     const raw = await rawSocket(`${server.wsUrl}/${roomId}?token=${viewer.token}`);
     const ids = Array.from({ length: 400 }, (_, i) => ({ clientID: 100_000 + i, clock: 1, json: '{}' }));
-    raw.ws.send(jsonAwarenessFrame(ids));
-    raw.ws.send(jsonAwarenessFrame([{ clientID: 99_999, clock: 1, json: '{}' }]));
+    raw.ws.send(awarenessJsonFrame(ids));
+    raw.ws.send(awarenessJsonFrame([{ clientID: 99_999, clock: 1, json: '{}' }]));
     await eventually(() => {
       const flood = [...b.provider.awareness.getStates().keys()].filter((id) => id >= 99_999 && id < 100_400);
       expect(flood).toHaveLength(MAX_AWARENESS_IDS_PER_CONNECTION);
@@ -90,7 +90,7 @@ describe('hostile presence', () => {
   it('a deeply nested or oversized state closes its sender (1002) and no one else', async () => {
     for (const json of ['['.repeat(5000) + ']'.repeat(5000), JSON.stringify({ big: 'x'.repeat(7 * 1024 * 1024) })]) {
       const raw = await rawSocket(`${server.wsUrl}/${roomId}?token=${viewer.token}`);
-      raw.ws.send(jsonAwarenessFrame([{ clientID: 5555, clock: 1, json }]));
+      raw.ws.send(awarenessJsonFrame([{ clientID: 5555, clock: 1, json }]));
       expect((await raw.closed).code).toBe(json.length > 8 * 1024 * 1024 ? CloseCode.MessageTooBig : CloseCode.ProtocolError);
     }
     a.doc.getMap('m').set('after-deep', 1);

@@ -39,12 +39,17 @@ export function updateFrame(update: Uint8Array): Uint8Array {
 
 /** An awareness message setting (or, with `state: null`, clearing) client ids' states. */
 export function awarenessFrame(entries: { clientID: number; clock: number; state: unknown }[]): Uint8Array {
+  return awarenessJsonFrame(entries.map(({ clientID, clock, state }) => ({ clientID, clock, json: JSON.stringify(state) })));
+}
+
+/** An awareness message whose states are given as text, which need not be valid JSON. */
+export function awarenessJsonFrame(entries: { clientID: number; clock: number; json: string }[]): Uint8Array {
   const payload = build((e) => {
     encoding.writeVarUint(e, entries.length);
-    for (const { clientID, clock, state } of entries) {
+    for (const { clientID, clock, json } of entries) {
       encoding.writeVarUint(e, clientID);
       encoding.writeVarUint(e, clock);
-      encoding.writeVarString(e, JSON.stringify(state));
+      encoding.writeVarString(e, json);
     }
   });
   return build((e) => {

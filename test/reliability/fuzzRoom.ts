@@ -11,7 +11,8 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { replayStoredDoc } from '../../server/ydoc/replay.js';
 import { connectClient, createPerson, createRoom, eventually, startTestServer, tempDir, type SyncClient, type TestServer } from '../helpers/server.js';
-import { Rng, awarenessFrame, hostileAwareness, hostileUpdate, mutateBytes, syncUpdateFrame, targetDoc } from './hostile.js';
+import { SYNC_STEP2, SYNC_UPDATE, awarenessJsonFrame, step1Frame, syncFrame, updateFrame } from '../helpers/sync.js';
+import { Rng, hostileAwareness, hostileUpdate, mutateBytes, targetDoc } from './hostile.js';
 
 export interface FuzzOptions {
   frames: number;
@@ -37,7 +38,7 @@ export interface FuzzResult {
 /** One frame of the kinds an attacker sends, named for the corpus. */
 function nextFrame(rng: Rng, target: Y.Doc, honestFrames: Uint8Array[], victims: number[], own: Y.Doc): { kind: string; frame: Uint8Array } {
   const roll = rng.int(100);
-  if (roll < 35) return { kind: 'hostile-update', frame: syncUpdateFrame(hostileUpdate(rng, target), rng.chance(0.2) ? 1 : 2) };
+  if (roll < 35) return { kind: 'hostile-update', frame: syncFrame(rng.chance(0.2) ? SYNC_STEP2 : SYNC_UPDATE, hostileUpdate(rng, target)) };
   if (roll < 55 && honestFrames.length > 0) return { kind: 'mutated-frame', frame: mutateBytes(rng, rng.pick(honestFrames)) };
   if (roll < 70) return { kind: 'hostile-awareness', frame: hostileAwareness(rng, victims) };
   if (roll < 78) {
@@ -63,7 +64,7 @@ function nextFrame(rng: Rng, target: Y.Doc, honestFrames: Uint8Array[], victims:
   // id per frame): accepted from the member, dropped from the viewer, never disturbing others.
   const sv = Y.encodeStateVector(own);
   own.getMap('attacker').set(`k${rng.int(1000)}`, rng.int(1000));
-  return { kind: 'valid-update', frame: syncUpdateFrame(Y.encodeStateAsUpdate(own, sv)) };
+  return { kind: 'valid-update', frame: updateFrame(Y.encodeStateAsUpdate(own, sv)) };
 }
 
 /**
@@ -109,7 +110,7 @@ class Attacker {
     return new Promise<boolean>((resolve) => {
       this.waiting = resolve;
       this.ws.send(frame);
-      this.ws.send(syncUpdateFrame(stateVector, 0));
+      this.ws.send(step1Frame(stateVector));
     });
   }
 }
@@ -141,9 +142,9 @@ export async function fuzzRoom(options: FuzzOptions): Promise<FuzzResult> {
   // Real frames to mutate: what the honest clients send.
   const honestFrames: Uint8Array[] = [];
   a.doc.on('update', (u: Uint8Array) => {
-    if (honestFrames.length < 200) honestFrames.push(syncUpdateFrame(u));
+    if (honestFrames.length < 200) honestFrames.push(updateFrame(u));
   });
-  honestFrames.push(awarenessFrame([{ clientID: a.doc.clientID, clock: 1, json: JSON.stringify({ cursor: { x: 1, y: 2 } }) }]));
+  honestFrames.push(awarenessJsonFrame([{ clientID: a.doc.clientID, clock: 1, json: JSON.stringify({ cursor: { x: 1, y: 2 } }) }]));
 
   let honestEdits = 0;
   const edit = (client: SyncClient, n: number) => {

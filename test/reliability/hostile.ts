@@ -4,9 +4,9 @@
  * client ids, origins, parents, content kinds, deletions), byte-level mutations of real
  * frames, and hostile awareness. Nothing here is random without the seed.
  */
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { encodeStructs } from '../../server/ydoc/guard.js';
+import { awarenessJsonFrame } from '../helpers/sync.js';
 
 /** A small, fast, seeded generator (mulberry32). */
 export class Rng {
@@ -231,30 +231,6 @@ export function mutateBytes(rng: Rng, bytes: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }
 
-/** The wire frame of a sync update message carrying `update`. */
-export function syncUpdateFrame(update: Uint8Array, sub = 2): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, sub);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
-/** An awareness frame with the given entries (states are JSON text, not checked here). */
-export function awarenessFrame(entries: { clientID: number; clock: number; json: string }[]): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, entries.length);
-  for (const { clientID, clock, json } of entries) {
-    encoding.writeVarUint(inner, clientID);
-    encoding.writeVarUint(inner, clock);
-    encoding.writeVarString(inner, json);
-  }
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(e);
-}
-
 /** Hostile awareness: deep, large, many ids, forged ids and identities, nulls for others. */
 export function hostileAwareness(rng: Rng, victims: readonly number[]): Uint8Array {
   const entries: { clientID: number; clock: number; json: string }[] = [];
@@ -272,5 +248,5 @@ export function hostileAwareness(rng: Rng, victims: readonly number[]): Uint8Arr
     ]);
     entries.push({ clientID, clock, json });
   }
-  return awarenessFrame(entries);
+  return awarenessJsonFrame(entries);
 }

@@ -15,7 +15,8 @@ import { openStorage } from '../../server/main.js';
 import { replayStoredDoc } from '../../server/ydoc/replay.js';
 import { bundleDir, rssMb, spawnServer, type Child } from '../helpers/process.js';
 import { connectClient, eventually, freePort, tempDir, type SyncClient } from '../helpers/server.js';
-import { Rng, hostileAwareness, hostileUpdate, syncUpdateFrame, targetDoc } from './hostile.js';
+import { updateFrame } from '../helpers/sync.js';
+import { Rng, hostileAwareness, hostileUpdate, targetDoc } from './hostile.js';
 
 const children: Child[] = [];
 const dirs: string[] = [];
@@ -207,7 +208,7 @@ describe('reliability', () => {
         const raw = new (await import('ws')).default(`${server.wsUrl}/${rng.pick(roomIds)}?token=${token}`);
         raw.on('error', () => undefined);
         raw.on('open', () => {
-          raw.send(rng.chance(0.5) ? syncUpdateFrame(hostileUpdate(rng, target)) : hostileAwareness(rng, []));
+          raw.send(rng.chance(0.5) ? updateFrame(hostileUpdate(rng, target)) : hostileAwareness(rng, []));
           setTimeout(() => raw.terminate(), 200);
         });
         attacks++;

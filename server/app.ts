@@ -19,6 +19,7 @@ import { registerAuthRoutes } from './http/authRoutes.js';
 import { type AppDeps, type AppEnv, jsonResponse } from './http/context.js';
 import { registerSearchRoutes } from './http/searchRoutes.js';
 import { registerSiteRoutes } from './http/siteRoutes.js';
+import { registerVersionRoutes } from './http/versionRoutes.js';
 import { VERSION } from './version.js';
 
 export type { AppDeps } from './http/context.js';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
   registerAuthRoutes(app, deps);
   registerSiteRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  if (deps.versions) registerVersionRoutes(app, deps, deps.versions);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

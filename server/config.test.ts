@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       loginLockMs: 15 * 60_000,
       maxRoomsPerSite: 500,
       maxRoomsPerMember: 200,
+      maxVersionBytes: 32 * 1024 * 1024,
       trustProxy: false,
       seedSites: true,
       demo: false,

@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),
   MAX_ROOMS_PER_SITE: int(1, 1_000_000).default(500),
   MAX_ROOMS_PER_MEMBER: int(1, 1_000_000).default(200),
+  MAX_VERSION_BYTES: int(1024, 1024 * 1024 * 1024).default(32 * 1024 * 1024),
   TRUST_PROXY: bool.default(false),
   SEED_SITES: bool.default(true),
   DEMO: bool.default(false),
@@ -76,6 +77,11 @@ export interface Config {
    * with its token) cannot fill a site on its own.
    */
   maxRoomsPerMember: number;
+  /**
+   * Largest snapshot a saved version may hold (the room's whole doc); saving a bigger room is
+   * refused with 409 `limit_reached`, so one huge map cannot fill the disk 50 times over.
+   */
+  maxVersionBytes: number;
   trustProxy: boolean;
   seedSites: boolean;
   /** Add the worked example (demo people and a map of Torbay's issue); for `npm run demo`. */
@@ -134,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
     maxRoomsPerSite: e.MAX_ROOMS_PER_SITE,
     maxRoomsPerMember: e.MAX_ROOMS_PER_MEMBER,
+    maxVersionBytes: e.MAX_VERSION_BYTES,
     trustProxy: e.TRUST_PROXY,
     seedSites: e.SEED_SITES,
     demo: e.DEMO,

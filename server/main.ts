@@ -16,19 +16,30 @@ import { DEFAULT_CLIENT_DIR } from './paths.js';
 import { SearchIndexer } from './search/indexer.js';
 import { seedDemo, type DemoInfo } from './seed/demo.js';
 import { seedSites } from './seed/sites.js';
-import { openSqliteStorage } from './storage/sqlite.js';
+import { openSqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/types.js';
 import { SyncServer } from './sync/server.js';
+import { moveInDocVersions } from './versions/inDoc.js';
+import { VersionService } from './versions/service.js';
+import { createDocReader } from './ydoc/reader.js';
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:40123` */
   url: string;
   port: number;
+  /** The store in use: the one handed to `startServer`, or the SQLite store it opened (and closes). */
   storage: Storage;
   auth: AuthService;
   sync: SyncServer;
   /** Keeps the site-wide search index current. */
   search: SearchIndexer;
+  /** Named versions of maps and documents. */
+  versions: VersionService;
+  /**
+   * Settles when the versions older releases kept inside docs have been moved out (at once when
+   * an earlier start did it), with how many rooms and versions were moved.
+   */
+  versionsMoved: Promise<{ rooms: number; versions: number }>;
   /** Present on a first start: the one-time link that creates the first administrator. */
   setupUrl: string | null;
   /** With DEMO=true: who to sign in as, and the worked example's map room. */
@@ -52,28 +63,36 @@ export async function openStorage(config: Pick<Config, 'dataDir' | 'seedSites'>,
   return storage;
 }
 
+export interface StartOptions {
+  log?: Logger;
+  clientDir?: string;
+  /**
+   * A store opened by the caller, used instead of opening SQLite in `config.dataDir` (which is
+   * then only reported). Its owner is the caller: the server seeds it as it would its own (with
+   * `config.seedSites`), but `close()` leaves it open, for the caller to close after the server.
+   */
+  storage?: Storage;
+}
+
 /**
  * @example
  * const server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent' }))
  * await fetch(`${server.url}/api/health`)
  * await server.close()
  */
-export async function startServer(
-  config: Config,
-  options: { log?: Logger; clientDir?: string } = {},
-): Promise<RunningServer> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const storage = await openStorage(config, log.child({ component: 'storage' }));
+  const ownsStorage = options.storage === undefined;
+  const storage = options.storage ?? (await openStorage(config, log.child({ component: 'storage' })));
+  if (!ownsStorage && config.seedSites) await seedSites(storage);
   const auth = AuthService.fromConfig(storage, config, log);
   const demo = config.demo ? await seedDemo(storage, auth) : null;
   await storage.deleteExpiredTokens(new Date().toISOString());
 
-  // The indexer reads loaded rooms' live docs, and sync tells it when a doc changed.
-  const search = new SearchIndexer({
-    storage,
-    log: log.child({ component: 'search' }),
-    liveDoc: (roomId) => sync.liveDoc(roomId),
-  });
+  // Search, versions and exports read rooms through one DocReader: the live doc when the room
+  // is loaded, else storage. Sync tells the indexer when a doc changed.
+  const docs = createDocReader({ store: storage, liveDoc: (roomId) => sync.liveDoc(roomId) });
+  const search = new SearchIndexer({ storage, log: log.child({ component: 'search' }), docs });
   const sync = new SyncServer({
     store: storage,
     access: createSyncAccessPolicy(storage, config.allowedOrigins),
@@ -96,6 +115,14 @@ export async function startServer(
     },
     onDocChanged: (roomId) => search.changed(roomId),
   });
+  const writeAsServer = sync.writeAsServer.bind(sync);
+  const versions = new VersionService({
+    store: storage,
+    docs,
+    writeAsServer,
+    log: log.child({ component: 'versions' }),
+    maxVersionBytes: config.maxVersionBytes,
+  });
 
   const app = createApp(
     {
@@ -106,6 +133,7 @@ export async function startServer(
       syncStats: () => sync.stats(),
       onAccessChanged: (userId) => void (userId ? sync.refreshUser(userId) : sync.recheckAll()),
       onRoomChanged: (roomId) => search.changed(roomId),
+      versions,
     },
     { clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR },
   );
@@ -130,9 +158,17 @@ export async function startServer(
   const setupUrl = setupToken ? auth.setupUrl(setupToken) : null;
   // Rooms changed while the server was down (or never indexed) are indexed in the background.
   search.start();
+  let closing: Promise<void> | undefined;
+  // Versions older releases kept inside docs are moved out once, in the background.
+  const versionsMoved = moveInDocVersions(
+    { directory: storage, docs, writeAsServer, versions, log: log.child({ component: 'versions' }) },
+    () => closing !== undefined,
+  ).catch((error: unknown) => {
+    log.error('moving versions out of docs failed; trying again at the next start', { error });
+    return { rooms: 0, versions: 0 };
+  });
   log.info('workspace listening', { url, publicUrl: config.publicUrl, dataDir: config.dataDir, storage: storage.kind });
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
@@ -140,19 +176,23 @@ export async function startServer(
     auth,
     sync,
     search,
+    versions,
+    versionsMoved,
     setupUrl,
     demo,
     close() {
       closing ??= (async () => {
         // Indexing stops first: what it has not indexed yet, the next start's catch-up finds.
         await search.close();
+        // Stops after the room it is moving versions of; the next start goes on.
+        await versionsMoved;
         await sync.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Keep-alive HTTP connections would otherwise hold close() open.
           if ('closeAllConnections' in server) server.closeAllConnections();
         });
-        await storage.close();
+        if (ownsStorage) await storage.close();
         log.info('workspace stopped');
       })();
       return closing;

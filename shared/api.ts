@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { SITE_ROLES } from './roles.js';
 import { ROOM_ID_PATTERN, SLUG_MAX_LENGTH, SLUG_PATTERN } from './ids.js';
+import { mapDataSchema } from './map/json.js';
 import type { SearchTargetKind } from './search/types.js';
 import { unsafeTextMessage } from './text.js';
 
@@ -145,6 +146,13 @@ export const RoomSchema = z.object({
   kind: RoomKindSchema,
   title: z.string(),
   archived: z.boolean(),
+  /**
+   * Locked by a facilitator: everyone else reads it live and the server drops their edits.
+   * `lockedBy` names who locked it (on a single room's reads; null in lists).
+   */
+  locked: z.boolean(),
+  lockedBy: z.object({ id: z.string(), name: z.string(), organisation: z.string() }).nullable(),
+  lockedAt: z.string().nullable(),
   createdBy: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -180,9 +188,9 @@ export const CreateRoomRequestSchema = z.object({ kind: z.enum(CREATABLE_ROOM_KI
 export type CreateRoomRequest = z.infer<typeof CreateRoomRequestSchema>;
 
 export const UpdateRoomRequestSchema = z
-  .object({ title: TitleSchema.optional(), archived: z.boolean().optional() })
-  .refine((v) => v.title !== undefined || v.archived !== undefined, {
-    message: 'give a title or archived',
+  .object({ title: TitleSchema.optional(), archived: z.boolean().optional(), locked: z.boolean().optional() })
+  .refine((v) => v.title !== undefined || v.archived !== undefined || v.locked !== undefined, {
+    message: 'give a title, archived or locked',
   });
 export type UpdateRoomRequest = z.infer<typeof UpdateRoomRequestSchema>;
 
@@ -378,3 +386,60 @@ export const MentionablesResponseSchema = z.object({
   missing: z.array(MentionRefSchema),
 });
 export type MentionablesResponse = z.infer<typeof MentionablesResponseSchema>;
+
+/** Named versions of a map or document, kept by the server beside the room (not in its doc). */
+export const VERSION_LIMITS = {
+  /** Longest version name. */
+  nameMax: 120,
+  /** Versions kept per room: saving one more drops the oldest. */
+  perRoom: 50,
+} as const;
+
+export const VersionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a version id');
+
+/** A few numbers about what a version holds, for the list: a map's elements and connections, a document's words. */
+export const VersionSummarySchema = z.object({
+  elements: z.number().int().optional(),
+  connections: z.number().int().optional(),
+  words: z.number().int().optional(),
+});
+export type VersionSummary = z.infer<typeof VersionSummarySchema>;
+
+/** One saved version, without its content (`GET /api/rooms/{id}/versions`). */
+export const VersionSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  name: z.string(),
+  /** Who saved it, as they were then; `userId` null for the server's own (a version moved out of an old doc keeps its saver). */
+  createdBy: z.object({ userId: z.string().nullable(), name: z.string(), organisation: z.string() }),
+  createdAt: z.string(),
+  summary: VersionSummarySchema,
+  /** Size of the stored snapshot of the room. */
+  bytes: z.number().int(),
+});
+export type Version = z.infer<typeof VersionSchema>;
+
+/** A room's versions, newest first. */
+export const VersionListSchema = z.object({ versions: z.array(VersionSchema) });
+export type VersionList = z.infer<typeof VersionListSchema>;
+
+export const CreateVersionRequestSchema = z.object({ name: oneLineText('a version name is needed', VERSION_LIMITS.nameMax) });
+export type CreateVersionRequest = z.infer<typeof CreateVersionRequestSchema>;
+
+/** A document body as Tiptap (ProseMirror) JSON of the document schema. */
+const DocJsonSchema = z.looseObject({ type: z.literal('doc'), content: z.array(z.looseObject({ type: z.string() })).optional() });
+
+/** What a version holds, to view and compare: the map as plain data, or the document as ProseMirror JSON. */
+export const VersionContentSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('map'), map: mapDataSchema }),
+  z.object({ kind: z.literal('doc'), doc: DocJsonSchema }),
+]);
+export type VersionContent = z.infer<typeof VersionContentSchema>;
+
+/** `GET /api/rooms/{id}/versions/{versionId}` */
+export const VersionWithContentSchema = VersionSchema.extend({ content: VersionContentSchema });
+export type VersionWithContent = z.infer<typeof VersionWithContentSchema>;
+
+/** `POST /api/rooms/{id}/versions/{versionId}/restore`: the version restored, and the one saved just before, to go back to. */
+export const RestoredVersionSchema = z.object({ restored: VersionSchema, before: VersionSchema });
+export type RestoredVersion = z.infer<typeof RestoredVersionSchema>;

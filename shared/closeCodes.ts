@@ -14,6 +14,11 @@ export const CloseCode = {
   ProtocolError: 1002,
   /** A text frame arrived; the protocol is binary only. */
   UnsupportedData: 1003,
+  /**
+   * An update broke the room's rules (it wrote a root the sender may not write, or an
+   * attribution naming someone else). Nothing of it was stored; retrying would send it again.
+   */
+  PolicyViolation: 1008,
   /** The frame was larger than the server's MAX_MESSAGE_BYTES. */
   MessageTooBig: 1009,
   /** The server failed while handling this connection (storage error, bug). */
@@ -44,6 +49,7 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.NotFound,
   CloseCode.BadRequest,
   CloseCode.MessageTooBig,
+  CloseCode.PolicyViolation,
 ]);
 
 /**
@@ -52,6 +58,15 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
  * archived. The socket stays open (they still read live); the client should stop offering edits.
  */
 export const READ_ONLY_REASON = 'read-only';
+
+/**
+ * Reason of the "permission denied" message when a facilitator has locked the room: everyone
+ * else reads it live, and the server drops their edits until it is unlocked.
+ */
+export const LOCKED_REASON = 'locked';
+
+/** Why the server drops a connection's edits. */
+export type ReadOnlyReason = typeof READ_ONLY_REASON | typeof LOCKED_REASON;
 
 /**
  * Reason of the Forbidden (4403) close when a cookie-authenticated socket comes from a page

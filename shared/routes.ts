@@ -33,6 +33,12 @@ export const paths = {
   siteInvite: (slug: string, id: string) =>
     `/api/sites/${encodeURIComponent(slug)}/invites/${encodeURIComponent(id)}`,
   room: (id: string) => `/api/rooms/${encodeURIComponent(id)}`,
+  /** A room's saved versions: GET lists, POST saves one. */
+  roomVersions: (id: string) => `/api/rooms/${encodeURIComponent(id)}/versions`,
+  /** One version: GET its content, DELETE it. */
+  roomVersion: (id: string, versionId: string) => `/api/rooms/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}`,
+  roomVersionRestore: (id: string, versionId: string) =>
+    `/api/rooms/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/restore`,
   invite: (token: string) => `/api/invites/${encodeURIComponent(token)}`,
   acceptInvite: (token: string) => `/api/invites/${encodeURIComponent(token)}/accept`,
   /** The y-websocket server URL; the provider appends `/:roomId`. */

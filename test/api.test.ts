@@ -5,7 +5,7 @@ import { createApp } from '../server/app.js';
 import { AuthService } from '../server/auth/service.js';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
-import { openSqliteStorage } from '../server/storage/sqlite.js';
+import { openSqliteStorage } from '../server/storage/sqlite/index.js';
 import {
   api,
   connectClient,

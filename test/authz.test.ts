@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '../shared/closeCodes.js';
 import { isRoomId } from '../shared/ids.js';
+import type { RoomKind } from '../shared/api.js';
 import type { SiteRole } from '../shared/roles.js';
 import { SESSION_COOKIE } from '../shared/routes.js';
 import {
@@ -22,6 +23,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
+import { docRoomMap } from './helpers/sync.js';
 
 type Who = 'signedOut' | 'nonMember' | 'viewer' | 'member' | 'facilitator' | 'admin';
 type SignedIn = Exclude<Who, 'signedOut'>;
@@ -58,12 +60,12 @@ beforeAll(async () => {
   const torbay = (await server.storage.getSite('torbay'))!;
   const york = (await server.storage.getSite('york'))!;
   torbayId = torbay.id;
-  const room = (siteId: string, title: string) =>
-    server.storage.createRoom({ siteId, kind: 'map', title, createdBy: null }).then((r) => r.id);
+  const room = (siteId: string, kind: RoomKind, title: string) =>
+    server.storage.createRoom({ siteId, kind, title, createdBy: null }).then((r) => r.id);
   [restRoom, syncRoom, yorkRoom] = await Promise.all([
-    room(torbay.id, 'High street map'),
-    room(torbay.id, 'Live map'),
-    room(york.id, 'York map'),
+    room(torbay.id, 'map', 'High street map'),
+    room(torbay.id, 'doc', 'Live notes'),
+    room(york.id, 'doc', 'York notes'),
   ]);
 });
 
@@ -311,27 +313,27 @@ describe('sync authorisation matrix', () => {
 
     // Reads live: an edit by someone else arrives.
     const fromObserver = `observer-${who}-${room}`;
-    observer.doc.getMap('m').set(fromObserver, true);
-    await eventually(() => expect(subject.doc.getMap('m').get(fromObserver)).toBe(true));
+    docRoomMap(observer.doc).set(fromObserver, true);
+    await eventually(() => expect(docRoomMap(subject.doc).get(fromObserver)).toBe(true));
 
     // Edits: the subject's edit, then a presence marker on the same socket. The server handles
     // a connection's messages in order and relays an accepted edit before the marker, so once
     // the observer sees the marker, it has the edit if (and only if) the server accepted it.
     const key = `edit-by-${who}-${room}`;
-    subject.doc.getMap('m').set(key, who);
+    docRoomMap(subject.doc).set(key, who);
     subject.provider.awareness.setLocalStateField('marker', key);
     await eventually(() => {
       const markers = [...observer.provider.awareness.getStates().values()].map((s) => s.marker);
       expect(markers).toContain(key);
     });
-    expect(observer.doc.getMap('m').has(key)).toBe(canEdit);
+    expect(docRoomMap(observer.doc).has(key)).toBe(canEdit);
 
     const stored = await server.storage.loadDoc(roomId);
     const rebuilt = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(rebuilt, stored.snapshot);
     for (const update of stored.updates) Y.applyUpdate(rebuilt, update);
-    expect(rebuilt.getMap('m').has(key)).toBe(canEdit);
-    expect(rebuilt.getMap('m').get(fromObserver)).toBe(true);
+    expect(docRoomMap(rebuilt).has(key)).toBe(canEdit);
+    expect(docRoomMap(rebuilt).get(fromObserver)).toBe(true);
 
     // A read-only connection is not thrown out for trying.
     expect(subject.closeCodes).toEqual([]);

@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from './helpers/server.js';
 import { createLogger } from '../server/logger.js';
-import { awarenessFrame, decodeServerMessage, mapUpdate, step1Frame, updateFrame } from './helpers/sync.js';
+import { awarenessFrame, decodeServerMessage, docRoomMap, mapUpdate, step1Frame, updateFrame } from './helpers/sync.js';
 
 /**
  * The server stamps `user` from the account, so these tests mark states with a field of their
@@ -118,7 +118,7 @@ describe('awareness (presence)', () => {
   });
 
   it('leaves no ghost from presence that was still queued when its socket went', async () => {
-    const roomId = await createRoom(server, alice, 'torbay');
+    const roomId = await createRoom(server, alice, 'torbay', 'doc');
     const a = client(roomId, alice);
     const b = client(roomId, alice);
     await Promise.all([a.synced, b.synced]);
@@ -146,7 +146,7 @@ describe('awareness (presence)', () => {
       storage.appendUpdate = appendUpdate;
     }
     // The edit it sent is kept; its presence is not.
-    await eventually(() => expect(b.doc.getMap('raw').get('slow')).toBe(1));
+    await eventually(() => expect(docRoomMap(b.doc).get('slow')).toBe(1));
     a.provider.awareness.setLocalStateField('marker', 1);
     await eventually(() => expect((presenceOf(b, a.doc.clientID) as { marker?: number } | undefined)?.marker).toBe(1));
     expect(b.provider.awareness.getStates().has(5151)).toBe(false);

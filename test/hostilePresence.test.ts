@@ -17,7 +17,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
-import { awarenessJsonFrame } from './helpers/sync.js';
+import { awarenessJsonFrame, docRoomMap } from './helpers/sync.js';
 
 describe('hostile presence', () => {
   let server: TestServer;
@@ -33,7 +33,7 @@ describe('hostile presence', () => {
     alice = await createPerson(server, { site: 'torbay', role: 'member', name: 'Alice Honest', organisation: 'Torbay Council' });
     bob = await createPerson(server, { site: 'torbay', role: 'member', name: 'Bob Honest', organisation: 'NHS Devon' });
     viewer = await createPerson(server, { site: 'torbay', role: 'viewer', name: 'Vic Viewer', organisation: 'Volunteers' });
-    roomId = await createRoom(server, alice, 'torbay');
+    roomId = await createRoom(server, alice, 'torbay', 'doc');
     a = connectClient(server.wsUrl, roomId, alice.token);
     b = connectClient(server.wsUrl, roomId, bob.token);
     await Promise.all([a.synced, b.synced]);
@@ -81,8 +81,8 @@ describe('hostile presence', () => {
     raw.ws.close();
     await eventually(() => expect([...b.provider.awareness.getStates().keys()].filter((id) => id >= 99_999 && id < 100_400)).toEqual([]));
     // Both honest clients echo the removals; they stay connected and keep syncing.
-    a.doc.getMap('m').set('after-flood', 1);
-    await eventually(() => expect(b.doc.getMap('m').get('after-flood')).toBe(1));
+    docRoomMap(a.doc).set('after-flood', 1);
+    await eventually(() => expect(docRoomMap(b.doc).get('after-flood')).toBe(1));
     expect(a.closeCodes).toEqual([]);
     expect(b.closeCodes).toEqual([]);
   });
@@ -93,8 +93,8 @@ describe('hostile presence', () => {
       raw.ws.send(awarenessJsonFrame([{ clientID: 5555, clock: 1, json }]));
       expect((await raw.closed).code).toBe(json.length > 8 * 1024 * 1024 ? CloseCode.MessageTooBig : CloseCode.ProtocolError);
     }
-    a.doc.getMap('m').set('after-deep', 1);
-    await eventually(() => expect(b.doc.getMap('m').get('after-deep')).toBe(1));
+    docRoomMap(a.doc).set('after-deep', 1);
+    await eventually(() => expect(docRoomMap(b.doc).get('after-deep')).toBe(1));
     expect(a.closeCodes).toEqual([]);
     expect(b.closeCodes).toEqual([]);
     expect(b.provider.awareness.getStates().has(5555)).toBe(false);

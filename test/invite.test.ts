@@ -5,7 +5,7 @@ import type { Invite } from '../shared/api.js';
 import type { SiteRole } from '../shared/roles.js';
 import { SESSION_COOKIE } from '../shared/routes.js';
 import { hashSecret } from '../server/auth/tokens.js';
-import type { SqliteStorage } from '../server/storage/sqlite.js';
+import type { SqliteStorage } from '../server/storage/sqlite/index.js';
 import {
   api,
   connectClient,
@@ -17,6 +17,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
+import { notesText, writeNote } from './helpers/sync.js';
 
 const PUBLIC_URL = 'http://workspace.test';
 
@@ -52,7 +53,7 @@ describe('invites', () => {
   beforeAll(async () => {
     server = await startTestServer({ PUBLIC_URL, LOGIN_MAX_FAILURES: '3' });
     facilitator = await createPerson(server, { site: 'torbay', role: 'facilitator' });
-    roomId = await createRoom(server, facilitator, 'torbay', 'map', 'Dementia-friendly high street');
+    roomId = await createRoom(server, facilitator, 'torbay', 'doc', 'Dementia-friendly high street');
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
@@ -103,13 +104,13 @@ describe('invites', () => {
     const client = connectClient(server.wsUrl, roomId, session.token);
     clients.push(client);
     await client.synced;
-    client.doc.getText('notes').insert(0, 'Joined by invite.');
+    writeNote(client.doc, 0, 'Joined by invite.');
     await eventually(async () => {
       const stored = await server.storage.loadDoc(roomId);
       const doc = new Y.Doc();
       if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
       for (const u of stored.updates) Y.applyUpdate(doc, u);
-      expect(doc.getText('notes').toString()).toBe('Joined by invite.');
+      expect(notesText(doc)).toBe('Joined by invite.');
     });
     expect(client.closeCodes).toEqual([]);
 

@@ -7,7 +7,7 @@ import { PendingInviteSchema, type Invite, type PendingInvite } from '../shared/
 import type { SiteRole } from '../shared/roles.js';
 import { paths } from '../shared/routes.js';
 import { hashSecret } from '../server/auth/tokens.js';
-import type { SqliteStorage } from '../server/storage/sqlite.js';
+import type { SqliteStorage } from '../server/storage/sqlite/index.js';
 import { api, createPerson, startTestServer, type Person, type TestServer } from './helpers/server.js';
 
 type Who = 'signedOut' | 'nonMember' | 'yorkFacilitator' | 'viewer' | 'member' | 'facilitator' | 'admin';

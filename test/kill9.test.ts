@@ -4,7 +4,7 @@ import { hashPassword } from '../server/auth/passwords.js';
 import { openStorage } from '../server/main.js';
 import { bundleDir, spawnServer, type Child } from './helpers/process.js';
 import { connectClient, eventually, tempDir, type SyncClient } from './helpers/server.js';
-import { storedDoc } from './helpers/sync.js';
+import { docRoomList, storedDoc } from './helpers/sync.js';
 
 describe('kill -9 of the server process', () => {
   const dataDir = tempDir();
@@ -59,14 +59,14 @@ describe('kill -9 of the server process', () => {
     const written: string[] = [];
     for (let i = 0; i < total; i++) {
       const item = `item-${i}`;
-      a.doc.getArray<string>('items').push([item]);
+      docRoomList<string>(a.doc).push([item]);
       written.push(item);
       if (i % 50 === 49) await new Promise<void>((r) => setImmediate(r));
     }
     // Kill as soon as B has seen a good part of the stream, while the rest is still in flight.
-    await eventually(() => expect(b.doc.getArray('items').length).toBeGreaterThanOrEqual(total / 3), 10_000, 1);
+    await eventually(() => expect(docRoomList(b.doc).length).toBeGreaterThanOrEqual(total / 3), 10_000, 1);
     server.process.kill('SIGKILL');
-    const seenByB = b.doc.getArray<string>('items').toArray();
+    const seenByB = docRoomList<string>(b.doc).toArray();
     const { signal } = await server.exited;
     expect(signal).toBe('SIGKILL');
     a.provider.disconnect();
@@ -77,7 +77,7 @@ describe('kill -9 of the server process', () => {
     const { doc, stored } = await storedDoc(after, room.id);
     await after.close();
     expect(stored.updates.length + (stored.snapshot ? 1 : 0)).toBeGreaterThan(0);
-    const recovered = doc.getArray<string>('items').toArray();
+    const recovered = docRoomList<string>(doc).toArray();
     expect(recovered.slice(0, seenByB.length)).toEqual(seenByB);
     // Nothing was invented or reordered: the stored list is a prefix of what A wrote.
     expect(recovered).toEqual(written.slice(0, recovered.length));
@@ -88,13 +88,13 @@ describe('kill -9 of the server process', () => {
     const fresh = connectClient(restarted.wsUrl, room.id, token);
     clients.push(fresh);
     await fresh.synced;
-    expect(fresh.doc.getArray<string>('items').toArray().slice(0, recovered.length)).toEqual(recovered);
+    expect(docRoomList<string>(fresh.doc).toArray().slice(0, recovered.length)).toEqual(recovered);
 
     // A still holds every update it wrote; connecting it to the new server uploads what the
     // kill cut off, and the fresh client converges on the complete list.
     a.provider.destroy();
     const again = connectClient(restarted.wsUrl, room.id, token, { doc: a.doc });
     clients.push(again);
-    await eventually(() => expect(fresh.doc.getArray<string>('items').toArray()).toEqual(written), 10_000);
+    await eventually(() => expect(docRoomList<string>(fresh.doc).toArray()).toEqual(written), 10_000);
   });
 });

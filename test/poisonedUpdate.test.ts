@@ -6,6 +6,8 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../shared/closeCodes.js';
+import { DOC_COMMENTS_ROOT } from '../shared/doc/comments.js';
+import { DOC_CONTENT_FIELD } from '../shared/doc/extensions.js';
 import { encodeStructs } from '../server/ydoc/guard.js';
 import { replayStoredDoc } from '../server/ydoc/replay.js';
 import {
@@ -19,7 +21,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
-import { decodeServerMessage, step1Frame, updateFrame } from './helpers/sync.js';
+import { decodeServerMessage, docRoomMap, notesText, step1Frame, updateFrame, writeNote } from './helpers/sync.js';
 
 /** The frame: sync update carrying an item of deleted content with length 0. */
 const POISON_FRAME = Uint8Array.from([0x00, 0x02, 0x0b, 0x01, 0x01, 0xb9, 0x60, 0x00, 0x01, 0x01, 0x01, 0x74, 0x00, 0x00]);
@@ -41,7 +43,7 @@ describe('a room survives updates that break Yjs', () => {
     const alice = await createPerson(server, { site: 'torbay', role: 'member' });
     const bob = await createPerson(server, { site: 'torbay', role: 'member' });
     const mallory = await createPerson(server, { site: 'torbay', role: 'member' });
-    const roomId = await createRoom(server, alice, 'torbay');
+    const roomId = await createRoom(server, alice, 'torbay', 'doc');
     return { server, alice, bob, mallory, roomId, dataDir };
   }
   function client(server: TestServer, roomId: string, token: string, doc?: Y.Doc): SyncClient {
@@ -61,18 +63,18 @@ describe('a room survives updates that break Yjs', () => {
     const a = client(server, roomId, alice.token);
     const b = client(server, roomId, bob.token);
     await Promise.all([a.synced, b.synced]);
-    a.doc.getText('notes').insert(0, 'before. ');
-    await eventually(() => expect(b.doc.getText('notes').toString()).toBe('before. '));
+    writeNote(a.doc, 0, 'before. ');
+    await eventually(() => expect(notesText(b.doc)).toBe('before. '));
 
     const raw = await attacker(server, roomId, mallory.token);
     raw.ws.send(POISON_FRAME);
     expect((await raw.closed).code).toBe(CloseCode.ProtocolError);
 
-    a.doc.getText('notes').insert(8, 'after A. ');
-    b.doc.getMap('elements').set('e1', 'Loneliness');
+    writeNote(a.doc, 1, 'after A. ');
+    docRoomMap(b.doc).set('e1', 'Loneliness');
     await eventually(() => {
-      expect(b.doc.getText('notes').toString()).toBe('before. after A. ');
-      expect(a.doc.getMap('elements').get('e1')).toBe('Loneliness');
+      expect(notesText(b.doc)).toBe('before. after A. ');
+      expect(docRoomMap(a.doc).get('e1')).toBe('Loneliness');
     });
     expect(a.closeCodes).toEqual([]);
     expect(b.closeCodes).toEqual([]);
@@ -86,8 +88,8 @@ describe('a room survives updates that break Yjs', () => {
     servers.push(again);
     const c = client(again, roomId, alice.token);
     await c.synced;
-    expect(c.doc.getText('notes').toString()).toBe('before. after A. ');
-    expect(c.doc.getMap('elements').get('e1')).toBe('Loneliness');
+    expect(notesText(c.doc)).toBe('before. after A. ');
+    expect(docRoomMap(c.doc).get('e1')).toBe('Loneliness');
     expect(c.closeCodes).toEqual([]);
   });
 
@@ -96,11 +98,11 @@ describe('a room survives updates that break Yjs', () => {
     const a = client(server, roomId, alice.token);
     const b = client(server, roomId, bob.token);
     await Promise.all([a.synced, b.synced]);
-    const fragment = a.doc.getXmlFragment('prosemirror');
+    const fragment = a.doc.getXmlFragment(DOC_CONTENT_FIELD);
     const paragraph = new Y.XmlElement('paragraph');
     fragment.insert(0, [paragraph]);
     paragraph.insert(0, [new Y.XmlText('A paragraph.')]);
-    await eventually(() => expect(b.doc.getXmlFragment('prosemirror').toString()).toContain('A paragraph.'));
+    await eventually(() => expect(notesText(b.doc)).toContain('A paragraph.'));
 
     // A list entry after the paragraph: its parent is the fragment, which holds XML nodes only.
     const bad = new Y.Item(Y.createID(424242, 0), null, paragraph._item!.id, null, null, null, null, new Y.ContentAny([null]));
@@ -108,24 +110,24 @@ describe('a room survives updates that break Yjs', () => {
     raw.ws.send(updateFrame(encodeStructs([bad])));
     expect((await raw.closed).code).toBe(CloseCode.ProtocolError);
 
-    b.doc.getMap('elements').set('after', 'still syncing');
-    await eventually(() => expect(a.doc.getMap('elements').get('after')).toBe('still syncing'));
+    docRoomMap(b.doc).set('after', 'still syncing');
+    await eventually(() => expect(docRoomMap(a.doc).get('after')).toBe('still syncing'));
     expect(a.closeCodes).toEqual([]);
     expect(b.closeCodes).toEqual([]);
     const { doc, problems } = replayStoredDoc(await server.storage.loadDoc(roomId));
     expect(problems).toEqual([]);
-    expect(doc.getXmlFragment('prosemirror').toString()).toBe('<paragraph>A paragraph.</paragraph>');
-    expect(doc.getMap('elements').get('after')).toBe('still syncing');
+    expect(notesText(doc)).toBe('<paragraph>A paragraph.</paragraph>');
+    expect(docRoomMap(doc).get('after')).toBe('still syncing');
   });
 
   it('writing as another person’s Yjs client id is refused (their next edits would be dropped as known)', async () => {
     const { server, alice, mallory, roomId } = await setUp();
     const a = client(server, roomId, alice.token);
     await a.synced;
-    a.doc.getMap('elements').set('mine', 1);
+    docRoomMap(a.doc).set('mine', 1);
     await eventually(async () => {
       const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
-      expect(doc.getMap('elements').get('mine')).toBe(1);
+      expect(docRoomMap(doc).get('mine')).toBe(1);
     });
     // Mallory writes Alice's next clock first.
     const forged = new Y.Doc();
@@ -133,16 +135,16 @@ describe('a room survives updates that break Yjs', () => {
     // (Set after the apply: Yjs picks a new id when an update arrives in its own.)
     forged.clientID = a.doc.clientID;
     const sv = Y.encodeStateVector(forged);
-    forged.getMap('elements').set('forged', true);
+    docRoomMap(forged).set('forged', true);
     const raw = await attacker(server, roomId, mallory.token);
     raw.ws.send(updateFrame(Y.encodeStateAsUpdate(forged, sv)));
     expect((await raw.closed).code).toBe(CloseCode.ProtocolError);
     // Alice's own next edit still reaches the room.
-    a.doc.getMap('elements').set('next', 2);
+    docRoomMap(a.doc).set('next', 2);
     await eventually(async () => {
       const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
-      expect(doc.getMap('elements').get('next')).toBe(2);
-      expect(doc.getMap('elements').has('forged')).toBe(false);
+      expect(docRoomMap(doc).get('next')).toBe(2);
+      expect(docRoomMap(doc).has('forged')).toBe(false);
     });
   });
 
@@ -155,7 +157,7 @@ describe('a room survives updates that break Yjs', () => {
     await eventually(() => expect(server.sync.liveDoc(roomId)).toBeDefined());
     const forged = new Y.Doc();
     forged.clientID = a.doc.clientID;
-    forged.getMap('elements').set('forged', true);
+    docRoomMap(forged).set('forged', true);
     const raw = await attacker(server, roomId, mallory.token);
     await eventually(() => expect(raw.messages.map((m) => decodeServerMessage(m).kind)).toContain('awareness'));
     raw.ws.send(updateFrame(Y.encodeStateAsUpdate(forged)));
@@ -165,20 +167,20 @@ describe('a room survives updates that break Yjs', () => {
     // tab, not yet present, is not locked out by it.
     const bob = await createPerson(server, { site: 'torbay', role: 'member' });
     const bobDoc = new Y.Doc();
-    const ahead = new Y.Item(Y.createID(bobDoc.clientID, 5), null, null, null, null, 'elements' as never, 'x', new Y.ContentAny([1]));
+    const ahead = new Y.Item(Y.createID(bobDoc.clientID, 5), null, null, null, null, DOC_COMMENTS_ROOT as never, 'x', new Y.ContentAny([1]));
     const raw2 = await attacker(server, roomId, mallory.token);
     raw2.ws.send(updateFrame(encodeStructs([ahead])));
     raw2.ws.send(step1Frame());
     await eventually(() => expect(raw2.messages.filter((m) => decodeServerMessage(m).kind === 'sync-step2').length).toBeGreaterThanOrEqual(2));
     const b = client(server, roomId, bob.token, bobDoc);
     await b.synced;
-    bobDoc.getMap('elements').set('bob', 1);
-    a.doc.getMap('elements').set('alice', 1);
+    docRoomMap(bobDoc).set('bob', 1);
+    docRoomMap(a.doc).set('alice', 1);
     await eventually(async () => {
       const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
-      expect(doc.getMap('elements').get('alice')).toBe(1);
-      expect(doc.getMap('elements').get('bob')).toBe(1);
-      expect(doc.getMap('elements').has('forged')).toBe(false);
+      expect(docRoomMap(doc).get('alice')).toBe(1);
+      expect(docRoomMap(doc).get('bob')).toBe(1);
+      expect(docRoomMap(doc).has('forged')).toBe(false);
     });
     expect(b.closeCodes).toEqual([]);
     raw2.ws.close();
@@ -187,20 +189,20 @@ describe('a room survives updates that break Yjs', () => {
   it('a room whose stored log already holds the bad update (from before the fix) still opens, without it', async () => {
     const { server, alice, roomId } = await setUp();
     const honest = new Y.Doc();
-    honest.getText('notes').insert(0, 'written before the fix');
+    writeNote(honest, 0, 'written before the fix');
     await server.storage.appendUpdate(roomId, Y.encodeStateAsUpdate(honest));
     await server.storage.appendUpdate(roomId, POISON_FRAME.subarray(3));
     const sv = Y.encodeStateVector(honest);
-    honest.getText('notes').insert(0, 'and after it: ');
+    writeNote(honest, 0, 'and after it: ');
     await server.storage.appendUpdate(roomId, Y.encodeStateAsUpdate(honest, sv));
 
     const a = client(server, roomId, alice.token);
     await a.synced;
-    expect(a.doc.getText('notes').toString()).toBe('and after it: written before the fix');
-    a.doc.getText('notes').insert(0, 'Now: ');
+    expect(notesText(a.doc)).toBe('and after it: written before the fix');
+    writeNote(a.doc, 0, 'Now: ');
     await eventually(async () => {
       const { doc } = replayStoredDoc(await server.storage.loadDoc(roomId));
-      expect(doc.getText('notes').toString()).toBe('Now: and after it: written before the fix');
+      expect(notesText(doc)).toBe('Now: and after it: written before the fix');
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
+import { docRoomList, docRoomMap, notesText, writeNote } from './helpers/sync.js';
 
 describe('a graceful restart', () => {
   const servers: TestServer[] = [];
@@ -39,19 +40,19 @@ describe('a graceful restart', () => {
     const first = await start({}, dataDir);
     const alice = await createPerson(first, { site: 'torbay', role: 'member' });
     const bob = await createPerson(first, { site: 'torbay', role: 'member' });
-    const roomId = await createRoom(first, alice, 'torbay');
+    const roomId = await createRoom(first, alice, 'torbay', 'doc');
 
     const a = client(first, roomId, alice.token);
     const b = client(first, roomId, bob.token);
     await Promise.all([a.synced, b.synced]);
-    a.doc.getText('notes').insert(0, 'Footfall is falling. ');
-    a.doc.getMap('elements').set('e1', 'Loneliness');
-    b.doc.getArray('log').push(['met the trust']);
+    writeNote(a.doc, 0, 'Footfall is falling. ');
+    docRoomMap(a.doc).set('e1', 'Loneliness');
+    docRoomList(b.doc).push(['met the trust']);
     await eventually(() => {
-      expect(b.doc.getText('notes').toString()).toBe('Footfall is falling. ');
-      expect(a.doc.getArray('log').toArray()).toEqual(['met the trust']);
+      expect(notesText(b.doc)).toBe('Footfall is falling. ');
+      expect(docRoomList(a.doc).toArray()).toEqual(['met the trust']);
     });
-    const expected = { notes: a.doc.getText('notes').toString(), elements: a.doc.getMap('elements').toJSON() };
+    const expected = { notes: notesText(a.doc), elements: docRoomMap(a.doc).toJSON() };
 
     // Close with the clients still connected: they are told the server is going away.
     await first.close();
@@ -63,9 +64,9 @@ describe('a graceful restart', () => {
     // Sessions are stored too, so the same token still works.
     const fresh = client(second, roomId, bob.token);
     await fresh.synced;
-    expect(fresh.doc.getText('notes').toString()).toBe(expected.notes);
-    expect(fresh.doc.getMap('elements').toJSON()).toEqual(expected.elements);
-    expect(fresh.doc.getArray('log').toArray()).toEqual(['met the trust']);
+    expect(notesText(fresh.doc)).toBe(expected.notes);
+    expect(docRoomMap(fresh.doc).toJSON()).toEqual(expected.elements);
+    expect(docRoomList(fresh.doc).toArray()).toEqual(['met the trust']);
   });
 
   it('compacts the log (during the session and on shutdown) without losing content', async () => {
@@ -74,20 +75,20 @@ describe('a graceful restart', () => {
     const env = { COMPACT_AFTER_UPDATES: '5' };
     const first = await start(env, dataDir);
     const alice = await createPerson(first, { site: 'torbay', role: 'member' });
-    const roomId = await createRoom(first, alice, 'torbay');
+    const roomId = await createRoom(first, alice, 'torbay', 'doc');
 
     const a = client(first, roomId, alice.token);
     await a.synced;
     const words = Array.from({ length: 23 }, (_, i) => `w${i}`);
     // One transaction (and so one update) per word.
-    for (const word of words) a.doc.getArray<string>('words').push([word]);
+    for (const word of words) docRoomList<string>(a.doc).push([word]);
 
     await eventually(async () => {
       const stored = await first.storage.loadDoc(roomId);
       const doc = new Y.Doc();
       if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
       for (const u of stored.updates) Y.applyUpdate(doc, u);
-      expect(doc.getArray('words').toArray()).toEqual(words);
+      expect(docRoomList(doc).toArray()).toEqual(words);
       // 23 updates with compaction every 5: a snapshot and the last 3 in the log.
       expect(stored.snapshot).not.toBeNull();
       expect(stored.updates.length).toBeLessThan(5);
@@ -103,19 +104,19 @@ describe('a graceful restart', () => {
     expect(stored.updates).toHaveLength(0);
     const fromSnapshot = new Y.Doc();
     Y.applyUpdate(fromSnapshot, stored.snapshot!);
-    expect(fromSnapshot.getArray('words').toArray()).toEqual(words);
+    expect(docRoomList(fromSnapshot).toArray()).toEqual(words);
 
     const fresh = client(second, roomId, alice.token);
     await fresh.synced;
-    expect(fresh.doc.getArray('words').toArray()).toEqual(words);
+    expect(docRoomList(fresh.doc).toArray()).toEqual(words);
     // And the restarted server keeps accepting edits on top of the snapshot.
-    fresh.doc.getArray<string>('words').push(['after']);
+    docRoomList<string>(fresh.doc).push(['after']);
     await eventually(async () => {
       const again = await second.storage.loadDoc(roomId);
       const doc = new Y.Doc();
       Y.applyUpdate(doc, again.snapshot!);
       for (const u of again.updates) Y.applyUpdate(doc, u);
-      expect(doc.getArray('words').toArray()).toEqual([...words, 'after']);
+      expect(docRoomList(doc).toArray()).toEqual([...words, 'after']);
     });
   });
 });

@@ -12,7 +12,7 @@ import { addElement, removeElements, setLoopNote, updateElement, type Actor } fr
 import { loopKey } from '../shared/map/loops.js';
 import { paths } from '../shared/routes.js';
 import { docContent } from '../shared/doc/content.js';
-import { openSqliteStorage } from '../server/storage/sqlite.js';
+import { openSqliteStorage } from '../server/storage/sqlite/index.js';
 import {
   api,
   connectClient,
@@ -27,7 +27,9 @@ import {
 } from './helpers/server.js';
 
 const SITE = 'torbay';
-const actor: Actor = { userId: 'u-test', name: 'Tess', organisation: 'Torbay Council' };
+/** Ann's name and organisation, which her edits name with her account (the server refuses an attribution naming anyone else). */
+const ANN = { name: 'Ann', organisation: 'Torbay Council' };
+const actorOf = (person: Person): Actor => ({ userId: person.id, ...ANN });
 
 describe('site search and mentions', () => {
   const servers: TestServer[] = [];
@@ -71,10 +73,10 @@ describe('site search and mentions', () => {
 
   it('finds a map edit within seconds, with the match marked and the element as target', async () => {
     const server = await start();
-    const ann = await createPerson(server, { site: SITE, role: 'member' });
+    const ann = await createPerson(server, { site: SITE, role: 'member', ...ANN });
     const roomId = await createRoom(server, ann, SITE, 'map', 'Causes of obesity');
     const client = await connect(server, roomId, ann);
-    addElement(client.doc, { id: 'hunger', kind: 'variable', label: 'Holiday hunger', x: 0, y: 0, description: 'Children without school meals' }, actor);
+    addElement(client.doc, { id: 'hunger', kind: 'variable', label: 'Holiday hunger', x: 0, y: 0, description: 'Children without school meals' }, actorOf(ann));
 
     const hit = await eventually(async () => {
       const found = (await results(server, ann, 'holid')).find((r) => r.target === 'element');
@@ -92,7 +94,7 @@ describe('site search and mentions', () => {
 
   it('finds the text of a document room by its section', async () => {
     const server = await start();
-    const ann = await createPerson(server, { site: SITE, role: 'member' });
+    const ann = await createPerson(server, { site: SITE, role: 'member', ...ANN });
     const roomId = await createRoom(server, ann, SITE, 'doc', 'Framing');
     const client = await connect(server, roomId, ann);
     const heading = new Y.XmlElement('heading');
@@ -115,12 +117,12 @@ describe('site search and mentions', () => {
 
   it('mentionables follow a renamed element and report a deleted one as missing', async () => {
     const server = await start();
-    const ann = await createPerson(server, { site: SITE, role: 'member' });
+    const ann = await createPerson(server, { site: SITE, role: 'member', ...ANN });
     const roomId = await createRoom(server, ann, SITE, 'map', 'High street');
     const client = await connect(server, roomId, ann);
-    addElement(client.doc, { id: 'footfall', kind: 'variable', label: 'Footfall', x: 0, y: 0 }, actor);
-    addElement(client.doc, { id: 'shops', kind: 'variable', label: 'Empty shops', x: 0, y: 0 }, actor);
-    setLoopNote(client.doc, loopKey(['footfall', 'shops']), { name: 'Decline spiral', note: '' }, actor);
+    addElement(client.doc, { id: 'footfall', kind: 'variable', label: 'Footfall', x: 0, y: 0 }, actorOf(ann));
+    addElement(client.doc, { id: 'shops', kind: 'variable', label: 'Empty shops', x: 0, y: 0 }, actorOf(ann));
+    setLoopNote(client.doc, loopKey(['footfall', 'shops']), { name: 'Decline spiral', note: '' }, actorOf(ann));
 
     const menu = await eventually(async () => {
       const found = await mentionables(server, ann, 'q=foot');
@@ -131,7 +133,7 @@ describe('site search and mentions', () => {
     expect((await mentionables(server, ann, 'q=decl')).items.map((i) => i.targetKind)).toEqual(['loop']);
 
     const refs = [`${roomId}:footfall`, `${roomId}:shops`, `${roomId}:${loopKey(['footfall', 'shops'])}`].join(',');
-    updateElement(client.doc, 'footfall', { label: 'Footfall on Fleet Street' }, actor);
+    updateElement(client.doc, 'footfall', { label: 'Footfall on Fleet Street' }, actorOf(ann));
     removeElements(client.doc, ['shops']);
     await eventually(async () => {
       const resolved = await mentionables(server, ann, `refs=${encodeURIComponent(refs)}`);
@@ -181,7 +183,7 @@ describe('site search and mentions', () => {
 
   it('answers punctuation and query syntax with results, never an error, and validates q and limit', async () => {
     const server = await start();
-    const ann = await createPerson(server, { site: SITE, role: 'member' });
+    const ann = await createPerson(server, { site: SITE, role: 'member', ...ANN });
     await createRoom(server, ann, SITE, 'map', 'Obesity AND poverty');
     await eventually(async () => expect(await results(server, ann, 'obesity')).toHaveLength(1));
     for (const q of ['"', '***', '(', ')', '-', ':', '^', '"*()-:^+', 'NEAR(obesity poverty)', 'title:obesity', 'obesity OR', 'AND', '"obesity']) {
@@ -201,11 +203,11 @@ describe('site search and mentions', () => {
   it('keeps the index through a restart, and indexes rooms changed while it was down', async () => {
     const dataDir = tempDir();
     const first = await start(dataDir);
-    const ann = await createPerson(first, { site: SITE, role: 'member' });
+    const ann = await createPerson(first, { site: SITE, role: 'member', ...ANN });
     const indexed = await createRoom(first, ann, SITE, 'map', 'Indexed map');
     const missed = await createRoom(first, ann, SITE, 'map', 'Missed map');
     const client = await connect(first, indexed, ann);
-    addElement(client.doc, { id: 'e1', kind: 'variable', label: 'Social prescribing', x: 0, y: 0 }, actor);
+    addElement(client.doc, { id: 'e1', kind: 'variable', label: 'Social prescribing', x: 0, y: 0 }, actorOf(ann));
     await eventually(async () => expect(await results(first, ann, 'prescribing')).toHaveLength(1));
     await first.search.flush();
     await first.close();
@@ -215,7 +217,7 @@ describe('site search and mentions', () => {
     const offline = new Y.Doc();
     const updates: Uint8Array[] = [];
     offline.on('update', (u: Uint8Array) => updates.push(u));
-    addElement(offline, { id: 'e2', kind: 'variable', label: 'Warm spaces', x: 0, y: 0 }, actor);
+    addElement(offline, { id: 'e2', kind: 'variable', label: 'Warm spaces', x: 0, y: 0 }, actorOf(ann));
     for (const u of updates) await storage.appendUpdate(missed, u);
     expect(await storage.roomsToIndex()).toEqual([missed]);
     await storage.close();

@@ -12,7 +12,7 @@ import { createApp } from '../server/app.js';
 import { AuthService } from '../server/auth/service.js';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
-import { openSqliteStorage } from '../server/storage/sqlite.js';
+import { openSqliteStorage } from '../server/storage/sqlite/index.js';
 import { createPerson, createRoom, freePort, rawSocket, startTestServer, tempDir, type Person, type TestServer } from './helpers/server.js';
 
 /** The policy as a map of directive → sources. */

@@ -10,6 +10,7 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
+import { docRoomList, docRoomMap, notesText, writeNote } from './helpers/sync.js';
 
 describe('live sync with the real y-websocket client', () => {
   let server: TestServer;
@@ -33,40 +34,40 @@ describe('live sync with the real y-websocket client', () => {
   });
 
   it('two clients converge on map-like and text-like data', async () => {
-    const roomId = await createRoom(server, alice, 'torbay');
+    const roomId = await createRoom(server, alice, 'torbay', 'doc');
     const a = client(roomId, alice);
     const b = client(roomId, bob);
     await Promise.all([a.synced, b.synced]);
 
-    const elements = a.doc.getMap<Y.Map<unknown>>('elements');
+    const elements = docRoomMap<Y.Map<unknown>>(a.doc);
     const el = new Y.Map<unknown>();
     el.set('label', 'Footfall');
     el.set('kind', 'variable');
     elements.set('e1', el);
-    a.doc.getText('notes').insert(0, 'Hello from the council. ');
-    b.doc.getText('notes').insert(0, 'Hello from the trust. ');
-    b.doc.getMap('elements').set('e2', new Y.Map([['label', 'Loneliness']]));
+    writeNote(a.doc, 0, 'Hello from the council. ');
+    writeNote(b.doc, 0, 'Hello from the trust. ');
+    docRoomMap(b.doc).set('e2', new Y.Map([['label', 'Loneliness']]));
 
     await eventually(() => {
-      expect(b.doc.getMap('elements').toJSON()).toEqual(a.doc.getMap('elements').toJSON());
-      expect(Object.keys(a.doc.getMap('elements').toJSON()).sort()).toEqual(['e1', 'e2']);
-      expect(a.doc.getText('notes').toString()).toBe(b.doc.getText('notes').toString());
-      expect(a.doc.getText('notes').toString()).toContain('council');
-      expect(a.doc.getText('notes').toString()).toContain('trust');
+      expect(docRoomMap(b.doc).toJSON()).toEqual(docRoomMap(a.doc).toJSON());
+      expect(Object.keys(docRoomMap(a.doc).toJSON()).sort()).toEqual(['e1', 'e2']);
+      expect(notesText(a.doc)).toBe(notesText(b.doc));
+      expect(notesText(a.doc)).toContain('council');
+      expect(notesText(a.doc)).toContain('trust');
     });
   });
 
   it('a client joining later receives the stored state before it edits', async () => {
-    const roomId = await createRoom(server, alice, 'torbay');
+    const roomId = await createRoom(server, alice, 'torbay', 'doc');
     const a = client(roomId, alice);
     await a.synced;
-    a.doc.getArray('items').push(['one', 'two']);
+    docRoomList(a.doc).push(['one', 'two']);
     await eventually(async () => {
       const stored = await server.storage.loadDoc(roomId);
       expect(stored.updates.length + (stored.snapshot ? 1 : 0)).toBeGreaterThan(0);
     });
     const late = client(roomId, bob);
     await late.synced;
-    expect(late.doc.getArray('items').toArray()).toEqual(['one', 'two']);
+    expect(docRoomList(late.doc).toArray()).toEqual(['one', 'two']);
   });
 });

@@ -18,10 +18,14 @@ import {
   awarenessFrame,
   concatBytes,
   decodeServerMessage,
+  docRoomList,
+  docRoomMap,
   mapUpdate,
+  notesText,
   step1Frame,
   storedDoc,
   updateFrame,
+  writeNote,
 } from './helpers/sync.js';
 
 /** Clients made by a test, destroyed after it. */
@@ -79,34 +83,34 @@ describe('access on live connections', () => {
   });
 
   it('a viewer reads live but its edits are neither relayed nor stored', async () => {
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     const m = pool.connect(roomId, member);
     await m.synced;
-    m.doc.getText('notes').insert(0, 'member wrote this');
+    writeNote(m.doc, 0, 'member wrote this');
 
     // The viewer arrives with offline edits (sent in its sync step 2) and then edits live.
     const offline = new Y.Doc();
-    offline.getMap('viewer').set('offline', true);
+    docRoomList(offline).push(['viewer offline']);
     const v = pool.connect(roomId, viewer, offline);
     await v.synced;
-    v.doc.getMap('viewer').set('live', true);
+    docRoomList(v.doc).push(['viewer live']);
     await barrier(v, m);
 
-    expect(v.doc.getText('notes').toString()).toBe('member wrote this');
-    expect(m.doc.getMap('viewer').size).toBe(0);
+    expect(notesText(v.doc)).toBe('member wrote this');
+    expect(docRoomList(m.doc).length).toBe(0);
     const { doc } = await storedDoc(server.storage, roomId);
-    expect(doc.getMap('viewer').size).toBe(0);
-    expect(doc.getText('notes').toString()).toBe('member wrote this');
+    expect(docRoomList(doc).length).toBe(0);
+    expect(notesText(doc)).toBe('member wrote this');
 
     // The member's later edits still reach the viewer.
-    m.doc.getMap('elements').set('e1', 'Footfall');
-    await eventually(() => expect(v.doc.getMap('elements').get('e1')).toBe('Footfall'));
+    docRoomMap(m.doc).set('e1', 'Footfall');
+    await eventually(() => expect(docRoomMap(v.doc).get('e1')).toBe('Footfall'));
     expect(v.closeCodes).toEqual([]);
   });
 
   it('tells a live connection when it becomes read-only (role lowered), without closing it; a viewer’s edit is answered once', async () => {
     const demoted = await createPerson(server, { site: 'torbay', role: 'member' });
-    const roomId = await createRoom(server, facilitator, 'torbay');
+    const roomId = await createRoom(server, facilitator, 'torbay', 'doc');
     const d = pool.connect(roomId, demoted);
     const v = pool.connect(roomId, viewer);
     await Promise.all([d.synced, v.synced]);
@@ -122,8 +126,8 @@ describe('access on live connections', () => {
     await eventually(() => expect(d.permissionDenied).toEqual([READ_ONLY_REASON]));
     expect(d.closeCodes).toEqual([]);
 
-    v.doc.getMap('elements').set('a', 1);
-    v.doc.getMap('elements').set('b', 2);
+    docRoomMap(v.doc).set('a', 1);
+    docRoomMap(v.doc).set('b', 2);
     await eventually(() => expect(v.permissionDenied).toEqual([READ_ONLY_REASON]));
     await barrier(v, d);
     expect(v.permissionDenied).toEqual([READ_ONLY_REASON]);
@@ -131,12 +135,12 @@ describe('access on live connections', () => {
   });
 
   it('archiving a room makes live connections read-only; restoring it makes them writable again', async () => {
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     const m = pool.connect(roomId, member);
     const f = pool.connect(roomId, facilitator);
     await Promise.all([m.synced, f.synced]);
-    m.doc.getMap('elements').set('before', 1);
-    await eventually(() => expect(f.doc.getMap('elements').get('before')).toBe(1));
+    docRoomMap(m.doc).set('before', 1);
+    await eventually(() => expect(docRoomMap(f.doc).get('before')).toBe(1));
 
     const archive = await api(server, `/api/rooms/${roomId}`, {
       method: 'PATCH',
@@ -144,13 +148,13 @@ describe('access on live connections', () => {
       body: { archived: true },
     });
     expect(archive.status).toBe(200);
-    m.doc.getMap('elements').set('while-archived', 1);
-    f.doc.getMap('elements').set('facilitator-while-archived', 1);
+    docRoomMap(m.doc).set('while-archived', 1);
+    docRoomMap(f.doc).set('facilitator-while-archived', 1);
     await barrier(m, f);
     await barrier(f, m);
-    expect(f.doc.getMap('elements').has('while-archived')).toBe(false);
-    expect(m.doc.getMap('elements').has('facilitator-while-archived')).toBe(false);
-    let stored = (await storedDoc(server.storage, roomId)).doc.getMap('elements').toJSON();
+    expect(docRoomMap(f.doc).has('while-archived')).toBe(false);
+    expect(docRoomMap(m.doc).has('facilitator-while-archived')).toBe(false);
+    let stored = docRoomMap((await storedDoc(server.storage, roomId)).doc).toJSON();
     expect(stored).toEqual({ before: 1 });
     // Read-only, not disconnected.
     expect(m.closeCodes).toEqual([]);
@@ -161,21 +165,21 @@ describe('access on live connections', () => {
       body: { archived: false },
     });
     expect(restore.status).toBe(200);
-    m.doc.getMap('elements').set('after-restore', 1);
+    docRoomMap(m.doc).set('after-restore', 1);
     // Yjs cannot apply the member's new edit without the ones the server dropped while the room
     // was archived (they still live in the client's doc), so on restore the server asks the
     // client for what it lacks, as a reconnect would, instead of silently ignoring it.
-    await eventually(() => expect(f.doc.getMap('elements').get('after-restore')).toBe(1));
+    await eventually(() => expect(docRoomMap(f.doc).get('after-restore')).toBe(1));
     await eventually(async () => {
-      stored = (await storedDoc(server.storage, roomId)).doc.getMap('elements').toJSON();
+      stored = docRoomMap((await storedDoc(server.storage, roomId)).doc).toJSON();
       expect(stored).toEqual({ before: 1, 'while-archived': 1, 'facilitator-while-archived': 1, 'after-restore': 1 });
     });
-    expect(m.doc.getMap('elements').toJSON()).toEqual(f.doc.getMap('elements').toJSON());
+    expect(docRoomMap(m.doc).toJSON()).toEqual(docRoomMap(f.doc).toJSON());
   });
 
   it('removing a member closes their live socket with 4409 and no one else’s', async () => {
     const leaving = await createPerson(server, { site: 'torbay', role: 'member' });
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     const gone = pool.connect(roomId, leaving);
     const stays = pool.connect(roomId, member);
     await Promise.all([gone.synced, stays.synced]);
@@ -190,15 +194,15 @@ describe('access on live connections', () => {
     expect(gone.provider.shouldConnect).toBe(false);
 
     expect(stays.closeCodes).toEqual([]);
-    stays.doc.getMap('m').set('still', 'here');
+    docRoomMap(stays.doc).set('still', 'here');
     const other = pool.connect(roomId, facilitator);
-    await eventually(() => expect(other.doc.getMap('m').get('still')).toBe('here'));
+    await eventually(() => expect(docRoomMap(other.doc).get('still')).toBe('here'));
   });
 
   it('signing out closes the sockets of that session (4401), not those of other sessions', async () => {
     const person = await createPerson(server, { site: 'torbay', role: 'member' });
     const otherSession = await login(server, person);
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     const signedOut = pool.connect(roomId, person);
     const stillIn = pool.connect(roomId, otherSession);
     await Promise.all([signedOut.synced, stillIn.synced]);
@@ -208,9 +212,9 @@ describe('access on live connections', () => {
     await eventually(() => expect(signedOut.closeCodes[0]).toBe(CloseCode.Unauthorized));
 
     expect(stillIn.closeCodes).toEqual([]);
-    stillIn.doc.getMap('m').set('after-logout', 1);
+    docRoomMap(stillIn.doc).set('after-logout', 1);
     const watcher = pool.connect(roomId, member);
-    await eventually(() => expect(watcher.doc.getMap('m').get('after-logout')).toBe(1));
+    await eventually(() => expect(docRoomMap(watcher.doc).get('after-logout')).toBe(1));
     // The signed-out token cannot connect again.
     const retry = pool.connect(roomId, person);
     await eventually(() => expect(retry.closeCodes[0]).toBe(CloseCode.Unauthorized));
@@ -281,13 +285,13 @@ describe('room lifecycle', () => {
   const health = async () => (await api(server, '/api/health')).body as { rooms: number; connections: number };
 
   it('unloads a room once its last client leaves, compacting its log', async () => {
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     const a = pool.connect(roomId, member);
     await a.synced;
-    for (let i = 0; i < 5; i++) a.doc.getArray('items').push([i]);
+    for (let i = 0; i < 5; i++) docRoomList(a.doc).push([i]);
     await eventually(async () => {
       const { doc, stored } = await storedDoc(server.storage, roomId);
-      expect(doc.getArray('items').toArray()).toEqual([0, 1, 2, 3, 4]);
+      expect(docRoomList(doc).toArray()).toEqual([0, 1, 2, 3, 4]);
       expect(stored.updates.length).toBeGreaterThan(0);
     });
     expect(await health()).toMatchObject({ rooms: 1, connections: 1 });
@@ -298,23 +302,21 @@ describe('room lifecycle', () => {
       const { doc, stored } = await storedDoc(server.storage, roomId);
       expect(stored.snapshot).not.toBeNull();
       expect(stored.updates).toHaveLength(0);
-      expect(doc.getArray('items').toArray()).toEqual([0, 1, 2, 3, 4]);
+      expect(docRoomList(doc).toArray()).toEqual([0, 1, 2, 3, 4]);
     });
 
     // It loads again from the snapshot for the next visitor.
     const again = pool.connect(roomId, member);
     await again.synced;
-    expect(again.doc.getArray('items').toArray()).toEqual([0, 1, 2, 3, 4]);
+    expect(docRoomList(again.doc).toArray()).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('keeps messages sent before the room has loaded, and answers them with the stored state', async () => {
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     const first = pool.connect(roomId, member);
     await first.synced;
-    first.doc.getText('notes').insert(0, 'stored before');
-    await eventually(async () =>
-      expect((await storedDoc(server.storage, roomId)).doc.getText('notes').toString()).toBe('stored before'),
-    );
+    writeNote(first.doc, 0, 'stored before');
+    await eventually(async () => expect(notesText((await storedDoc(server.storage, roomId)).doc)).toBe('stored before'));
     pool.destroyAll();
     await eventually(async () => expect((await health()).rooms).toBe(0));
 
@@ -344,11 +346,11 @@ describe('room lifecycle', () => {
         // Step 2 describes the stored doc, not the empty doc of a room still loading.
         const doc = new Y.Doc();
         Y.applyUpdate(doc, (step2 as { payload: Uint8Array }).payload);
-        expect(doc.getText('notes').toString()).toBe('stored before');
+        expect(notesText(doc)).toBe('stored before');
         // (Read with the original loadDoc, so `loads` counts only the room's loads.)
         const { doc: stored } = await storedDoc({ loadDoc }, roomId);
-        expect(stored.getMap('raw').toJSON()).toEqual({ early: 'one', 'early-2': 'two' });
-        expect(stored.getText('notes').toString()).toBe('stored before');
+        expect(docRoomMap(stored).toJSON()).toEqual({ early: 'one', 'early-2': 'two' });
+        expect(notesText(stored)).toBe('stored before');
       });
       expect(loads).toBe(1);
       raw.ws.close();
@@ -359,7 +361,7 @@ describe('room lifecycle', () => {
   });
 
   it('stores edits a client sent just before leaving, and the reloaded room serves them', async () => {
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     // A slow store: the room is still working through the writes when the socket closes and
     // the (idle time 0) room unloads.
     const storage = server.storage;
@@ -377,16 +379,16 @@ describe('room lifecycle', () => {
       // Straight back in, while the old room is still storing and unloading.
       const next = pool.connect(roomId, member);
       await next.synced;
-      await eventually(() => expect(Object.keys(next.doc.getMap('raw').toJSON()).sort()).toEqual(keys));
+      await eventually(() => expect(Object.keys(docRoomMap(next.doc).toJSON()).sort()).toEqual(keys));
     } finally {
       storage.appendUpdate = appendUpdate;
     }
     const { doc } = await storedDoc(server.storage, roomId);
-    expect(Object.keys(doc.getMap('raw').toJSON()).sort()).toEqual(keys);
+    expect(Object.keys(docRoomMap(doc).toJSON()).sort()).toEqual(keys);
   });
 
   it('stores every update before relaying it', async () => {
-    const roomId = await createRoom(server, member, 'torbay');
+    const roomId = await createRoom(server, member, 'torbay', 'doc');
     const a = pool.connect(roomId, member);
     const b = pool.connect(roomId, member);
     await Promise.all([a.synced, b.synced]);
@@ -404,13 +406,13 @@ describe('room lifecycle', () => {
         for (const value of content) events.push(`stored:${String(value)}`);
       }
     };
-    b.doc.getArray<string>('items').observe((event) => {
+    docRoomList<string>(b.doc).observe((event) => {
       for (const delta of event.changes.delta) for (const value of delta.insert ?? []) events.push(`seen:${String(value)}`);
     });
     try {
       const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
-      for (const value of values) a.doc.getArray<string>('items').push([value]);
-      await eventually(() => expect(b.doc.getArray('items').toArray()).toEqual(values));
+      for (const value of values) docRoomList<string>(a.doc).push([value]);
+      await eventually(() => expect(docRoomList(b.doc).toArray()).toEqual(values));
       for (const value of values) {
         const stored = events.indexOf(`stored:${value}`);
         const seen = events.indexOf(`seen:${value}`);

@@ -18,6 +18,10 @@ import {
   SiteDetailSchema,
   SiteSchema,
   UserSchema,
+  RestoredVersionSchema,
+  VersionListSchema,
+  VersionSchema,
+  VersionWithContentSchema,
   type AcceptInviteRequest,
   type ChangePasswordRequest,
   type CreateInviteRequest,
@@ -26,6 +30,7 @@ import {
   type SetupRequest,
   type UpdateRoomRequest,
   type User,
+  type Version,
 } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
 import { paths } from '../../shared/routes.js';
@@ -42,6 +47,8 @@ export const keys = {
   setup: ['setup'] as const,
   health: ['health'] as const,
   sessions: ['sessions'] as const,
+  versions: (roomId: string) => ['rooms', roomId, 'versions'] as const,
+  version: (roomId: string, versionId: string) => ['rooms', roomId, 'versions', versionId] as const,
 };
 
 /** The signed-in person, or null when signed out (a 401 is an answer here, not an error). */
@@ -156,10 +163,11 @@ export function useSites() {
   });
 }
 
-export function useSite(slug: string) {
+export function useSite(slug: string, enabled = true) {
   return useQuery({
     queryKey: keys.site(slug),
     queryFn: ({ signal }) => request(paths.site(slug), { schema: SiteDetailSchema, signal }),
+    enabled,
   });
 }
 
@@ -260,5 +268,64 @@ export function useHealth(enabled = true) {
     queryFn: ({ signal }) => request(paths.health, { schema: HealthSchema, signal }),
     enabled,
     staleTime: Infinity,
+  });
+}
+
+/**
+ * How often an open versions panel asks for the list again, so a version someone else saved
+ * shows up without a reload (saving one is not an edit of the doc, so nothing arrives over
+ * sync). TanStack Query pauses the polling while the tab is hidden.
+ */
+export const VERSIONS_POLL_MS = 5000;
+
+/** A room's saved versions, newest first, polled while the component using it is mounted. */
+export function useVersions(roomId: string) {
+  return useQuery({
+    queryKey: keys.versions(roomId),
+    queryFn: ({ signal }) => request(paths.roomVersions(roomId), { schema: VersionListSchema, signal }),
+    refetchInterval: VERSIONS_POLL_MS,
+  });
+}
+
+const versionQuery = (roomId: string, versionId: string) => ({
+  queryKey: keys.version(roomId, versionId),
+  queryFn: ({ signal }: { signal: AbortSignal }) => request(paths.roomVersion(roomId, versionId), { schema: VersionWithContentSchema, signal }),
+  // A version never changes once saved.
+  staleTime: Infinity,
+});
+
+/** One version with its content; nothing while `versionId` is null. */
+export function useVersion(roomId: string, versionId: string | null) {
+  return useQuery({ ...versionQuery(roomId, versionId ?? ''), enabled: versionId !== null });
+}
+
+/** Fetches a version's content on demand (a click on View), from the cache when it was fetched before. */
+export function useFetchVersion(roomId: string) {
+  const client = useQueryClient();
+  return (versionId: string) => client.fetchQuery(versionQuery(roomId, versionId));
+}
+
+export function useSaveVersion(roomId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => request(paths.roomVersions(roomId), { body: { name }, schema: VersionSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.versions(roomId), exact: true }),
+  });
+}
+
+export function useDeleteVersion(roomId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (version: Version) => request(paths.roomVersion(roomId, version.id), { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.versions(roomId), exact: true }),
+  });
+}
+
+/** Restores a version for everyone (the server rewrites the room, saving it as it was first). */
+export function useRestoreVersion(roomId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (version: Version) => request(paths.roomVersionRestore(roomId, version.id), { method: 'POST', schema: RestoredVersionSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.versions(roomId), exact: true }),
   });
 }

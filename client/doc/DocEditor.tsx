@@ -12,7 +12,6 @@ import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { DOC_CONTENT_FIELD, MAP_REF_NODE, documentExtensions } from '../../shared/doc/extensions.js';
-import { DOC_RESTORE_ORIGIN } from '../../shared/doc/versions.js';
 import { useRoomStatus } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { renderCaret } from './caret.js';
@@ -76,8 +75,6 @@ export function DocEditor({ readOnly, title, siteSlug, onEditor }: DocEditorProp
       Collaboration.configure({
         document: conn.doc,
         field: DOC_CONTENT_FIELD,
-        // A restored version is this person's change: their undo takes it back.
-        yUndoOptions: { trackedOrigins: [DOC_RESTORE_ORIGIN] },
       }),
       CollaborationCaret.configure({
         // The caret extension publishes `user` in awareness; ours is already there, and it keeps

@@ -1,31 +1,21 @@
 /**
  * Named versions of a document: save the text as "agreed at the March board", compare any
  * version with another or with now (block by block, words within a changed block), read one,
- * and restore it. A restore is an ordinary edit: it syncs to everyone and the restorer can undo
- * it.
+ * and restore it for everyone. The server keeps the versions (`client/room/versions.tsx`); a
+ * restore saves the text as it was first, as a version to restore to go back.
  */
+import type { JSONContent } from '@tiptap/core';
 import type { Editor } from '@tiptap/react';
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import type { VersionWithContent } from '../../shared/api.js';
 import { docContent, docContentJson } from '../../shared/doc/content.js';
 import { jsonToHtmlFragment } from '../../shared/doc/html.js';
-import {
-  DOC_VERSION_NAME_MAX,
-  deleteDocVersion,
-  diffDocs,
-  listDocVersions,
-  observeDocVersions,
-  readDocVersion,
-  restoreDocVersion,
-  saveDocVersion,
-  type DocDiffEntry,
-} from '../../shared/doc/versions.js';
-import { newId } from '../../shared/ids.js';
+import { diffDocs, type DocDiffEntry } from '../../shared/doc/versions.js';
+import { useVersion } from '../api/queries.js';
 import { useExternalValue } from '../room/hooks.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
+import { SaveVersionForm, useRoomVersions, VersionByline } from '../room/versions.js';
 import { ErrorMessage } from '../ui/Notice.js';
-import { formatDateTime } from '../ui/format.js';
-import { useAttempt } from '../ui/useAttempt.js';
-import { actorOf } from '../room/actor.js';
 
 const NOW = 'now';
 /** A comparison with now catches up this long after the last change to the text. */
@@ -52,23 +42,23 @@ function DiffView({ entries }: { entries: DocDiffEntry[] }) {
   );
 }
 
+/** The body a fetched version holds, once it has arrived. */
+function bodyOf(version: VersionWithContent | undefined): JSONContent | null {
+  return version?.content.kind === 'doc' ? (version.content.doc as JSONContent) : null;
+}
+
 export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: boolean }) {
   const conn = useRoomConnection();
   const id = useId();
-  const versions = useExternalValue((onChange) => observeDocVersions(conn.doc, onChange), () => listDocVersions(conn.doc), [conn]);
-  const [name, setName] = useState('');
+  const { roomId, versions, canDelete, error, restore, restoring, remove } = useRoomVersions('the text');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState(NOW);
   const [compared, setCompared] = useState<{ from: string; to: string } | null>(null);
   const [reading, setReading] = useState<string | null>(null);
-  const { error, attempt } = useAttempt();
-  const actor = useMemo(() => actorOf(conn), [conn]);
   const label = (v: string) => (v === NOW ? 'the text now' : `“${versions.find((x) => x.id === v)?.name ?? '?'}”`);
-
-  function save(event: FormEvent) {
-    event.preventDefault();
-    if (attempt(() => saveDocVersion(conn.doc, newId(), name, actor))) setName('');
-  }
+  const fromBody = bodyOf(useVersion(roomId, compared && compared.from !== NOW ? compared.from : null).data);
+  const toBody = bodyOf(useVersion(roomId, compared && compared.to !== NOW ? compared.to : null).data);
+  const read = useVersion(roomId, reading).data;
 
   function compare(event: FormEvent) {
     event.preventDefault();
@@ -80,9 +70,7 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
   const live = compared?.from === NOW || compared?.to === NOW;
   const entries = useExternalValue(
     (onChange) => {
-      if (!compared) return () => {};
-      // A compared version may be deleted by someone else meanwhile.
-      const stopVersions = observeDocVersions(conn.doc, onChange);
+      if (!compared || !live) return () => {};
       // Diffing a long document takes milliseconds: done once typing pauses, not per keystroke.
       let timer: ReturnType<typeof setTimeout> | undefined;
       const typed = () => {
@@ -90,52 +78,35 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
         timer = setTimeout(onChange, LIVE_DIFF_DELAY_MS);
       };
       const content = docContent(conn.doc);
-      if (live) content.observeDeep(typed);
+      content.observeDeep(typed);
       return () => {
-        stopVersions();
         clearTimeout(timer);
-        if (live) content.unobserveDeep(typed);
+        content.unobserveDeep(typed);
       };
     },
     (): DocDiffEntry[] | null => {
       if (!compared) return null;
-      const json = (v: string) => (v === NOW ? docContentJson(conn.doc) : (readDocVersion(conn.doc, v)?.json ?? null));
-      const a = json(compared.from);
-      const b = json(compared.to);
+      const a = compared.from === NOW ? docContentJson(conn.doc) : fromBody;
+      const b = compared.to === NOW ? docContentJson(conn.doc) : toBody;
       return a && b ? diffDocs(a, b) : null;
     },
-    [conn, compared, live],
+    [conn, compared, live, fromBody, toBody],
   );
-
-  const read = reading ? readDocVersion(conn.doc, reading) : null;
 
   return (
     <section className="doc-versions" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>Versions</h3>
-      {!readOnly && (
-        <form className="inline-form" onSubmit={save}>
-          <label htmlFor={`${id}-name`}>Save the text as a version named</label>
-          <div className="inline-row">
-            <input id={`${id}-name`} value={name} maxLength={DOC_VERSION_NAME_MAX} placeholder="e.g. after workshop 3" onChange={(e) => setName(e.target.value)} />
-            <button type="submit" className="button-secondary">
-              Save version
-            </button>
-          </div>
-        </form>
-      )}
+      {!readOnly && <SaveVersionForm label="Save the text as a version named" placeholder="e.g. after workshop 3" />}
       <ErrorMessage>{error}</ErrorMessage>
       {versions.length === 0 ? (
         <p className="hint">No versions saved yet.</p>
       ) : (
         <>
-          <ol className="version-list">
+          <ol className="version-list" reversed>
             {versions.map((v) => (
               <li key={v.id}>
                 <strong>{v.name}</strong>
-                <span className="hint">
-                  {' '}
-                  · {v.by.name}, {formatDateTime(v.at)}
-                </span>
+                <VersionByline version={v} />
                 <div className="inline-row">
                   <button type="button" className="button-link" aria-label={`Read “${v.name}”`} onClick={() => setReading(reading === v.id ? null : v.id)}>
                     {reading === v.id ? 'Close' : 'Read'}
@@ -149,24 +120,20 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
                     Compare with now
                   </button>
                   {!readOnly && (
-                    <>
-                      <button
-                        type="button"
-                        className="button-link"
-                        aria-label={`Restore “${v.name}”`}
-                        onClick={() => {
-                          if (window.confirm(`Replace the text with the version “${v.name}”? Everyone sees the change; you can undo it.`)) {
-                            restoreDocVersion(conn.doc, v.id);
-                            editor.commands.focus();
-                          }
-                        }}
-                      >
-                        Restore
-                      </button>
-                      <button type="button" className="button-link" aria-label={`Delete the version “${v.name}”`} onClick={() => deleteDocVersion(conn.doc, v.id)}>
-                        Delete
-                      </button>
-                    </>
+                    <button
+                      type="button"
+                      className="button-link"
+                      aria-label={`Restore “${v.name}”`}
+                      disabled={restoring}
+                      onClick={() => restore(v, () => editor.commands.focus())}
+                    >
+                      Restore
+                    </button>
+                  )}
+                  {canDelete && (
+                    <button type="button" className="button-link" aria-label={`Delete the version “${v.name}”`} onClick={() => remove(v)}>
+                      Delete
+                    </button>
                   )}
                 </div>
               </li>
@@ -213,11 +180,11 @@ export function DocVersions({ editor, readOnly }: { editor: Editor; readOnly: bo
           </button>
         </div>
       )}
-      {read && (
+      {read && reading === read.id && bodyOf(read) && (
         <div role="region" aria-label={`The version “${read.name}”`} className="version-read">
           <h4>“{read.name}” (read-only)</h4>
           {/* Rendered by the shared HTML exporter, which escapes all text and allows only the schema's tags and safe links. */}
-          <div className="doc-content version-content" dangerouslySetInnerHTML={{ __html: jsonToHtmlFragment(read.json) }} />
+          <div className="doc-content version-content" dangerouslySetInnerHTML={{ __html: jsonToHtmlFragment(bodyOf(read)!) }} />
         </div>
       )}
     </section>

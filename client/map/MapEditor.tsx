@@ -687,7 +687,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           ranking={ranking}
           onShowMatches={showMatches}
         />
-        <VersionsPanel getLiveMap={getLiveMap} readOnly={readOnly} actor={actor} viewing={viewing} onView={setViewing} />
+        <VersionsPanel getLiveMap={getLiveMap} readOnly={readOnly} viewing={viewing} onView={setViewing} />
         <ImportExport getMap={getMap} fitMap={fitMap} getBounds={getBounds} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />
         <LoopsPanel map={panelMap} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />
         </div>

@@ -1,17 +1,15 @@
 /**
  * Named versions: save the map as it is now ("after workshop 3"), look at any version
- * read-only, and see what changed between a version and now.
+ * read-only, see what changed between a version and now, and restore one for everyone. The
+ * server keeps the versions (`client/room/versions.tsx`); the live map never holds them.
  */
-import { memo, useId, useState, type FormEvent } from 'react';
-import { newId } from '../../shared/ids.js';
-import type { Actor } from '../../shared/map/doc.js';
+import { memo, useId, useState } from 'react';
+import type { Version } from '../../shared/api.js';
 import type { MapData } from '../../shared/map/model.js';
-import { deleteVersion, diffIsEmpty, diffMaps, listVersions, observeVersions, readVersion, saveVersion, VERSION_NAME_MAX, type MapDiff } from '../../shared/map/versions.js';
-import { useExternalValue } from '../room/hooks.js';
-import { useRoomConnection } from '../room/RoomProvider.js';
+import { diffIsEmpty, diffMaps, type MapDiff } from '../../shared/map/versions.js';
+import { messageOf } from '../api/http.js';
+import { SaveVersionForm, useRoomVersions, VersionByline } from '../room/versions.js';
 import { ErrorMessage } from '../ui/Notice.js';
-import { useAttempt } from '../ui/useAttempt.js';
-import { formatDateTime } from '../ui/format.js';
 
 export interface ViewedVersion {
   id: string;
@@ -20,69 +18,60 @@ export interface ViewedVersion {
 }
 
 /**
- * Memoised, so it takes the live map as a function read when saving or comparing: the map
- * changes with every move, the panel need not.
+ * Memoised, so it takes the live map as a function read when comparing: the map changes with
+ * every move, the panel need not.
  */
 export const VersionsPanel = memo(function VersionsPanel({
   getLiveMap,
   readOnly,
-  actor,
   viewing,
   onView,
 }: {
   getLiveMap: () => MapData;
   readOnly: boolean;
-  actor: Actor;
   viewing: ViewedVersion | null;
   onView: (version: ViewedVersion | null) => void;
 }) {
-  const conn = useRoomConnection();
-  const versions = useExternalValue((onChange) => observeVersions(conn.doc, onChange), () => listVersions(conn.doc), [conn]);
-  const [name, setName] = useState('');
-  const { error, attempt } = useAttempt();
+  const { versions, canDelete, error, fetchVersion, restore, restoring, remove } = useRoomVersions('the map');
   const [comparing, setComparing] = useState<{ name: string; diff: MapDiff } | null>(null);
+  const [loading, setLoading] = useState<string | null>(null);
+  const [fetchError, setFetchError] = useState<string | null>(null);
   const id = useId();
 
-  function save(event: FormEvent) {
-    event.preventDefault();
-    if (attempt(() => saveVersion(conn.doc, newId(), name, getLiveMap(), actor))) setName('');
+  /** Fetches the version's map (once: versions never change), then hands it on. */
+  async function withMap(v: Version, then: (map: MapData) => void) {
+    setLoading(v.id);
+    setFetchError(null);
+    try {
+      const { content } = await fetchVersion(v.id);
+      if (content.kind === 'map') then(content.map);
+    } catch (e) {
+      setFetchError(messageOf(e));
+    } finally {
+      setLoading(null);
+    }
   }
 
   return (
     <section className="versions" aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>Versions</h3>
-      {!readOnly && (
-        <form className="inline-form" onSubmit={save}>
-          <label htmlFor={`${id}-name`}>Save the map as it is now, as</label>
-          <div className="inline-row">
-            <input id={`${id}-name`} value={name} maxLength={VERSION_NAME_MAX} placeholder="after workshop 3" onChange={(e) => setName(e.target.value)} />
-            <button type="submit" className="button-secondary">
-              Save version
-            </button>
-          </div>
-          <ErrorMessage>{error}</ErrorMessage>
-        </form>
-      )}
+      {!readOnly && <SaveVersionForm label="Save the map as it is now, as" placeholder="after workshop 3" />}
+      <ErrorMessage>{fetchError ?? error}</ErrorMessage>
       {versions.length === 0 ? (
         <p className="empty">No versions saved yet.</p>
       ) : (
         <ol className="version-list" reversed>
-          {[...versions].reverse().map((v) => (
+          {versions.map((v) => (
             <li key={v.id}>
               <strong>{v.name}</strong>
-              <span className="hint">
-                {' '}
-                · {formatDateTime(v.saved.at)} by {v.saved.name} · {v.elementCount} elements, {v.connectionCount} connections
-              </span>
+              <VersionByline version={v} />
               <div className="inline-row">
                 <button
                   type="button"
                   className="button-link"
                   aria-pressed={viewing?.id === v.id}
-                  onClick={() => {
-                    const map = readVersion(conn.doc, v.id);
-                    if (map) onView(viewing?.id === v.id ? null : { id: v.id, name: v.name, map });
-                  }}
+                  disabled={loading === v.id}
+                  onClick={() => (viewing?.id === v.id ? onView(null) : void withMap(v, (map) => onView({ id: v.id, name: v.name, map })))}
                 >
                   {viewing?.id === v.id ? 'Back to live' : 'View'}
                   <span className="visually-hidden"> {v.name}</span>
@@ -90,15 +79,18 @@ export const VersionsPanel = memo(function VersionsPanel({
                 <button
                   type="button"
                   className="button-link"
-                  onClick={() => {
-                    const map = readVersion(conn.doc, v.id);
-                    if (map) setComparing({ name: v.name, diff: diffMaps(map, getLiveMap()) });
-                  }}
+                  disabled={loading === v.id}
+                  onClick={() => void withMap(v, (map) => setComparing({ name: v.name, diff: diffMaps(map, getLiveMap()) }))}
                 >
                   Compare with now<span className="visually-hidden"> ({v.name})</span>
                 </button>
                 {!readOnly && (
-                  <button type="button" className="button-link" onClick={() => deleteVersion(conn.doc, v.id)}>
+                  <button type="button" className="button-link" disabled={restoring} onClick={() => restore(v, () => onView(null))}>
+                    Restore<span className="visually-hidden"> {v.name}</span>
+                  </button>
+                )}
+                {canDelete && (
+                  <button type="button" className="button-link" onClick={() => remove(v)}>
                     Delete<span className="visually-hidden"> {v.name}</span>
                   </button>
                 )}

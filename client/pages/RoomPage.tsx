@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Navigate, useParams } from 'react-router';
 import type { RoomKind } from '../../shared/api.js';
-import { canEditRooms } from '../../shared/roles.js';
+import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { keys, useMe, useRoom, useSite } from '../api/queries.js';
 import { DocRoom } from '../doc/DocRoom.js';
@@ -10,6 +10,7 @@ import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
 import { PresenceList } from '../room/PresenceList.js';
 import { refusesEdits } from '../room/RoomConnection.js';
+import { RoomLock } from '../room/RoomLock.js';
 import { RoomProvider } from '../room/RoomProvider.js';
 import { useRoomStatus } from '../room/hooks.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
@@ -41,7 +42,9 @@ export function RoomPage() {
   // The learning log has its own page (filters, entries); its room address leads there.
   if (r.kind === 'log') return <Navigate to={`/sites/${r.siteSlug}/log`} replace />;
   const role = site.data.role;
-  const readOnly = !canEditRooms(role) || r.archived;
+  // The registry of room kinds answers as the server does: viewers, archived rooms, and
+  // everyone but facilitators in a locked room write nothing.
+  const readOnly = !mayWriteRoom(r.kind, role, { locked: r.locked, archived: r.archived });
 
   return (
     <div className={`room room-kind-${r.kind}`}>
@@ -51,6 +54,7 @@ export function RoomPage() {
         {KIND[r.kind]} · you are {roleName(role).toLowerCase()}
         {r.archived && ' · archived (read-only)'}
       </p>
+      <RoomLock room={r} role={role} meId={me.data.id} />
       <RoomProvider
         roomId={r.id}
         title={r.title}

@@ -11,13 +11,19 @@ import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import { CloseCode, ORIGIN_NOT_ALLOWED_REASON, READ_ONLY_REASON, TERMINAL_CLOSE_CODES } from '../../shared/closeCodes.js';
+import { CloseCode, LOCKED_REASON, ORIGIN_NOT_ALLOWED_REASON, READ_ONLY_REASON, TERMINAL_CLOSE_CODES } from '../../shared/closeCodes.js';
+import { AUTH_WRITABLE } from '../../shared/sync/writable.js';
 import { PRESENCE_FIELD, colourFor, type PresenceUser } from '../../shared/doc/presence.js';
 import { paths } from '../../shared/routes.js';
+import {
+  AUTH_PERMISSION_DENIED as PERMISSION_DENIED,
+  AUTH_SAVED,
+  MESSAGE_AUTH,
+  readSaved,
+  syncEditKind,
+} from '../../shared/sync/saved.js';
 import { isRoomPending, offlineDatabaseName, rememberRoom, setRoomPending } from './offlineRegistry.js';
-
-const MESSAGE_AUTH = 2;
-const PERMISSION_DENIED = 0;
+import { SaveTracker } from './saveTracker.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'closed';
 
@@ -27,8 +33,13 @@ export interface RoomStatus {
   synced: boolean;
   /** The offline copy: loaded, still loading, or not available in this browser. */
   localCopy: 'loading' | 'ready' | 'unavailable';
-  /** Edits made here that have not reached the server yet. */
+  /**
+   * Edits made here (local transactions) that the server has not acknowledged storing yet,
+   * counting edits left unsaved when the room was last closed as one.
+   */
   pendingEdits: number;
+  /** The server has acknowledged storing an edit made here since the room opened. */
+  anySaved: boolean;
   /**
    * Why the server ended the connection for good (its close code and reason, and what to tell
    * the person); null while it may still reconnect.
@@ -81,6 +92,8 @@ export function closeMessage(code: number, reason = '', address?: PageAddress): 
       return 'This room does not exist any more.';
     case CloseCode.BadRequest:
       return 'This is not a valid room address.';
+    case CloseCode.PolicyViolation:
+      return 'The server refused an edit made on this page: it broke the room’s rules (such as who may change what). Reload the page to carry on from the room as it is stored.';
     case CloseCode.MessageTooBig:
       return 'A change was too large for the server to accept. Reload the page to continue.';
     default:
@@ -113,35 +126,46 @@ export class RoomConnection {
   private readonly listeners = new Set<() => void>();
   private status: RoomStatus;
   private everConnected = false;
-  private flushTimer: ReturnType<typeof setInterval> | null = null;
   private destroyed = false;
+  /** Which edits made here the server has stored, from its "saved" acknowledgements. */
+  private readonly saves = new SaveTracker();
+  /**
+   * The offline copy holds edits the server had not acknowledged when the room was last closed
+   * (offline registry), and has not loaded yet: they count as one edit until it has.
+   */
+  private carriedOver: boolean;
 
   constructor(private readonly options: RoomConnectionOptions) {
     this.roomId = options.roomId;
     this.user = { ...options.user, colour: colourFor(options.user.id) };
     const offline = options.offline ?? true;
+    this.carriedOver = offline && isRoomPending(options.user.id, options.roomId);
     this.status = {
       connection: 'connecting',
       synced: false,
       localCopy: offline ? 'loading' : 'unavailable',
-      // Edits left unsent when the room was last closed are in the offline copy and go out on
-      // the first sync; count them until then.
-      pendingEdits: offline && isRoomPending(options.user.id, options.roomId) ? 1 : 0,
+      pendingEdits: this.carriedOver ? 1 : 0,
+      anySaved: false,
       closed: null,
       serverReadOnly: false,
     };
+    // Before the provider's listener: an edit is recorded before the provider sends it, so
+    // the message it goes out in is known to carry it.
+    this.doc.on('update', this.onDocUpdate);
 
     if (offline) {
       try {
         this.local = new IndexeddbPersistence(offlineDatabaseName(options.user.id, options.roomId), this.doc);
         rememberRoom(options.user.id, options.roomId, options.title);
         this.local.whenSynced.then(
-          () => this.update({ localCopy: 'ready' }),
-          () => this.update({ localCopy: 'unavailable' }),
+          () => this.localCopyLoaded('ready'),
+          () => this.localCopyLoaded('unavailable'),
         );
       } catch {
         // IndexedDB can be switched off (some private modes, locked-down browsers): work online only.
         this.status.localCopy = 'unavailable';
+        this.status.pendingEdits = 0;
+        this.carriedOver = false;
       }
     }
 
@@ -149,15 +173,29 @@ export class RoomConnection {
       // Cross-tab BroadcastChannel would bypass the server's access checks between tabs; the
       // server and IndexedDB already keep tabs in step.
       disableBc: true,
+      WebSocketPolyfill: this.countingWebSocket(),
       shouldReconnect: (event) => {
         if (event.code === CloseCode.PermissionChanged) options.onPermissionChanged?.();
         return !TERMINAL_CLOSE_CODES.has(event.code);
       },
     });
     // The y-protocols auth message: the server says it will drop our edits from now on.
-    this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
-      if (decoding.readVarUint(decoder) !== PERMISSION_DENIED) return;
-      if (decoding.readVarString(decoder) !== READ_ONLY_REASON) return;
+    // Our "saved" acknowledgements come on the same channel (shared/sync/saved.ts).
+    this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder, provider) => {
+      const type = decoding.readVarUint(decoder);
+      if (type === AUTH_SAVED) {
+        if (this.saves.saved(provider.ws, readSaved(decoder))) this.refreshPending();
+        return;
+      }
+      if (type === AUTH_WRITABLE) {
+        // Unlocked, restored or given a role that writes: the page re-reads the room and role.
+        this.update({ serverReadOnly: false });
+        options.onPermissionChanged?.();
+        return;
+      }
+      if (type !== PERMISSION_DENIED) return;
+      const reason = decoding.readVarString(decoder);
+      if (reason !== READ_ONLY_REASON && reason !== LOCKED_REASON) return;
       this.update({ serverReadOnly: true });
       options.onPermissionChanged?.();
     };
@@ -168,10 +206,12 @@ export class RoomConnection {
     this.provider.on('sync', () => this.refreshConnection());
     this.provider.on('connection-close', () => this.refreshConnection());
     this.provider.on('closed', ({ code, reason }) => {
+      // The server refused an edit made here: this device's copy holds it, and would offer it
+      // again on every visit. Forget the copy; the room as stored is loaded on reload.
+      if (code === CloseCode.PolicyViolation) void this.local?.clearData();
       const address = { pageOrigin: location.origin, publicUrl: null };
       this.update({ connection: 'closed', closed: { code, reason, message: closeMessage(code, reason, address) } });
     });
-    this.doc.on('update', this.onDocUpdate);
     window.addEventListener('offline', this.onBrowserOffline);
     window.addEventListener('online', this.onBrowserOnline);
     if (!navigator.onLine) this.onBrowserOffline();
@@ -196,7 +236,6 @@ export class RoomConnection {
     this.destroyed = true;
     window.removeEventListener('offline', this.onBrowserOffline);
     window.removeEventListener('online', this.onBrowserOnline);
-    if (this.flushTimer) clearInterval(this.flushTimer);
     this.doc.off('update', this.onDocUpdate);
     // Tell the others we left before the socket goes, so our presence disappears at once.
     this.awareness.setLocalState(null);
@@ -230,32 +269,51 @@ export class RoomConnection {
     // A connection that has dropped, or that never got through, is "offline" while it retries.
     else connection = this.everConnected || this.provider.wsUnsuccessfulReconnects > 0 ? 'offline' : 'connecting';
     this.update({ connection, synced: this.status.synced || (wsconnected && synced) });
-    if (connection === 'live' && this.status.pendingEdits > 0) this.watchFlush();
   }
 
   /**
-   * After a reconnect the server's sync step 1 makes the provider send everything the server
-   * lacks, before the provider reports `synced`. The edits count as delivered once the socket's
-   * send buffer is empty.
+   * The browser's WebSocket, numbering the sync edit messages the provider sends on it as the
+   * server numbers them, so its "saved" acknowledgements can be matched to edits.
    */
-  private watchFlush(): void {
-    if (this.flushTimer) return;
-    this.flushTimer = setInterval(() => {
-      const ws = this.provider.ws;
-      if (!this.provider.wsconnected || !this.provider.synced || !ws) return;
-      if (ws.bufferedAmount > 0) return;
-      if (this.flushTimer) clearInterval(this.flushTimer);
-      this.flushTimer = null;
-      this.update({ pendingEdits: 0 });
-    }, 50);
+  private countingWebSocket(): typeof WebSocket {
+    const saves = this.saves;
+    return class CountingWebSocket extends WebSocket {
+      override send(data: Parameters<WebSocket['send']>[0]): void {
+        const kind = data instanceof Uint8Array ? syncEditKind(data) : null;
+        // A socket not open sends nothing (or throws), so the server counts nothing either.
+        if (kind && this.readyState === WebSocket.OPEN) saves.sent(this, kind);
+        super.send(data);
+      }
+    };
+  }
+
+  private refreshPending(): void {
+    this.update({ pendingEdits: this.saves.count + (this.carriedOver ? 1 : 0), anySaved: this.saves.anySaved });
+  }
+
+  private localCopyLoaded(localCopy: 'ready' | 'unavailable'): void {
+    // Loading it brought in the carried-over edits (counted as an edit then), or nothing the
+    // doc lacked: either way they no longer count apart.
+    this.carriedOver = false;
+    this.update({ localCopy });
+    this.refreshPending();
   }
 
   private onDocUpdate = (_update: Uint8Array, origin: unknown): void => {
     // Remote updates arrive with the provider or the IndexedDB store as origin; everything else
-    // was made here.
-    if (origin === this.provider || origin === this.local) return;
-    if (this.status.connection === 'live') return;
-    this.update({ pendingEdits: this.status.pendingEdits + 1 });
+    // was made here. The offline copy's first load is an edit when it held unsaved ones: the
+    // provider sends it on at once if connected, or the next sync step 2 carries it.
+    const fromLocalCopy = this.local !== null && origin === this.local;
+    if (fromLocalCopy && this.carriedOver) {
+      this.carriedOver = false;
+      this.saves.edit();
+    } else if (fromLocalCopy || origin === this.provider) {
+      this.saves.notEdit();
+      return;
+    } else {
+      this.saves.edit();
+    }
+    this.refreshPending();
   };
 
   /**

@@ -23,7 +23,7 @@ describe('closeMessage', () => {
 });
 
 describe('refusesEdits', () => {
-  const base: RoomStatus = { connection: 'live', synced: true, localCopy: 'ready', pendingEdits: 0, closed: null, serverReadOnly: false };
+  const base: RoomStatus = { connection: 'live', synced: true, localCopy: 'ready', pendingEdits: 0, anySaved: false, closed: null, serverReadOnly: false };
   it('is false while connected or retrying, true once read-only or closed for good', () => {
     expect(refusesEdits(base)).toBe(false);
     expect(refusesEdits({ ...base, connection: 'offline' })).toBe(false);

@@ -1,10 +1,12 @@
 /**
  * The sync endpoint's access policy: signed in (4401), allowed origin for cookie sign-in and
  * member of the room's site (4403), the room exists (4404). Viewers, and everyone in an
- * archived room, get a read-only connection.
+ * archived room, get a read-only connection; so does everyone but its facilitators in a locked
+ * room (with the reason `locked`, so the page can say who locked it).
  */
 import type { IncomingMessage } from 'node:http';
-import { CloseCode, ORIGIN_NOT_ALLOWED_REASON } from '../../shared/closeCodes.js';
+import { CloseCode, LOCKED_REASON, ORIGIN_NOT_ALLOWED_REASON, READ_ONLY_REASON } from '../../shared/closeCodes.js';
+import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { canEditRooms, effectiveRole } from '../../shared/roles.js';
 import type { SyncAccess, SyncAccessPolicy } from '../sync/server.js';
 import type { Storage, UserRecord } from '../storage/types.js';
@@ -16,10 +18,13 @@ async function decide(storage: Storage, user: UserRecord, credential: string, ro
   if (!room) return { ok: false, code: CloseCode.NotFound, reason: 'no such room' };
   const role = effectiveRole(await storage.getRole(room.siteId, user.id), user.isAdmin);
   if (role === null) return { ok: false, code: CloseCode.Forbidden, reason: 'not a member of this site' };
+  // The registry of room kinds says who writes what; a locked room only its facilitators.
+  const writes = mayWriteRoom(room.kind, role, { locked: room.locked, archived: room.archived });
   return {
     ok: true,
     identity: { userId: user.id, role, credential, presence: { name: user.name, organisation: user.organisation } },
-    readOnly: !canEditRooms(role) || room.archived,
+    kind: room.kind,
+    readOnly: writes ? null : room.locked && !room.archived && canEditRooms(role) ? LOCKED_REASON : READ_ONLY_REASON,
   };
 }
 

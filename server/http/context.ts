@@ -7,13 +7,15 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { ErrorBodySchema } from '../../shared/api.js';
+import type { SiteRole } from '../../shared/roles.js';
 import { SESSION_COOKIE } from '../../shared/routes.js';
 import type { AuthService, IssuedSession, Principal } from '../auth/service.js';
 import { readCredential } from '../auth/credentials.js';
 import type { Config } from '../config.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Storage } from '../storage/types.js';
+import type { RoomRecord, SiteRecord, Storage, UserRecord } from '../storage/types.js';
+import type { VersionService } from '../versions/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -26,6 +28,8 @@ export interface AppDeps {
   onAccessChanged?: (userId?: string) => void;
   /** Called after a room was created, renamed, archived or restored, so search follows it. */
   onRoomChanged?: (roomId: string) => void;
+  /** Named versions of rooms; without it (an app built without sync) the version endpoints are not served. */
+  versions?: VersionService;
 }
 
 export interface AppEnv {
@@ -50,6 +54,19 @@ export async function principal(c: Context<AppEnv>, deps: AppDeps): Promise<Prin
   c.set('principal', found);
   c.set('credentialSecret', found ? credential!.secret : null);
   return found;
+}
+
+/**
+ * A room with its site and the caller's role there. A room of a site the caller is not in
+ * reads as missing (404), so room ids cannot be probed.
+ */
+export async function roomAndRole(deps: AppDeps, id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<{ room: RoomRecord; site: SiteRecord; role: SiteRole }> {
+  const room = await deps.storage.getRoom(id);
+  if (!room) throw errors.notFound('That room');
+  const site = (await deps.storage.getSite(room.siteSlug))!;
+  const role = await deps.auth.roleOn(site, user);
+  if (!role) throw errors.notFound('That room');
+  return { room, site, role };
 }
 
 /** The signed-in caller; throws 401 when there is none. */

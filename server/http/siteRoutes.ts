@@ -22,6 +22,7 @@ import {
   UpdateRoomRequestSchema,
   UpsertMemberRequestSchema,
   UserIdSchema,
+  type Room,
 } from '../../shared/api.js';
 import { effectiveRole, roleAtLeast } from '../../shared/roles.js';
 import { errors } from '../errors.js';
@@ -34,18 +35,22 @@ import {
   jsonBody,
   jsonResponse,
   requirePrincipal,
+  roomAndRole,
   setSessionCookie,
 } from './context.js';
 
 const SlugParams = z.object({ slug: SlugSchema });
 
-function roomView(r: RoomRecord) {
+function roomView(r: RoomRecord, lockedBy: Room['lockedBy'] = null) {
   return {
     id: r.id,
     siteSlug: r.siteSlug,
     kind: r.kind,
     title: r.title,
     archived: r.archived,
+    locked: r.locked,
+    lockedBy: r.locked ? lockedBy : null,
+    lockedAt: r.locked ? r.lockedAt : null,
     createdBy: r.createdBy,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -240,7 +245,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
         after: query.cursor === undefined ? null : decodeCursor(query.cursor),
       });
       const last = page.rooms.at(-1);
-      return c.json({ rooms: page.rooms.map(roomView), nextCursor: page.more && last ? encodeCursor(last) : null, total: page.total }, 200);
+      return c.json({ rooms: page.rooms.map((r) => roomView(r)), nextCursor: page.more && last ? encodeCursor(last) : null, total: page.total }, 200);
     },
   );
 
@@ -303,15 +308,12 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     },
   );
 
-  async function roomAndRole(id: string, user: { id: string; isAdmin: boolean }) {
-    const room = await storage.getRoom(id);
-    // A room of a site you are not in reads as missing, so room ids cannot be probed.
-    if (!room) throw errors.notFound('That room');
-    const site = (await storage.getSite(room.siteSlug))!;
-    const role = await auth.roleOn(site, user);
-    if (!role) throw errors.notFound('That room');
-    return { room, site, role };
+  /** Who locked a room, as the page names them. */
+  async function lockerOf(room: RoomRecord): Promise<Room['lockedBy']> {
+    const locker = room.locked && room.lockedBy ? await storage.getUserById(room.lockedBy) : null;
+    return locker ? { id: locker.id, name: locker.name, organisation: locker.organisation } : null;
   }
+
 
   app.openapi(
     createRoute({
@@ -324,8 +326,8 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const { room } = await roomAndRole(c.req.valid('param').id, user);
-      return c.json(roomView(room), 200);
+      const { room } = await roomAndRole(deps, c.req.valid('param').id, user);
+      return c.json(roomView(room, await lockerOf(room)), 200);
     },
   );
 
@@ -334,29 +336,36 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       method: 'patch',
       path: '/api/rooms/{id}',
       tags: ['rooms'],
-      summary: 'Rename (members) or archive and restore (facilitators) a room',
+      summary: 'Rename (members), archive and restore, or lock and unlock (facilitators) a room',
+      description:
+        'A locked map or document is read live by everyone; the server drops the edits of everyone but the site’s facilitators ' +
+        '(they are told with the permission-denied reason `locked`) until it is unlocked.',
       request: { params: z.object({ id: RoomIdSchema }), body: jsonBody(UpdateRoomRequestSchema) },
       responses: { 200: jsonResponse(RoomSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const { room, site, role } = await roomAndRole(c.req.valid('param').id, user);
+      const { room, site, role } = await roomAndRole(deps, c.req.valid('param').id, user);
       const patch = c.req.valid('json');
       if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers cannot change rooms of ${site.name}.`);
       if (room.kind === 'log') throw errors.conflict(`The learning log of ${site.name} is part of the site: it cannot be renamed or archived.`);
       if (patch.archived !== undefined && !roleAtLeast(role, 'facilitator')) {
         throw errors.forbidden('Only facilitators can archive or restore a room.');
       }
+      if (patch.locked !== undefined && !roleAtLeast(role, 'facilitator')) {
+        throw errors.forbidden('Only facilitators can lock or unlock a room.');
+      }
       // Restoring puts a room back in use, so it counts against the site's limit like a new one.
       // (Not in one transaction with the update: only facilitators restore, one room at a time.)
       if (patch.archived === false && room.archived && (await storage.countRooms(site.id)) >= deps.config.maxRoomsPerSite) {
         throw siteFull(site, deps.config.maxRoomsPerSite);
       }
-      const updated = (await storage.updateRoom(room.id, patch))!;
+      const updated = (await storage.updateRoom(room.id, patch.locked === undefined ? patch : { ...patch, lockedBy: user.id }))!;
       deps.onRoomChanged?.(room.id);
-      // Archiving makes the room read-only for everyone connected.
-      if (patch.archived !== undefined) deps.onAccessChanged?.();
-      return c.json(roomView(updated), 200);
+      // Archiving makes the room read-only for everyone connected; locking, for all but its
+      // facilitators. Connections are re-checked now, so the pages say so at once.
+      if (patch.archived !== undefined || patch.locked !== undefined) deps.onAccessChanged?.();
+      return c.json(roomView(updated, await lockerOf(updated)), 200);
     },
   );
 

@@ -9,7 +9,7 @@ import { SearchIndexer } from './indexer.js';
 const actor = { userId: 'u', name: 'U', organisation: 'O' };
 
 function room(id: string, kind: RoomRecord['kind'] = 'map'): RoomRecord {
-  return { id, siteId: 's', siteSlug: 'torbay', kind, title: `Room ${id}`, archived: false, createdBy: null, createdAt: '', updatedAt: '' };
+  return { id, siteId: 's', siteSlug: 'torbay', kind, title: `Room ${id}`, archived: false, createdBy: null, createdAt: '', updatedAt: '', locked: false, lockedBy: null, lockedAt: null };
 }
 
 /** A storage stand-in that records what the indexer writes. */

@@ -24,7 +24,9 @@ export const INDEX_MAX_WAIT_MS = 3000;
 export interface SearchIndexerOptions {
   storage: Pick<Storage, 'getRoom' | 'docRevision' | 'loadDoc' | 'replaceSearchEntries' | 'deleteSearchEntries' | 'roomsToIndex'>;
   log: Logger;
-  /** The doc of a room loaded in memory right now, if any; otherwise it is read from storage. */
+  /** How rooms are read: the server's one DocReader (live doc when loaded, else storage). */
+  docs?: DocReader;
+  /** Without `docs`: the doc of a room loaded in memory right now, if any. */
   liveDoc?: (roomId: string) => Y.Doc | undefined;
   debounceMs?: number;
   maxWaitMs?: number;
@@ -32,7 +34,7 @@ export interface SearchIndexerOptions {
 
 /**
  * @example
- * const indexer = new SearchIndexer({ storage, log, liveDoc: (id) => sync.liveDoc(id) })
+ * const indexer = new SearchIndexer({ storage, log, docs })
  * indexer.start()           // catch up in the background
  * indexer.changed(roomId)   // from sync, after a room's doc changed; or after a rename
  * await indexer.close()
@@ -62,7 +64,7 @@ export class SearchIndexer {
   constructor(private readonly options: SearchIndexerOptions) {
     this.debounceMs = options.debounceMs ?? INDEX_DEBOUNCE_MS;
     this.maxWaitMs = options.maxWaitMs ?? INDEX_MAX_WAIT_MS;
-    this.docs = createDocReader({ store: options.storage, liveDoc: options.liveDoc });
+    this.docs = options.docs ?? createDocReader({ store: options.storage, liveDoc: options.liveDoc });
   }
 
   /** Indexes, in the background, every room changed since it was last indexed. */

@@ -1,11 +1,103 @@
 /**
  * The storage contract: one suite that every `Storage` implementation must pass. Each backend's
  * test file calls `describeStorageContract` with a factory that opens a fresh, empty store.
+ *
+ * The suite covers every method of `Storage`: `STORAGE_METHODS` must name each (the compiler
+ * checks), and its last test fails when one of them was never called by the tests before it,
+ * or when a store has a method that is neither in `Storage` nor declared as the backend's own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { replayStoredDoc } from '../ydoc/replay.js';
 import { RoomLimitError, type RoomRecord, type Storage } from './types.js';
+
+/** The names of `Storage`'s methods. */
+type StorageMethod = { [K in keyof Storage]: Storage[K] extends (...args: never[]) => unknown ? K : never }[keyof Storage];
+
+/** Every method of `Storage`, each of which this suite calls: adding one to `Storage` without a test fails here. */
+const STORAGE_METHODS = Object.keys({
+  loadDoc: true,
+  appendUpdate: true,
+  compactDoc: true,
+  docRevision: true,
+  listRoomEditors: true,
+  loadAttributions: true,
+  createUser: true,
+  getUserById: true,
+  getUserByEmail: true,
+  getPasswordHash: true,
+  setPasswordHash: true,
+  setAdmin: true,
+  countUsers: true,
+  listUsers: true,
+  createToken: true,
+  findToken: true,
+  touchToken: true,
+  listTokens: true,
+  deleteToken: true,
+  deleteUserTokens: true,
+  deleteTokenByHash: true,
+  deleteExpiredTokens: true,
+  upsertSite: true,
+  listSites: true,
+  getSite: true,
+  getRole: true,
+  setRole: true,
+  removeMember: true,
+  listMembers: true,
+  createRoom: true,
+  getRoom: true,
+  listRooms: true,
+  listRoomPage: true,
+  countRooms: true,
+  getOrCreateLogRoom: true,
+  updateRoom: true,
+  createInvite: true,
+  getInviteByHash: true,
+  claimInvite: true,
+  acceptInvite: true,
+  listPendingInvites: true,
+  revokeInvite: true,
+  getLoginThrottle: true,
+  recordLoginFailure: true,
+  clearLoginFailures: true,
+  getSetting: true,
+  setSetting: true,
+  takeSetting: true,
+  replaceSearchEntries: true,
+  deleteSearchEntries: true,
+  roomsToIndex: true,
+  searchSite: true,
+  mentionables: true,
+  createVersion: true,
+  listVersions: true,
+  getVersion: true,
+  deleteVersion: true,
+  close: true,
+} satisfies Record<StorageMethod, true>);
+
+/** The names of an object's methods, its prototypes' included (a class's or a plain object's). */
+function methodNames(value: object): string[] {
+  const names = new Set<string>();
+  for (let o: object | null = value; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name !== 'constructor' && typeof (value as Record<string, unknown>)[name] === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** `storage`, noting in `called` the name of every method the tests take from it. */
+function recordingCalls(storage: Storage, called: Set<string>): Storage {
+  return new Proxy(storage, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      called.add(String(property));
+      return (value as (...args: unknown[]) => unknown).bind(target);
+    },
+  });
+}
 
 /** The stored doc as a room loads it; storage that needed repairs fails the contract. */
 function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
@@ -21,11 +113,25 @@ function recordUpdates(doc: Y.Doc): Uint8Array[] {
   return updates;
 }
 
-export function describeStorageContract(name: string, open: () => Promise<Storage>): void {
+/**
+ * Runs the contract against a backend.
+ *
+ * @param open opens a fresh, empty store for each test.
+ * @param options.ownMethods the backend's methods beyond `Storage` (for its own tests and tools),
+ *   which the suite does not cover.
+ * @example
+ * describeStorageContract('sqlite', async () => openSqliteStorage({ filename: tempFile() }), { ownMethods: ['checkpointNow'] })
+ */
+export function describeStorageContract(name: string, open: () => Promise<Storage>, options: { ownMethods?: readonly string[] } = {}): void {
   describe(`storage contract: ${name}`, () => {
     let storage: Storage;
+    /** Every method the tests so far took from a store, and every method a store offered. */
+    const called = new Set<string>();
+    const offered = new Set<string>();
     beforeEach(async () => {
-      storage = await open();
+      const opened = await open();
+      for (const method of methodNames(opened)) offered.add(method);
+      storage = recordingCalls(opened, called);
     });
     afterEach(async () => {
       await storage.close();
@@ -128,6 +234,65 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         await storage.compactDoc('never-written');
         expect(await storage.loadDoc('never-written')).toEqual({ snapshot: null, updates: [] });
       });
+
+      it('counts each account’s stored updates per room, through compaction, leaving unattributed ones out', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        for (let i = 0; i < 6; i++) source.getMap('m').set(`k${i}`, 'x'.repeat(i * 10));
+        const bytes = (...indexes: number[]) => indexes.reduce((sum, i) => sum + updates[i]!.byteLength, 0);
+        const before = new Date().toISOString();
+        await storage.appendUpdate('room-e', updates[0]!, { userId: 'ana-id' });
+        await storage.appendUpdate('room-e', updates[1]!, { userId: 'ben-id' });
+        // Appends committed together are counted as if one by one.
+        await Promise.all([
+          storage.appendUpdate('room-e', updates[2]!, { userId: 'ana-id' }),
+          storage.appendUpdate('room-e', updates[3]!, { userId: 'ana-id' }),
+          storage.appendUpdate('room-e', updates[4]!, { userId: null }),
+          storage.appendUpdate('room-e', updates[5]!),
+          storage.appendUpdate('room-f', updates[0]!, { userId: 'cy-id' }),
+        ]);
+        const after = new Date().toISOString();
+
+        const editors = await storage.listRoomEditors('room-e');
+        // Ana edited last (or in the same millisecond as Ben, and ties go by id).
+        expect(editors.map(({ userId, updates: count, bytes: size }) => [userId, count, size])).toEqual([
+          ['ana-id', 3, bytes(0, 2, 3)],
+          ['ben-id', 1, bytes(1)],
+        ]);
+        for (const e of editors) {
+          expect(before <= e.firstAt && e.firstAt <= e.lastAt && e.lastAt <= after).toBe(true);
+        }
+        expect(editors[1]!.firstAt).toBe(editors[1]!.lastAt);
+        expect((await storage.listRoomEditors('room-f')).map((e) => e.userId)).toEqual(['cy-id']);
+        expect(await storage.listRoomEditors('nobody-here')).toEqual([]);
+        // Attribution changes nothing about what is stored and loaded.
+        expect((await storage.loadDoc('room-e')).updates).toHaveLength(6);
+
+        await storage.compactDoc('room-e');
+        expect(await storage.listRoomEditors('room-e')).toEqual(editors);
+        source.getMap('m').set('later', true);
+        await storage.appendUpdate('room-e', updates[6]!, { userId: 'ben-id' });
+        const later = await storage.listRoomEditors('room-e');
+        expect(later[0]).toMatchObject({ userId: 'ben-id', updates: 2, bytes: bytes(1, 6), firstAt: editors[1]!.firstAt });
+        expect(docFrom(await storage.loadDoc('room-e')).getMap('m').get('later')).toBe(true);
+      });
+
+      it('keeps the attribution keys appended with a doc’s updates, once each, through compaction', async () => {
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        for (let i = 0; i < 3; i++) source.getMap('m').set(`k${i}`, i);
+        expect(await storage.loadAttributions('room-g')).toEqual([]);
+        await storage.appendUpdate('room-g', updates[0]!, { userId: 'ana-id', attributions: ['key-a', 'key-b'] });
+        await Promise.all([
+          storage.appendUpdate('room-g', updates[1]!, { userId: 'ben-id', attributions: ['key-b', 'key-c'] }),
+          storage.appendUpdate('room-h', updates[0]!, { userId: 'ben-id', attributions: ['key-h'] }),
+        ]);
+        expect((await storage.loadAttributions('room-g')).sort()).toEqual(['key-a', 'key-b', 'key-c']);
+        await storage.compactDoc('room-g');
+        await storage.appendUpdate('room-g', updates[2]!, { userId: 'ana-id' });
+        expect((await storage.loadAttributions('room-g')).sort()).toEqual(['key-a', 'key-b', 'key-c']);
+        expect(await storage.loadAttributions('room-h')).toEqual(['key-h']);
+      });
     });
 
     describe('people and tokens', () => {
@@ -196,6 +361,18 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.deleteToken('someone-else', api.id)).toBe(false);
         expect(await storage.deleteToken(user.id, api.id)).toBe(true);
         expect(await storage.findToken('hash-api', now)).toBeNull();
+      });
+
+      it('deletes a token by its hash, that one only', async () => {
+        const user = await storage.createUser({ email: 'out@nhs.net', name: 'O', organisation: 'NHS', passwordHash: 'h', isAdmin: false });
+        const make = (hash: string) => storage.createToken({ userId: user.id, kind: 'session', name: 'browser', hash, expiresAt: null });
+        await make('hash-signed-out');
+        const kept = await make('hash-kept');
+        await storage.deleteTokenByHash('hash-signed-out');
+        await storage.deleteTokenByHash('hash-never-issued');
+        const now = '2030-01-01T00:00:00.000Z';
+        expect(await storage.findToken('hash-signed-out', now)).toBeNull();
+        expect(await storage.listTokens(user.id, 'session')).toEqual([kept]);
       });
 
       it('deletes all of a person’s sessions and API tokens, or all but one, and nobody else’s', async () => {
@@ -316,6 +493,34 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.countRooms(site.id)).toBe(1);
         expect(await storage.updateRoom('missing-room-id', { title: 'x' })).toBeNull();
         expect(await storage.getRoom('missing-room-id')).toBeNull();
+      });
+
+      it('locks and unlocks a room, keeping the lock in force when asked to lock it again', async () => {
+        const { site, user } = await seed();
+        const other = await storage.createUser({ email: 'f2@x.org', name: 'Fi', organisation: 'NHS', passwordHash: 'h', isAdmin: false });
+        const map = await storage.createRoom({ siteId: site.id, kind: 'map', title: 'Map', createdBy: user.id });
+        expect(map).toMatchObject({ locked: false, lockedBy: null, lockedAt: null });
+
+        const locked = (await storage.updateRoom(map.id, { locked: true, lockedBy: user.id }))!;
+        expect(locked).toMatchObject({ title: 'Map', archived: false, locked: true, lockedBy: user.id });
+        expect(locked.lockedAt).toBe(new Date(locked.lockedAt!).toISOString());
+        expect(locked.lockedAt! >= map.createdAt).toBe(true);
+        expect(await storage.getRoom(map.id)).toEqual(locked);
+        expect((await storage.listRooms(site.id, { includeArchived: false }))[0]).toEqual(locked);
+        expect((await storage.listRoomPage(site.id, { archived: 'exclude', limit: 5, after: null })).rooms).toEqual([locked]);
+
+        // Other changes, and a second lock, leave the lock as it was.
+        const renamed = await storage.updateRoom(map.id, { title: 'Renamed', archived: true });
+        expect(renamed).toMatchObject({ title: 'Renamed', archived: true, locked: true, lockedBy: user.id, lockedAt: locked.lockedAt });
+        expect(await storage.updateRoom(map.id, { locked: true, lockedBy: other.id })).toMatchObject({ lockedBy: user.id, lockedAt: locked.lockedAt });
+
+        const unlocked = await storage.updateRoom(map.id, { locked: false, lockedBy: other.id });
+        expect(unlocked).toMatchObject({ title: 'Renamed', archived: true, locked: false, lockedBy: null, lockedAt: null });
+        // Locked by no one in particular (the CLI, say), and then by someone.
+        expect(await storage.updateRoom(map.id, { locked: true })).toMatchObject({ locked: true, lockedBy: null });
+        await storage.updateRoom(map.id, { locked: false });
+        expect(await storage.updateRoom(map.id, { locked: true, lockedBy: other.id })).toMatchObject({ locked: true, lockedBy: other.id });
+        expect(await storage.updateRoom('missing-room-id', { locked: true, lockedBy: user.id })).toBeNull();
       });
 
       it('refuses a room past the site’s or the creator’s limit, counting only rooms in use, and creates nothing', async () => {
@@ -719,6 +924,78 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       });
     });
 
+    describe('versions', () => {
+      const ann = { userId: 'u-ann', name: 'Ann', organisation: 'Torbay Council' };
+      const version = (id: string, minute: number, state = new Uint8Array([minute, 1, 2, 3])) => ({
+        id,
+        roomId: 'room-v',
+        name: `Version ${id}`,
+        createdBy: ann,
+        createdAt: new Date(Date.UTC(2026, 10, 22, 10, minute)).toISOString(),
+        summary: { elements: minute, connections: 2 * minute },
+        state,
+      });
+
+      it('stores a version with its state, lists versions newest first without their state, and reads one back', async () => {
+        const big = new Uint8Array(200_000).map((_, i) => i % 251);
+        const { version: first, created } = await storage.createVersion(version('v1', 1, big));
+        expect(created).toBe(true);
+        expect(first).toEqual({
+          id: 'v1',
+          roomId: 'room-v',
+          name: 'Version v1',
+          createdBy: ann,
+          createdAt: '2026-11-22T10:01:00.000Z',
+          summary: { elements: 1, connections: 2 },
+          bytes: 200_000,
+        });
+        await storage.createVersion(version('v3', 3));
+        await storage.createVersion(version('v2', 2));
+        await storage.createVersion({ ...version('other', 9), roomId: 'room-w' });
+        expect((await storage.listVersions('room-v')).map((v) => v.id)).toEqual(['v3', 'v2', 'v1']);
+        expect(await storage.listVersions('room-v')).toContainEqual(first);
+        expect(await storage.listVersions('nobody')).toEqual([]);
+
+        const read = await storage.getVersion('room-v', 'v1');
+        expect(read!.version).toEqual(first);
+        expect(Array.from(read!.state)).toEqual(Array.from(big));
+        expect(await storage.getVersion('room-w', 'v1')).toBeNull();
+        expect(await storage.getVersion('room-v', 'nope')).toBeNull();
+      });
+
+      it('is idempotent by id within a room: a second save with the id changes nothing', async () => {
+        await storage.createVersion(version('v1', 1));
+        const again = await storage.createVersion({ ...version('v1', 5), name: 'Renamed' });
+        expect(again.created).toBe(false);
+        expect(again.version.name).toBe('Version v1');
+        expect(Array.from((await storage.getVersion('room-v', 'v1'))!.state)).toEqual([1, 1, 2, 3]);
+        // The same id in another room is another version.
+        expect((await storage.createVersion({ ...version('v1', 1), roomId: 'room-w' })).created).toBe(true);
+      });
+
+      it('keeps the newest `keep` versions of the room, dropping the oldest in the same write', async () => {
+        for (let i = 1; i <= 5; i++) await storage.createVersion(version(`v${i}`, i), { keep: 3 });
+        expect((await storage.listVersions('room-v')).map((v) => v.id)).toEqual(['v5', 'v4', 'v3']);
+        // Saved at the same moment: the one stored later counts as newer.
+        await Promise.all([storage.createVersion(version('a', 30), { keep: 3 }), storage.createVersion(version('b', 30), { keep: 3 })]);
+        expect((await storage.listVersions('room-v')).map((v) => v.id)).toEqual(['b', 'a', 'v5']);
+        // One older than all it keeps is not kept, and says so by its absence from the list.
+        const old = await storage.createVersion(version('ancient', 0), { keep: 3 });
+        expect(old.version.id).toBe('ancient');
+        expect((await storage.listVersions('room-v')).map((v) => v.id)).toEqual(['b', 'a', 'v5']);
+      });
+
+      it('deletes a version of a room, once', async () => {
+        await storage.createVersion(version('v1', 1));
+        await storage.createVersion(version('v2', 2));
+        expect(await storage.deleteVersion('room-w', 'v1')).toBe(false);
+        expect(await storage.deleteVersion('room-v', 'v1')).toBe(true);
+        expect(await storage.deleteVersion('room-v', 'v1')).toBe(false);
+        expect((await storage.listVersions('room-v')).map((v) => v.id)).toEqual(['v2']);
+        expect(await storage.getVersion('room-v', 'v1')).toBeNull();
+      });
+    });
+
     describe('sign-in throttle and settings', () => {
       it('locks a key after too many failures within the window, and clears', async () => {
         const options = { maxFailures: 3, lockMs: 60_000, windowMs: 60_000 };
@@ -754,6 +1031,13 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(results.sort()).toEqual([false, true]);
         expect(await storage.getSetting('once')).toBeNull();
       });
+    });
+
+    // Last, so it sees what every test above called (run the whole suite, not one test of it).
+    it('has called every method of Storage, and the store has no other methods but its declared own', () => {
+      expect(STORAGE_METHODS.filter((method) => !called.has(method))).toEqual([]);
+      const own = new Set(options.ownMethods ?? []);
+      expect([...offered].filter((method) => !STORAGE_METHODS.includes(method) && !own.has(method))).toEqual([]);
     });
   });
 }

@@ -25,8 +25,20 @@ export interface DocStore {
   /**
    * Durably appends one update. When the promise resolves the update survives a crash of
    * this process: callers relay an update to other clients only after that.
+   *
+   * @param origin who sent it: the account is stored with the update and, in the same
+   *   transaction, counted in the doc's editors (`listRoomEditors`). Without it, or with a null
+   *   `userId` (the server itself, a seed, an import), the update is stored unattributed.
+   *   Its `attributions` (keys of attributions the doc has held, see `server/ydoc/rules.ts`)
+   *   are kept for the doc in the same transaction.
    */
-  appendUpdate(name: string, update: Uint8Array): Promise<void>;
+  appendUpdate(name: string, update: Uint8Array, origin?: { userId: string | null; attributions?: readonly string[] }): Promise<void>;
+  /**
+   * Every attribution key appended with the doc's updates (once each, in no order), so a room
+   * that reloads still knows the attributions its doc held and accepts them written back
+   * (an undo). Compaction keeps them. Empty for an unknown doc.
+   */
+  loadAttributions(name: string): Promise<string[]>;
   /**
    * Replaces the snapshot and the logged updates with one new snapshot, atomically: a crash
    * leaves either the old log or the new snapshot, never neither.
@@ -42,6 +54,24 @@ export interface DocStore {
    * doc. Updates still being committed are not counted yet.
    */
   docRevision(name: string): Promise<number>;
+  /**
+   * Everyone whose updates were stored in the room's doc (docs are named by room id), with how
+   * many and how large, most recent editor first (ties by user id). Compaction keeps these
+   * counts; unattributed updates are not counted. Empty for an unknown room.
+   */
+  listRoomEditors(roomId: string): Promise<RoomEditorRecord[]>;
+}
+
+/** One account's edits of a room, as stored: counted when each update was appended. */
+export interface RoomEditorRecord {
+  userId: string;
+  /** Updates stored from this account. */
+  updates: number;
+  /** Their total size in bytes, as sent. */
+  bytes: number;
+  /** When the first and the latest of them were appended (ISO 8601). */
+  firstAt: string;
+  lastAt: string;
 }
 
 export interface UserRecord {
@@ -104,6 +134,23 @@ export interface RoomRecord {
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Locked by a facilitator: only facilitators may change the room's content meanwhile. */
+  locked: boolean;
+  /** Who locked it and when, while it is locked; both null when it is not. */
+  lockedBy: string | null;
+  lockedAt: string | null;
+}
+
+/**
+ * A change to a room's record; fields left out stay as they are. `locked: true` locks the room
+ * (by `lockedBy`, now), unless it is locked already, which keeps the lock it has; `locked:
+ * false` unlocks it and clears `lockedBy` and `lockedAt`. `lockedBy` counts only with `locked`.
+ */
+export interface RoomPatch {
+  title?: string;
+  archived?: boolean;
+  locked?: boolean;
+  lockedBy?: string | null;
 }
 
 /** A place in a site's room list (its order: in use first, then newest change first, then id). */
@@ -245,7 +292,8 @@ export interface Directory {
    * first calls, from this process or another (the CLI), all get the same room.
    */
   getOrCreateLogRoom(siteId: string): Promise<RoomRecord>;
-  updateRoom(id: string, patch: { title?: string; archived?: boolean }): Promise<RoomRecord | null>;
+  /** Changes a room's record and its `updatedAt` (see `RoomPatch`); null when there is no such room. */
+  updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | null>;
 
   createInvite(invite: {
     siteId: string;
@@ -362,7 +410,57 @@ export interface SearchIndex {
   ): Promise<{ items: MentionableRecord[]; missing: MentionRef[] }>;
 }
 
-export interface Storage extends DocStore, Directory, SearchIndex {
+/** Who saved a version, as they were then: it outlives a change of name or the account itself. */
+export interface VersionAuthor {
+  /** Null for a version the server made without a person (none today; kept for imports). */
+  userId: string | null;
+  name: string;
+  organisation: string;
+}
+
+/** A named version of a room, without its content. */
+export interface VersionRecord {
+  id: string;
+  roomId: string;
+  name: string;
+  createdBy: VersionAuthor;
+  createdAt: string;
+  /** A few numbers about the content for the list (elements and connections, words). */
+  summary: Record<string, number>;
+  /** Size of `state` in bytes. */
+  bytes: number;
+}
+
+/**
+ * A version to store. Its id may be one the room already has, which leaves that version as it
+ * is (see `createVersion`); its size is the state's.
+ */
+export interface NewVersion extends Omit<VersionRecord, 'bytes'> {
+  /** The room's whole doc at that moment, `Y.encodeStateAsUpdate`. */
+  state: Uint8Array;
+}
+
+/**
+ * Named versions of rooms, kept beside the rooms' docs (not in them, so opening a room never
+ * downloads them): each a snapshot of the room's doc with who saved it, when, and a summary.
+ */
+export interface VersionStore {
+  /**
+   * Stores a version. With `keep`, the room's oldest versions beyond that many (this one
+   * counted) are deleted in the same transaction, so concurrent saves cannot overshoot it.
+   * Idempotent by id: when the room already has a version with this id, nothing is written and
+   * that version is returned (`created: false`), so a migration interrupted half-way can run again.
+   */
+  createVersion(version: NewVersion, options?: { keep?: number }): Promise<{ version: VersionRecord; created: boolean }>;
+  /** The room's versions, newest first (by `createdAt`, then the order they were stored). */
+  listVersions(roomId: string): Promise<VersionRecord[]>;
+  /** One version of the room with its stored state; null when the room has none with that id. */
+  getVersion(roomId: string, id: string): Promise<{ version: VersionRecord; state: Uint8Array } | null>;
+  /** Deletes one version of the room; false when it had none with that id. */
+  deleteVersion(roomId: string, id: string): Promise<boolean>;
+}
+
+export interface Storage extends DocStore, Directory, SearchIndex, VersionStore {
   /** Short name for logs and health output, e.g. `sqlite`. */
   readonly kind: string;
   close(): Promise<void>;

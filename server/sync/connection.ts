@@ -3,6 +3,7 @@
  * may write, which awareness client ids it speaks for, and when it last heard from us.
  */
 import WebSocket from 'ws';
+import type { ReadOnlyReason } from '../../shared/closeCodes.js';
 import type { SiteRole } from '../../shared/roles.js';
 import type { Logger } from '../logger.js';
 import type { SendBudget } from './sendBudget.js';
@@ -47,11 +48,16 @@ export class Connection {
   }
 
   /** Viewers and connections to archived rooms read but never write. */
-  readOnly = false;
+  readOnly: ReadOnlyReason | null = null;
   /** The client has been told (permission denied: read-only) that its edits are dropped. */
   toldReadOnly = false;
   /** It broke the protocol: closed, and whatever it had queued is ignored. */
   rejected = false;
+  /**
+   * Sync edit messages (step 2, update) handled from this connection, dropped ones included:
+   * the number a "saved" acknowledgement names (shared/sync/saved.ts).
+   */
+  editMessages = 0;
 
   send(data: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;

@@ -221,3 +221,9 @@ export function encodePermissionDenied(reason: string): Uint8Array {
   encoding.writeVarString(encoder, reason);
   return encoding.toUint8Array(encoder);
 }
+
+/**
+ * "Saved": the connection's sync edit message number `seq` is stored. Written by shared/ (the
+ * client reads it with the same module), where its design is explained.
+ */
+export { encodeSaved } from '../../shared/sync/saved.js';

@@ -5,17 +5,21 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
+import { CloseCode } from '../../shared/closeCodes.js';
 import { PRESENCE_FIELD, colourFor, type PresenceUser } from '../../shared/doc/presence.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from '../storage/types.js';
 import { applyGuarded, dropPending, withoutKnown, type UpdateMeta } from '../ydoc/guard.js';
 import { replayStoredDoc } from '../ydoc/replay.js';
+import { AttributionLedger, RuleViolation, checkTransaction, typeRoots } from '../ydoc/rules.js';
+import type { RoomKind } from '../../shared/api.js';
+import { ROOM_KINDS_RULES, type RoomKindRules } from '../../shared/rooms/kinds.js';
 import type { Connection } from './connection.js';
 import {
   encodeAwareness,
   encodeAwarenessEntries,
   encodePermissionDenied,
+  encodeSaved,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
@@ -32,6 +36,9 @@ function presenceOf(conn: Connection): PresenceUser {
   const { userId, presence } = conn.identity;
   return { id: userId, name: presence.name, organisation: presence.organisation, colour: colourFor(userId) };
 }
+
+/** The origin of changes the server itself makes; relayed to every connection. */
+const SERVER_ORIGIN = Symbol('server');
 
 /** An update that changes nothing (no structs, empty delete set) encodes as two zero bytes. */
 const EMPTY_UPDATE_BYTES = 2;
@@ -78,6 +85,14 @@ export class Room {
   /** The JSON size of each presence state held, and their sum, to bound the room's presence. */
   private readonly awarenessSizes = new Map<number, number>();
   private awarenessBytes = 0;
+  /** The rules of the room's kind; known once a connection or the server says what the room is. */
+  private rules: RoomKindRules | undefined;
+  /** Attributions the doc has held, so writing one back (an undo) is not taken for a forgery. */
+  private readonly ledger = new AttributionLedger();
+  /** Attribution keys learned but not stored yet: they go with the room's next stored update. */
+  private unstoredAttributions: string[] = [];
+  /** The keys stored for this room, read once at its first load. */
+  private storedAttributions: Promise<string[]> | undefined;
 
   constructor(
     readonly id: string,
@@ -112,6 +127,8 @@ export class Room {
   private async load(): Promise<void> {
     const started = Date.now();
     const stored = await this.store.loadDoc(this.id);
+    this.storedAttributions ??= this.store.loadAttributions(this.id);
+    this.ledger.add(await this.storedAttributions);
     const { doc, problems } = replayStoredDoc(stored);
     if (problems.length > 0) {
       // Bad updates stored before the update guard: the room opens without them.
@@ -120,11 +137,34 @@ export class Room {
     this.current.off('update', this.onDocUpdate);
     this.current = doc;
     this.watch(doc);
+    this.applyRules();
     this.emitted = [];
     this.logCount = stored.updates.length;
     this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     if (this.state === 'loading') this.state = 'ready';
     this.log.debug('room loaded', { room: this.id, ms: Date.now() - started, logCount: this.logCount });
+  }
+
+  /**
+   * Says what kind of room this is (the access policy knows it; a room the server opened for
+   * its own change may learn it later). The rules then apply to every client's update.
+   */
+  setKind(kind: RoomKind): void {
+    if (this.rules) return;
+    this.rules = ROOM_KINDS_RULES[kind];
+    void this.enqueue(() => this.applyRules());
+  }
+
+  /** Types the kind's roots in the live doc and learns the attributions it holds. */
+  private applyRules(): void {
+    if (!this.rules) return;
+    try {
+      typeRoots(this.doc, this.rules);
+    } catch (error) {
+      // A root stored with another type (written before the registry): checks see it untyped.
+      this.log.warn('a root of the stored doc has another type than its kind says', { room: this.id, error });
+    }
+    this.unstoredAttributions.push(...this.ledger.learn(this.doc, this.rules));
   }
 
   /** Runs `task` after everything queued before it; a failure fails the whole room. */
@@ -190,13 +230,15 @@ export class Room {
         return;
       case 'sync-step2':
       case 'sync-update':
+        // Numbered before anything may drop it, as the client numbers every one it sends.
+        conn.editMessages++;
         if (conn.readOnly) {
           this.log.debug('dropped an edit from a read-only connection', { room: this.id, user: conn.identity.userId });
           // Say so once, so a client that thought it could write stops offering edits instead
           // of piling up changes that will never be stored. (An empty step 2 is no edit.)
           if (!conn.toldReadOnly && message.update.length > EMPTY_UPDATE_BYTES) {
             conn.toldReadOnly = true;
-            conn.send(encodePermissionDenied(READ_ONLY_REASON));
+            conn.send(encodePermissionDenied(conn.readOnly));
           }
           return;
         }
@@ -223,15 +265,29 @@ export class Room {
       this.reject(conn, 'update refused');
       return;
     }
-    const applyError = applyGuarded(this.doc, admitted.update, conn, { checkPlacement: true });
+    const rules = this.rules;
+    const written: string[] = [];
+    const applyError = applyGuarded(this.doc, admitted.update, conn, {
+      checkPlacement: true,
+      inspect: (transaction) => {
+        if (!rules) return new RuleViolation('the room is not open for edits yet');
+        const checked = checkTransaction(transaction, rules, conn.identity, { locked: false, ledger: this.ledger });
+        if ('violation' in checked) return checked.violation;
+        written.push(...checked.attributions);
+        return null;
+      },
+    });
     if (applyError) {
       await this.recover(conn, applyError);
       return;
     }
+    this.unstoredAttributions.push(...this.ledger.unknown(written));
+    this.ledger.add(written);
     // The room's doc never keeps structs waiting for updates it lacks, so every struct in it
     // was checked against the doc when it integrated, and the sender of a failing update is
     // always the one at fault. (An edit made while read-only leaves the next ones waiting.)
-    if (dropPending(this.doc)) {
+    const complete = !dropPending(this.doc);
+    if (!complete) {
       this.log.debug('dropped the part of an update that waits for updates the room lacks', { room: this.id });
       if (askAgainIfIncomplete) conn.send(encodeSyncStep1(this.doc));
     }
@@ -239,12 +295,32 @@ export class Room {
     for (const [client, before] of admitted.extends) {
       if (Y.getState(this.doc.store, client) > before) this.writers.set(client, conn.identity.userId);
     }
+    await this.storeAndRelay(conn.identity.userId);
+    // Saved only now that it is stored, and only when none of it was left out: a dropped or
+    // partly dropped edit is never acknowledged (shared/sync/saved.ts). One that held nothing
+    // new is acknowledged too: the room already stored all of it.
+    if (complete) conn.send(encodeSaved(conn.editMessages));
+  }
+
+  /**
+   * Stores what the doc emitted during the last apply, then relays it to everyone but its
+   * origin. Store before relaying: the queue holds every other message for this room until
+   * the append resolves, so nobody can see state that a crash would lose.
+   */
+  private async storeAndRelay(userId: string | null): Promise<void> {
     const changes = this.emitted;
     this.emitted = [];
-    // Store before relaying: the queue holds every other message for this room until the
-    // append resolves, so nobody can see state that a crash would lose.
     for (const { update: change } of changes) {
-      await this.store.appendUpdate(this.id, change);
+      // The attributions learned since the last store go with the first update, in its
+      // transaction: stored exactly when what wrote them is.
+      const attributions = this.unstoredAttributions;
+      this.unstoredAttributions = [];
+      try {
+        await this.store.appendUpdate(this.id, change, { userId, attributions });
+      } catch (error) {
+        this.unstoredAttributions.push(...attributions);
+        throw error;
+      }
       this.logCount++;
       this.logBytes += change.byteLength;
     }
@@ -256,6 +332,42 @@ export class Room {
     if (this.logCount >= this.limits.compactAfterUpdates || this.logBytes >= this.limits.compactAfterBytes) {
       await this.compact();
     }
+  }
+
+  /**
+   * Changes the doc as the server (restoring a version, moving data out of the doc), in the
+   * room's queue like any client's edit: stored, then relayed to every connection. `userId` is
+   * the account the change is made for, recorded with the stored update. Resolves with what
+   * `change` returned once stored; rejects when the room could not take the change.
+   */
+  writeAsServer<T>(change: (doc: Y.Doc) => T, userId: string | null): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      void this.enqueue(async () => {
+        this.emitted = [];
+        let result!: T;
+        try {
+          this.doc.transact(() => {
+            result = change(this.doc);
+          }, SERVER_ORIGIN);
+          // Attributions the server wrote (a restored version's) may be written back later.
+          if (this.rules) this.unstoredAttributions.push(...this.ledger.learn(this.doc, this.rules));
+        } catch (error) {
+          // Part of the change may be in the doc: rebuild it from storage, which has none of it.
+          this.emitted = [];
+          await this.load();
+          for (const conn of this.connections) if (!conn.rejected) conn.send(encodeSyncStep1(this.doc));
+          done = true;
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        await this.storeAndRelay(userId);
+        done = true;
+        resolve(result);
+      }).then(() => {
+        if (!done) reject(new Error(`room ${this.id} is ${this.state}; the change was not made`));
+      });
+    });
   }
 
   /**
@@ -285,19 +397,28 @@ export class Room {
   }
 
   /**
-   * An update passed every check and still failed inside Yjs. The doc may hold part of it and
-   * an unfinished transaction, so it is thrown away: nothing of the failed apply was stored or
-   * relayed, so storage holds exactly what everyone was sent. The room reloads from storage and
-   * asks every client for what it lacks (sync step 1), so no honest edit is lost, and carries on.
+   * An update failed inside Yjs, or applied and broke the room's rules. The doc may hold part
+   * of it (and an unfinished transaction), so it is thrown away: nothing of the failed apply
+   * was stored or relayed, so storage holds exactly what everyone was sent. The room reloads
+   * from storage and asks every client for what it lacks (sync step 1), so no honest edit is
+   * lost, and carries on.
    */
   private async recover(sender: Connection, error: Error): Promise<void> {
     this.emitted = [];
-    this.log.warn('an update failed inside Yjs; reloading the room from storage', {
+    const refused = error instanceof RuleViolation;
+    this.log.warn(refused ? 'refused an update that breaks the room’s rules; reloading the room' : 'an update failed inside Yjs; reloading the room from storage', {
       room: this.id,
       user: sender.identity.userId,
-      error,
+      error: refused ? error.message : error,
     });
-    this.reject(sender, 'update could not be applied');
+    if (refused) {
+      // Refused by the room's rules (a forged attribution, a root the sender may not write):
+      // a policy violation, which a client should not retry.
+      sender.rejected = true;
+      sender.close(CloseCode.PolicyViolation, 'update refused: it breaks the room’s rules');
+    } else {
+      this.reject(sender, 'update could not be applied');
+    }
     await this.load();
     for (const conn of this.connections) if (!conn.rejected) conn.send(encodeSyncStep1(this.doc));
   }

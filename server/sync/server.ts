@@ -7,9 +7,11 @@ import type { IncomingMessage as HttpRequest } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Y from 'yjs';
-import { CloseCode, READ_ONLY_REASON } from '../../shared/closeCodes.js';
+import type { RoomKind } from '../../shared/api.js';
+import { CloseCode, type ReadOnlyReason } from '../../shared/closeCodes.js';
 import { isRoomId } from '../../shared/ids.js';
 import { SYNC_PREFIX } from '../../shared/routes.js';
+import { encodeWritable } from '../../shared/sync/writable.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from '../storage/types.js';
 import { Connection, type ConnectionIdentity } from './connection.js';
@@ -19,7 +21,14 @@ import { SendBudget, type SendLimits } from './sendBudget.js';
 
 /** What the access policy decides about one connection. */
 export type SyncAccess =
-  | { ok: true; identity: ConnectionIdentity; readOnly: boolean }
+  | {
+      ok: true;
+      identity: ConnectionIdentity;
+      /** What the room is, for its rules. */
+      kind: RoomKind;
+      /** Why the server drops this connection's edits, or null when it may write. */
+      readOnly: ReadOnlyReason | null;
+    }
   | { ok: false; code: CloseCode; reason: string };
 
 /** The authorisation policy, supplied by the app so sync knows nothing of sessions or sites. */
@@ -109,6 +118,20 @@ export class SyncServer {
     return room?.state === 'ready' ? room.doc : undefined;
   }
 
+  /**
+   * Changes a room's doc as the server (a version restored, data moved out of the doc): in the
+   * room's queue, stored, then relayed to everyone in it. A room nobody has open is loaded for
+   * the change and unloaded again when idle.
+   */
+  async writeAsServer<T>(roomId: string, change: (doc: Y.Doc) => T, userId: string | null): Promise<T> {
+    const room = this.roomFor(roomId);
+    try {
+      return await room.writeAsServer(change, userId);
+    } finally {
+      if (room.connections.size === 0 && !room.idleTimer && this.rooms.get(roomId) === room) this.scheduleUnload(room);
+    }
+  }
+
   /** True when the request is for the sync endpoint (other upgrades are not ours). */
   handles(request: HttpRequest): boolean {
     const path = (request.url ?? '').split('?')[0]!;
@@ -154,16 +177,17 @@ export class SyncServer {
           ws.close(access.code, access.reason);
           return;
         }
-        this.attach(ws, roomId, access.identity, access.readOnly);
+        this.attach(ws, roomId, access);
       });
     });
   }
 
-  private attach(ws: WebSocket, roomId: string, identity: ConnectionIdentity, readOnly: boolean): void {
+  private attach(ws: WebSocket, roomId: string, { identity, kind, readOnly }: Extract<SyncAccess, { ok: true }>): void {
     const log = this.options.log.child({ room: roomId, user: identity.userId });
     const conn = new Connection(ws, roomId, identity, log, this.budget);
     conn.readOnly = readOnly;
     const room = this.roomFor(roomId);
+    room.setKind(kind);
     // Listeners go on before anything async, or the client's first messages would be lost.
     ws.on('message', (data, isBinary) => {
       if (conn.closed) return;
@@ -280,11 +304,14 @@ export class SyncServer {
         conn.readOnly = access.readOnly;
         if (wasReadOnly && !access.readOnly) {
           conn.toldReadOnly = false;
+          // Say so, so the page offers edits again without reconnecting.
+          conn.send(encodeWritable());
           this.rooms.get(conn.roomId)?.resync(conn);
-        } else if (!wasReadOnly && access.readOnly) {
-          // Still reading live, but no longer writing: tell the client now, before it edits.
+        } else if (access.readOnly && wasReadOnly !== access.readOnly) {
+          // Still reading live, but no longer writing (or no longer for the same reason: a
+          // locked room archived): tell the client now, before it edits.
           conn.toldReadOnly = true;
-          conn.send(encodePermissionDenied(READ_ONLY_REASON));
+          conn.send(encodePermissionDenied(access.readOnly));
         }
       }
     }

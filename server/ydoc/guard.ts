@@ -197,15 +197,24 @@ export function applyGuarded(
   doc: Y.Doc,
   update: Uint8Array,
   origin?: unknown,
-  /** Also refuse content put where readers cannot read it (for client input, not storage). */
-  options: { checkPlacement?: boolean } = {},
+  options: {
+    /** Also refuse content put where readers cannot read it (for client input, not storage). */
+    checkPlacement?: boolean;
+    /** A further check of each finished transaction (the room's rules); an Error refuses. */
+    inspect?: (transaction: Y.Transaction) => Error | null;
+  } = {},
 ): Error | null {
-  let misplaced: string | null = null;
+  let misplaced: Error | null = null;
   // Every transaction the apply runs is inspected, and the first finding kept: Yjs follows a
   // remote change to formatted text with a cleanup transaction of its own, which must not
   // overwrite what the first one found.
   const inspect = (transaction: Y.Transaction): void => {
-    if (options.checkPlacement) misplaced ??= misplacedContent(transaction);
+    if (misplaced) return;
+    if (options.checkPlacement) {
+      const problem = misplacedContent(transaction);
+      if (problem) misplaced = new Error(problem);
+    }
+    misplaced ??= options.inspect?.(transaction) ?? null;
   };
   doc.on('afterTransaction', inspect);
   try {
@@ -216,7 +225,7 @@ export function applyGuarded(
     doc.off('afterTransaction', inspect);
   }
   if (leftMidTransaction(doc)) return new Error('the update left the doc mid-transaction');
-  return misplaced ? new Error(misplaced) : null;
+  return misplaced;
 }
 
 type ContentClass = 'node' | 'text' | 'value' | 'none';
@@ -309,10 +318,10 @@ function betweenItsOrigins(item: Y.Item): boolean {
 }
 
 /**
- * What a finished transaction put where it cannot be read or replayed, or null. Runs on
- * 'afterTransaction', before Yjs merges the transaction's structs, so their ids are as sent.
+ * The items a finished transaction integrated, in the doc's store. On 'afterTransaction'
+ * Yjs has not merged them with their neighbours yet, so their ids are as sent.
  */
-function misplacedContent(transaction: Y.Transaction): string | null {
+export function* newItems(transaction: Y.Transaction): Generator<Y.Item> {
   const store = transaction.doc.store;
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
@@ -321,18 +330,26 @@ function misplacedContent(transaction: Y.Transaction): string | null {
     if (!structs) continue;
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
       const struct = structs[i]!;
-      if (!(struct instanceof Y.Item)) continue;
-      // Origins out of order (or in another list) are integrated without complaint, and a doc
-      // replayed from this one then orders the text differently: the room and every client
-      // syncing from it would diverge.
-      if (struct.parent !== null && !betweenItsOrigins(struct)) {
-        return `item ${client}:${struct.id.clock} is not between its origins`;
-      }
-      if (struct.parentSub !== null) continue;
-      const parent = struct.parent;
-      if (parent instanceof Y.AbstractType && !listAccepts(parent, struct, transaction)) {
-        return `item ${client}:${struct.id.clock} puts ${struct.content.constructor.name} into a ${parent.constructor.name}`;
-      }
+      if (struct instanceof Y.Item) yield struct;
+    }
+  }
+}
+
+/**
+ * What a finished transaction put where it cannot be read or replayed, or null. Runs on
+ * 'afterTransaction', before Yjs merges the transaction's structs, so their ids are as sent.
+ */
+function misplacedContent(transaction: Y.Transaction): string | null {
+  for (const struct of newItems(transaction)) {
+    const id = `${struct.id.client}:${struct.id.clock}`;
+    // Origins out of order (or in another list) are integrated without complaint, and a doc
+    // replayed from this one then orders the text differently: the room and every client
+    // syncing from it would diverge.
+    if (struct.parent !== null && !betweenItsOrigins(struct)) return `item ${id} is not between its origins`;
+    if (struct.parentSub !== null) continue;
+    const parent = struct.parent;
+    if (parent instanceof Y.AbstractType && !listAccepts(parent, struct, transaction)) {
+      return `item ${id} puts ${struct.content.constructor.name} into a ${parent.constructor.name}`;
     }
   }
   return null;

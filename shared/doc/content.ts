@@ -138,7 +138,7 @@ export function docContentJson(doc: Y.Doc): JSONContent {
  * step. Throws a RangeError if `json` is not a document of the schema.
  *
  * @example
- * replaceDocContent(doc, templateJson('workshop-notes'), DOC_RESTORE_ORIGIN)
+ * replaceDocContent(doc, templateJson('workshop-notes'))
  */
 export function replaceDocContent(doc: Y.Doc, json: JSONContent, origin: unknown = null): void {
   const node = docNodeFromJson(json);

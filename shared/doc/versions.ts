@@ -1,57 +1,36 @@
 /**
- * Named versions of a document ("agreed at the March board"), kept in the room's doc so
- * everyone sees the same list and they travel with the room. Each is a frozen copy of the body
- * as ProseMirror JSON; viewing or comparing one never touches the live text, and restoring one
- * is an ordinary, undoable edit.
+ * Named versions of a document ("agreed at the March board") are kept by the server beside the
+ * room, as snapshots of its doc (`server/versions/`), so opening a document never downloads
+ * them. This module holds what is shared about them: comparing two bodies block by block, and
+ * reading the versions that older releases kept inside the doc, which the server moves out
+ * (`server/versions/inDoc.ts`).
  *
- * Schema: `doc.getArray('docVersions')` holds plain objects `{ id, name, at, by, json }`, oldest
- * first. A plain value per version (not a Y.Map) because a version never changes once saved:
- * one opaque item each keeps the doc small. At most DOC_VERSIONS_MAX are kept.
+ * The old schema: `doc.getArray('docVersions')` holds plain objects `{ id, name, at, by, json }`,
+ * oldest first, `json` the body as ProseMirror JSON.
  */
 import type { JSONContent } from '@tiptap/core';
 import { diffArrays, diffWords } from 'diff';
 import type * as Y from 'yjs';
 import { readAttribution } from '../comments/threads.js';
-import type { Actor } from '../map/doc.js';
 import type { Attribution } from '../map/model.js';
-import { docContentJson, plainText, replaceDocContent } from './content.js';
+import { plainText } from './content.js';
 
+/** The root where older releases kept a document's versions, inside the room's doc. */
 export const DOC_VERSIONS_ROOT = 'docVersions';
-export const DOC_VERSION_NAME_MAX = 120;
-/** Versions kept per document; the oldest go first. Each is a full copy, so the doc stays bounded. */
-export const DOC_VERSIONS_MAX = 50;
 
-/**
- * The transaction origin of a restore. The editor adds it to its undo manager's tracked
- * origins (Collaboration `yUndoOptions: { trackedOrigins: [DOC_RESTORE_ORIGIN] }`), so the
- * person who restored can undo the restore; everyone else's undo stack is untouched.
- */
-export const DOC_RESTORE_ORIGIN: unique symbol = Symbol('doc-restore');
-
-export interface DocVersionInfo {
+/** A version as older releases kept it inside the doc. */
+export interface LegacyDocVersion {
   id: string;
   name: string;
   /** ISO 8601 time it was saved. */
   at: string;
   by: Attribution;
-}
-
-export interface DocVersion extends DocVersionInfo {
   /** The body at that moment, as ProseMirror JSON of the document schema. */
   json: JSONContent;
 }
 
-const root = (doc: Y.Doc) => doc.getArray<unknown>(DOC_VERSIONS_ROOT);
-
-function cleanName(name: string): string {
-  const clean = name.trim();
-  if (!clean) throw new RangeError('Give the version a name, such as “agreed at the March board”.');
-  if (clean.length > DOC_VERSION_NAME_MAX) throw new RangeError(`A version name can be at most ${DOC_VERSION_NAME_MAX} characters.`);
-  return clean;
-}
-
 /** A stored version, or null for anything malformed (written by a misbehaving client). */
-function parse(value: unknown): DocVersion | null {
+function parse(value: unknown): LegacyDocVersion | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   const by = readAttribution(v.by);
@@ -62,79 +41,36 @@ function parse(value: unknown): DocVersion | null {
 }
 
 /**
- * Saves the body as it is now under a name; drops the oldest versions beyond DOC_VERSIONS_MAX
- * in the same transaction. Returns the id.
+ * The versions an older release kept inside the doc, oldest first; malformed ones are left out
+ * (`clearLegacyDocVersions` removes them all the same).
  *
  * @example
- * saveDocVersion(doc, newId(), 'After workshop 3', actor)
+ * readLegacyDocVersions(doc).map((v) => v.name) // ['First draft', 'After workshop 3']
  */
-export function saveDocVersion(doc: Y.Doc, id: string, name: string, actor: Actor, now = new Date()): string {
-  const clean = cleanName(name);
-  const json = docContentJson(doc);
-  const at = now.toISOString();
-  const version: DocVersion = { id, name: clean, at, by: { userId: actor.userId, name: actor.name, organisation: actor.organisation, at }, json };
-  const versions = root(doc);
-  doc.transact(() => {
-    const excess = versions.length + 1 - DOC_VERSIONS_MAX;
-    if (excess > 0) versions.delete(0, excess);
-    versions.push([version]);
-  });
-  return id;
-}
-
-/**
- * The versions, oldest first, without their content (for the list).
- *
- * @example
- * listDocVersions(doc).map((v) => v.name) // ['First draft', 'After workshop 3']
- */
-export function listDocVersions(doc: Y.Doc): DocVersionInfo[] {
-  const out: DocVersionInfo[] = [];
-  for (const value of root(doc)) {
-    const v = parse(value);
-    if (v) out.push({ id: v.id, name: v.name, at: v.at, by: v.by });
-  }
-  return out;
-}
-
-/** @example readDocVersion(doc, id)?.json */
-export function readDocVersion(doc: Y.Doc, id: string): DocVersion | null {
-  for (const value of root(doc)) {
-    const v = parse(value);
-    if (v?.id === id) return v;
-  }
-  return null;
-}
-
-/** Deletes a version; false if it was already gone. @example deleteDocVersion(doc, id) */
-export function deleteDocVersion(doc: Y.Doc, id: string): boolean {
-  const index = root(doc)
+export function readLegacyDocVersions(doc: Y.Doc): LegacyDocVersion[] {
+  if (!doc.share.has(DOC_VERSIONS_ROOT)) return [];
+  return doc
+    .getArray<unknown>(DOC_VERSIONS_ROOT)
     .toArray()
-    .findIndex((value) => parse(value)?.id === id);
-  if (index < 0) return false;
-  doc.transact(() => root(doc).delete(index, 1));
-  return true;
+    .map(parse)
+    .filter((v): v is LegacyDocVersion => v !== null);
+}
+
+/** Deletes everything under the old versions root, in one transaction. */
+export function clearLegacyDocVersions(doc: Y.Doc): void {
+  if (!doc.share.has(DOC_VERSIONS_ROOT)) return;
+  const root = doc.getArray(DOC_VERSIONS_ROOT);
+  if (root.length > 0) doc.transact(() => root.delete(0, root.length));
 }
 
 /**
- * Makes the live body equal to a saved version, as one transaction with DOC_RESTORE_ORIGIN:
- * it syncs to everyone and the restorer can undo it. False if the version is gone.
+ * How many words a body holds, for a version's summary.
  *
  * @example
- * restoreDocVersion(doc, id) // then Ctrl+Z in the restorer's editor takes it back
+ * wordCount({ type: 'doc', content: [paragraph('Meet in May')] }) // 3
  */
-export function restoreDocVersion(doc: Y.Doc, id: string): boolean {
-  const version = readDocVersion(doc, id);
-  if (!version) return false;
-  replaceDocContent(doc, version.json, DOC_RESTORE_ORIGIN);
-  return true;
-}
-
-/** @example const stop = observeDocVersions(doc, render) */
-export function observeDocVersions(doc: Y.Doc, onChange: () => void): () => void {
-  const versions = root(doc);
-  versions.observe(onChange);
-  return () => versions.unobserve(onChange);
+export function wordCount(json: JSONContent): number {
+  return plainText(json).split(/\s+/).filter(Boolean).length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +112,7 @@ function similar(before: string, after: string): boolean {
  * the same words reads as a change of that block, with a word-level diff.
  *
  * @example
- * diffDocs(readDocVersion(doc, a)!.json, docContentJson(doc))
+ * diffDocs(version.content.doc, docContentJson(doc))
  * // [{ kind: 'unchanged', type: 'heading', text: 'Actions' }, { kind: 'changed', type: 'paragraph', before: 'Meet in May', after: 'Meet in June', … }]
  */
 export function diffDocs(before: JSONContent, after: JSONContent): DocDiffEntry[] {

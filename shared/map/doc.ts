@@ -23,6 +23,10 @@ import {
   ELEMENT_KINDS,
   MAP_LIMITS,
   POLARITIES,
+  plainConnection,
+  plainElement,
+  plainGroup,
+  plainLoopNote,
   type Attribution,
   type Confidence,
   type ElementKind,
@@ -260,11 +264,20 @@ export function updateConnection(doc: Y.Doc, id: string, patch: ConnectionPatch,
 
 /** Records (or, with null, withdraws) the acting person's agency's view of a connection's polarity. */
 export function setPolarityView(doc: Y.Doc, id: string, polarity: Polarity | null, actor: Actor, now = new Date()): boolean {
+  return recordView(doc, id, actor.organisation, polarity, actor, now);
+}
+
+/**
+ * Records `organisation`'s view of a connection's polarity, as `actor` (who need not be of
+ * that organisation when importing a map that holds other agencies' views: the server accepts
+ * only attributions that name the sender).
+ */
+function recordView(doc: Y.Doc, id: string, agency: string, polarity: Polarity | null, actor: Actor, now: Date): boolean {
   const connection = roots(doc).connections.get(id);
   if (!(connection instanceof Y.Map)) return false;
   const views = connection.get('views');
   if (!(views instanceof Y.Map)) return false;
-  const organisation = text(actor.organisation, MAP_LIMITS.agencyMax, 'An organisation', true);
+  const organisation = text(agency, MAP_LIMITS.agencyMax, 'An organisation', true);
   doc.transact(() => {
     if (polarity === null) views.delete(organisation);
     else views.set(organisation, { organisation, polarity: oneOf(polarity, POLARITIES, 'Polarity'), by: stamp(actor, now) });
@@ -381,11 +394,74 @@ export function addMapData(doc: Y.Doc, data: MapData, actor: Actor, now = new Da
     for (const element of data.elements) addElement(doc, element, actor, now);
     for (const connection of data.connections) {
       addConnection(doc, connection, actor, now);
-      for (const view of connection.views) {
-        setPolarityView(doc, connection.id, view.polarity, { userId: view.by.userId, name: view.by.name, organisation: view.organisation }, now);
-      }
+      // Each agency's view comes in recorded by the person importing it.
+      for (const view of connection.views) recordView(doc, connection.id, view.organisation, view.polarity, actor, now);
     }
     for (const note of data.loopNotes) setLoopNote(doc, note.key, note, actor, now);
+  });
+}
+
+/** Makes `target` hold exactly `entries` (by key), writing only the values that differ. */
+function syncEntries<T, V>(target: Y.Map<V>, entries: readonly T[], keyOf: (entry: T) => string, write: (entry: T, existing: V | undefined) => V): void {
+  const keep = new Set(entries.map(keyOf));
+  for (const key of [...target.keys()]) if (!keep.has(key)) target.delete(key);
+  for (const entry of entries) {
+    const existing = target.get(keyOf(entry));
+    const value = write(entry, existing);
+    if (value !== existing) target.set(keyOf(entry), value);
+  }
+}
+
+/**
+ * The entry's Y.Map with the fields of `entry` (but those in `leaveOut`) written where they
+ * differ; a new Y.Map when there is none.
+ */
+function fieldsInto(existing: unknown, entry: object, leaveOut: readonly string[] = ['id']): Fields {
+  const fields = Object.entries(entry).filter(([key]) => !leaveOut.includes(key));
+  // A new Y.Map is not in the doc yet: it may be written, but reading it only warns.
+  if (!(existing instanceof Y.Map)) {
+    const created = new Y.Map<unknown>();
+    for (const [key, value] of fields) created.set(key, value);
+    return created;
+  }
+  const target = existing as Fields;
+  for (const [key, value] of fields) {
+    if (JSON.stringify(target.get(key)) !== JSON.stringify(value)) target.set(key, value);
+  }
+  return target;
+}
+
+/** A plain value, kept as it is when it already reads the same (no write, no new Yjs item). */
+const sameOr = <V>(existing: V | undefined, value: V): V => (existing !== undefined && JSON.stringify(existing) === JSON.stringify(value) ? existing : value);
+
+/**
+ * Makes the map equal to `data` in one step (a saved version restored; an old version rebuilt
+ * as a doc of its own), keeping every entry's attribution as `data` has it: an element someone
+ * else added comes back with its original `created`. Only what differs is written, so entries
+ * unchanged since keep their Yjs items and nobody's concurrent edit of them is overwritten.
+ * Comments are not part of the map's content and stay as they are.
+ *
+ * @example
+ * replaceMapData(doc, versionMap) // readMap(doc) now equals versionMap
+ */
+export function replaceMapData(doc: Y.Doc, data: MapData): void {
+  const r = roots(doc);
+  doc.transact(() => {
+    // Plain copies of each entry (`plainElement`, …): stray properties of the data are not written.
+    syncEntries(r.groups, data.groups, (g) => g.id, (g, existing) => fieldsInto(existing, plainGroup(g)));
+    syncEntries(r.elements, data.elements, (e) => e.id, (e, existing) => fieldsInto(existing, plainElement(e)));
+    syncEntries(r.connections, data.connections, (c) => c.id, (c, existing) => {
+      const connection = plainConnection(c);
+      const views = existing instanceof Y.Map ? existing.get('views') : undefined;
+      if (!(existing instanceof Y.Map) || !(views instanceof Y.Map)) {
+        const fresh = new Y.Map<PolarityView>();
+        for (const v of connection.views) fresh.set(v.organisation, v);
+        return fieldsInto(existing, { ...connection, views: fresh });
+      }
+      syncEntries(views as Y.Map<PolarityView>, connection.views, (v) => v.organisation, (v, was) => sameOr(was, v));
+      return fieldsInto(existing, connection, ['id', 'views']);
+    });
+    syncEntries(r.loopNotes, data.loopNotes, (n) => n.key, (n, was) => sameOr(was, plainLoopNote(n)));
   });
 }
 

@@ -16,12 +16,12 @@ import {
   ELEMENT_KINDS,
   MAP_LIMITS,
   POLARITIES,
-  type Attribution,
-  type LoopNote,
+  plainConnection,
+  plainElement,
+  plainGroup,
+  plainLoopNote,
   type MapConnection,
   type MapData,
-  type MapElement,
-  type MapGroup,
 } from './model.js';
 
 export const MAP_FILE_FORMAT = 'slw-map';
@@ -136,69 +136,15 @@ export function exportMapJson(map: MapData, exportedAt: Date | string = new Date
     version: MAP_FILE_VERSION,
     exportedAt: typeof exportedAt === 'string' ? exportedAt : exportedAt.toISOString(),
     map: {
-      elements: map.elements.map(elementFields),
-      connections: map.connections.map(connectionFields),
-      groups: map.groups.map(groupFields),
-      loopNotes: map.loopNotes.map(loopNoteFields),
+      elements: map.elements.map(plainElement),
+      connections: map.connections.map(plainConnection),
+      groups: map.groups.map(plainGroup),
+      loopNotes: map.loopNotes.map(plainLoopNote),
     },
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-// Field-by-field copies fix the key order and drop anything that is not part of the format
-// (a stray property on a Y.Map must not leak into files people send to other agencies).
-function attributionFields(a: Attribution): Attribution {
-  return { userId: a.userId, name: a.name, organisation: a.organisation, at: a.at };
-}
-
-function elementFields(e: MapElement): MapElement {
-  return {
-    id: e.id,
-    kind: e.kind,
-    label: e.label,
-    description: e.description,
-    tags: [...e.tags],
-    agency: e.agency,
-    x: e.x,
-    y: e.y,
-    groupId: e.groupId,
-    created: attributionFields(e.created),
-    updated: attributionFields(e.updated),
-  };
-}
-
-function connectionFields(c: MapConnection): MapConnection {
-  return {
-    id: c.id,
-    from: c.from,
-    to: c.to,
-    polarity: c.polarity,
-    delay: c.delay,
-    confidence: c.confidence,
-    label: c.label,
-    evidence: c.evidence,
-    views: c.views.map((v) => ({ organisation: v.organisation, polarity: v.polarity, by: attributionFields(v.by) })),
-    created: attributionFields(c.created),
-    updated: attributionFields(c.updated),
-  };
-}
-
-function groupFields(g: MapGroup): MapGroup {
-  return {
-    id: g.id,
-    label: g.label,
-    x: g.x,
-    y: g.y,
-    width: g.width,
-    height: g.height,
-    created: attributionFields(g.created),
-    updated: attributionFields(g.updated),
-  };
-}
-
-function loopNoteFields(n: LoopNote): LoopNote {
-  return { key: n.key, name: n.name, note: n.note, updated: attributionFields(n.updated) };
-}
 
 // --------------------------------------------------------------------------------------------
 // Import

@@ -121,3 +121,61 @@ export function polarityDisputed(connection: Pick<MapConnection, 'polarity' | 'v
   for (const view of connection.views) if (view.polarity !== '?') known.add(view.polarity);
   return known.size > 1;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Plain copies, field by field: they fix the key order and drop anything that is not part of
+// the model (a stray property on a Y.Map must not leak into files people send to other
+// agencies, nor into a map rebuilt from a saved version).
+
+export function plainAttribution(a: Attribution): Attribution {
+  return { userId: a.userId, name: a.name, organisation: a.organisation, at: a.at };
+}
+
+export function plainElement(e: MapElement): MapElement {
+  return {
+    id: e.id,
+    kind: e.kind,
+    label: e.label,
+    description: e.description,
+    tags: [...e.tags],
+    agency: e.agency,
+    x: e.x,
+    y: e.y,
+    groupId: e.groupId,
+    created: plainAttribution(e.created),
+    updated: plainAttribution(e.updated),
+  };
+}
+
+export function plainConnection(c: MapConnection): MapConnection {
+  return {
+    id: c.id,
+    from: c.from,
+    to: c.to,
+    polarity: c.polarity,
+    delay: c.delay,
+    confidence: c.confidence,
+    label: c.label,
+    evidence: c.evidence,
+    views: c.views.map((v) => ({ organisation: v.organisation, polarity: v.polarity, by: plainAttribution(v.by) })),
+    created: plainAttribution(c.created),
+    updated: plainAttribution(c.updated),
+  };
+}
+
+export function plainGroup(g: MapGroup): MapGroup {
+  return {
+    id: g.id,
+    label: g.label,
+    x: g.x,
+    y: g.y,
+    width: g.width,
+    height: g.height,
+    created: plainAttribution(g.created),
+    updated: plainAttribution(g.updated),
+  };
+}
+
+export function plainLoopNote(n: LoopNote): LoopNote {
+  return { key: n.key, name: n.name, note: n.note, updated: plainAttribution(n.updated) };
+}

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addConnection, addElement, moveElements, readMap, removeConnections, removeElements, updateConnection, updateElement } from './doc.js';
-import { VERSIONS_MAX, VERSIONS_ROOT, deleteVersion, diffIsEmpty, diffMaps, listVersions, readVersion, saveVersion } from './versions.js';
+import { addConnection, addElement, addGroup, moveElements, readMap, removeConnections, removeElements, replaceMapData, setLoopNote, setPolarityView, updateConnection, updateElement } from './doc.js';
+import { VERSIONS_ROOT, clearLegacyMapVersions, diffIsEmpty, diffMaps, readLegacyMapVersions } from './versions.js';
 
 const ann = { userId: 'u-a', name: 'Ann', organisation: 'Torbay Council' };
+const bo = { userId: 'u-b', name: 'Bo', organisation: 'Devon and Cornwall Police' };
 const at = (m: number) => new Date(Date.UTC(2026, 10, 22, 10, m));
 
 function start() {
@@ -16,33 +17,60 @@ function start() {
   return doc;
 }
 
-describe('named versions', () => {
-  it('saves a frozen copy that later edits do not change, lists and deletes versions', () => {
+describe('restoring a map (replaceMapData)', () => {
+  it('makes the map equal to a saved one, bringing back other people’s entries with their attribution', () => {
     const doc = start();
-    saveVersion(doc, 'v1', '  after workshop 3 ', readMap(doc), ann, at(0));
-    updateElement(doc, 'a', { label: 'Visitors' }, ann);
-    saveVersion(doc, 'v2', 'after workshop 4', readMap(doc), ann, at(5));
-    expect(listVersions(doc).map((v) => [v.id, v.name, v.elementCount, v.connectionCount])).toEqual([
-      ['v1', 'after workshop 3', 3, 2],
-      ['v2', 'after workshop 4', 3, 2],
+    addGroup(doc, { id: 'g', label: 'Town centre', x: 0, y: 0, width: 500, height: 200 }, ann, at(1));
+    setPolarityView(doc, 'ab', '+', bo, at(2));
+    setLoopNote(doc, 'loop-1', { name: 'Decline', note: 'Fewer shops, fewer visitors' }, bo, at(3));
+    const saved = readMap(doc);
+
+    updateElement(doc, 'a', { label: 'Visitors' }, bo, at(10));
+    moveElements(doc, [{ id: 'b', x: 999, y: 999 }]);
+    removeElements(doc, ['c']);
+    addElement(doc, { id: 'd', kind: 'outcome', label: 'Wellbeing', x: 0, y: 300 }, bo, at(11));
+    setPolarityView(doc, 'ab', null, bo, at(12));
+
+    replaceMapData(doc, saved);
+    expect(readMap(doc)).toEqual(saved);
+    expect(readMap(doc).elements.find((e) => e.id === 'c')!.created).toEqual({ ...ann, at: saved.elements[2]!.created.at });
+  });
+
+  it('writes nothing when the map already is the saved one, and builds a fresh doc from plain data', () => {
+    const doc = start();
+    const saved = readMap(doc);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    replaceMapData(doc, saved);
+    expect(updates).toEqual([]);
+
+    const fresh = new Y.Doc();
+    replaceMapData(fresh, saved);
+    expect(readMap(fresh)).toEqual(saved);
+  });
+});
+
+describe('versions an older release kept inside the doc', () => {
+  it('reads them oldest first, leaving out malformed ones, and clears the root', () => {
+    const doc = start();
+    const map = readMap(doc);
+    const root = doc.getMap(VERSIONS_ROOT);
+    root.set('v2', { name: 'after workshop 4', saved: { ...ann, at: at(5).toISOString() }, map: JSON.stringify(map) });
+    root.set('v1', { name: 'after workshop 3', saved: { ...ann, at: at(0).toISOString() }, map: JSON.stringify({ ...map, elements: [] }) });
+    root.set('bad', { name: 'bad', saved: { at: 'x' }, map: '{not json' });
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    expect(readLegacyMapVersions(copy).map((v) => [v.id, v.name, v.map.elements.length, v.saved.name])).toEqual([
+      ['v1', 'after workshop 3', 0, 'Ann'],
+      ['v2', 'after workshop 4', 3, 'Ann'],
     ]);
-    expect(readVersion(doc, 'v1')!.elements.find((e) => e.id === 'a')!.label).toBe('Footfall');
-    deleteVersion(doc, 'v1');
-    expect(listVersions(doc).map((v) => v.id)).toEqual(['v2']);
-    expect(readVersion(doc, 'v1')).toBeNull();
-    expect(() => saveVersion(doc, 'v3', ' ', readMap(doc), ann)).toThrow(/Give the version a name/);
+    clearLegacyMapVersions(copy);
+    expect(copy.getMap(VERSIONS_ROOT).size).toBe(0);
+    expect(readLegacyMapVersions(new Y.Doc())).toEqual([]);
   });
+});
 
-  it('keeps at most VERSIONS_MAX versions, dropping the oldest, and skips malformed ones', () => {
-    const doc = start();
-    for (let i = 0; i < VERSIONS_MAX + 3; i++) saveVersion(doc, `v${i}`, `v${i}`, readMap(doc), ann, at(i));
-    const list = listVersions(doc);
-    expect(list).toHaveLength(VERSIONS_MAX);
-    expect(list[0]!.id).toBe('v3');
-    doc.getMap(VERSIONS_ROOT).set('bad', { name: 'bad', saved: { at: 'x' }, map: '{not json' });
-    expect(listVersions(doc)).toHaveLength(VERSIONS_MAX);
-  });
-
+describe('comparing maps', () => {
   it('tells what was added, removed and changed between two versions, ignoring moves', () => {
     const doc = start();
     const before = readMap(doc);

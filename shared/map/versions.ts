@@ -1,56 +1,30 @@
 /**
- * Named versions of a map ("after workshop 3"), kept in the room's doc so everyone sees the
- * same list and they travel with the room (export, backup). Each is a frozen copy of the map
- * as plain data; viewing one never touches the live map.
+ * Named versions of a map ("after workshop 3") are kept by the server beside the room, as
+ * snapshots of its doc (`server/versions/`), so opening a map never downloads them. This module
+ * holds what is shared about them: comparing two maps, and reading the versions that older
+ * releases kept inside the doc itself, which the server moves out (`server/versions/inDoc.ts`).
  *
- * Schema: `doc.getMap('mapVersions')`: version id → { name, saved (Attribution), map (JSON
- * string of MapData) }. Stored as a string so a version is one opaque value, not thousands of
- * live Yjs items.
+ * The old schema: `doc.getMap('mapVersions')`: version id → { name, saved (Attribution), map
+ * (JSON string of MapData) }.
  */
 import type * as Y from 'yjs';
-import type { Actor } from './doc.js';
 import type { Attribution, MapConnection, MapData, MapElement } from './model.js';
 
+/** The root where older releases kept a map's versions, inside the room's doc. */
 export const VERSIONS_ROOT = 'mapVersions';
-export const VERSION_NAME_MAX = 120;
-/** Versions kept per map; the oldest go first. Each is a full copy, so the doc stays bounded. */
-export const VERSIONS_MAX = 50;
 
-export interface MapVersionInfo {
+/** A version as older releases kept it inside the doc. */
+export interface LegacyMapVersion {
   id: string;
   name: string;
   saved: Attribution;
-  elementCount: number;
-  connectionCount: number;
+  map: MapData;
 }
 
 interface StoredVersion {
-  name: string;
-  saved: Attribution;
-  map: string;
-}
-
-const root = (doc: Y.Doc) => doc.getMap<StoredVersion>(VERSIONS_ROOT);
-
-export function saveVersion(doc: Y.Doc, id: string, name: string, map: MapData, actor: Actor, now = new Date()): string {
-  const clean = name.trim();
-  if (!clean) throw new RangeError('Give the version a name, such as “after workshop 3”.');
-  if (clean.length > VERSION_NAME_MAX) throw new RangeError(`A version name can be at most ${VERSION_NAME_MAX} characters.`);
-  const versions = root(doc);
-  doc.transact(() => {
-    const existing = listVersions(doc);
-    for (const old of existing.slice(0, Math.max(0, existing.length - VERSIONS_MAX + 1))) versions.delete(old.id);
-    versions.set(id, {
-      name: clean,
-      saved: { userId: actor.userId, name: actor.name, organisation: actor.organisation, at: now.toISOString() },
-      map: JSON.stringify(map),
-    });
-  });
-  return id;
-}
-
-export function deleteVersion(doc: Y.Doc, id: string): void {
-  doc.transact(() => root(doc).delete(id));
+  name?: unknown;
+  saved?: Partial<Attribution>;
+  map?: unknown;
 }
 
 function parse(stored: StoredVersion | undefined): MapData | null {
@@ -64,25 +38,37 @@ function parse(stored: StoredVersion | undefined): MapData | null {
   }
 }
 
-/** The versions, oldest first. */
-export function listVersions(doc: Y.Doc): MapVersionInfo[] {
-  const out: MapVersionInfo[] = [];
-  for (const [id, stored] of root(doc)) {
+/**
+ * The versions an older release kept inside the doc, oldest first; malformed ones are left out
+ * (they were written by clients, and `clearLegacyMapVersions` removes them all the same).
+ *
+ * @example
+ * readLegacyMapVersions(doc).map((v) => v.name) // ['after workshop 3']
+ */
+export function readLegacyMapVersions(doc: Y.Doc): LegacyMapVersion[] {
+  if (!doc.share.has(VERSIONS_ROOT)) return [];
+  const out: LegacyMapVersion[] = [];
+  for (const [id, stored] of doc.getMap<StoredVersion>(VERSIONS_ROOT)) {
     const map = parse(stored);
-    if (!map || typeof stored.name !== 'string' || typeof stored.saved?.at !== 'string') continue;
-    out.push({ id, name: stored.name, saved: stored.saved, elementCount: map.elements.length, connectionCount: map.connections.length });
+    const saved = stored.saved;
+    if (!map || typeof stored.name !== 'string' || typeof saved?.at !== 'string') continue;
+    out.push({
+      id,
+      name: stored.name,
+      saved: { userId: String(saved.userId ?? ''), name: String(saved.name ?? 'Someone'), organisation: String(saved.organisation ?? ''), at: saved.at },
+      map,
+    });
   }
   return out.sort((a, b) => (a.saved.at < b.saved.at ? -1 : a.saved.at > b.saved.at ? 1 : a.id < b.id ? -1 : 1));
 }
 
-export function readVersion(doc: Y.Doc, id: string): MapData | null {
-  return parse(root(doc).get(id));
-}
-
-export function observeVersions(doc: Y.Doc, onChange: () => void): () => void {
-  const r = root(doc);
-  r.observe(onChange);
-  return () => r.unobserve(onChange);
+/** Deletes everything under the old versions root, in one transaction. */
+export function clearLegacyMapVersions(doc: Y.Doc): void {
+  if (!doc.share.has(VERSIONS_ROOT)) return;
+  const root = doc.getMap(VERSIONS_ROOT);
+  doc.transact(() => {
+    for (const id of [...root.keys()]) root.delete(id);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

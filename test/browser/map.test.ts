@@ -345,13 +345,16 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     await pat.page.getByText('Resolved by Cal Council.').waitFor();
   });
 
-  it('saves a named version, shows it read-only, and lists what changed since', async () => {
+  it('saves a named version that another person sees listed, shows it read-only, lists what changed since, and restores it', async () => {
     const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'Versions');
     const [cal, pat] = await Promise.all([openMap(council, roomId, 'Versions'), openMap(police, roomId, 'Versions')]);
     await cal.addElement('Footfall');
     await cal.page.getByLabel('Save the map as it is now, as').fill('after workshop 3');
     await cal.page.getByRole('button', { name: 'Save version' }).click();
-    await pat.page.locator('.version-list', { hasText: 'after workshop 3' }).waitFor();
+    // Pat, in a browser of his own, sees it listed without reloading, with who saved it.
+    const listed = pat.page.locator('.version-list li', { hasText: 'after workshop 3' });
+    await listed.waitFor();
+    expect(await listed.locator('.hint').textContent()).toContain('by Cal Council · 1 element, 0 connections');
     await pat.addElement('Parking charges');
 
     await cal.node('Parking charges').waitFor();
@@ -365,6 +368,12 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
 
     await cal.page.getByRole('button', { name: 'Compare with now (after workshop 3)' }).click();
     await poll(() => cal.page.getByTestId('diff').textContent()).toContain('Elements added (1)Parking charges');
+
+    // Pat restores it for both; the map as it was is saved first, to go back to.
+    pat.page.once('dialog', (dialog) => void dialog.accept());
+    await pat.page.getByRole('button', { name: 'Restore after workshop 3' }).click();
+    await poll(() => cal.labels()).toEqual(['Footfall']);
+    await poll(() => cal.page.locator('.version-list strong').allInnerTexts()).toEqual(['Before restoring “after workshop 3”', 'after workshop 3']);
   });
 
   it('ranks elements by connections, says which frame an element sits in, and remembers reduced motion', async () => {

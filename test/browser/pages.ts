@@ -151,10 +151,13 @@ export class RoomPage {
     await this.page.locator('.connection-state', { hasText: state }).waitFor();
   }
 
-  /** "N edits waiting to be sent", or '' when nothing is waiting (checked now, without waiting). */
-  async waitingEdits(): Promise<string> {
-    const waiting = this.page.locator('.connection-waiting');
-    return (await waiting.count()) === 0 ? '' : ((await waiting.textContent()) ?? '').replace(/^\s*·\s*/, '');
+  /**
+   * Whether this person's edits are stored: "Saving…", "Saved", "N edits not yet saved", or ''
+   * before any edit (checked now, without waiting).
+   */
+  async saveState(): Promise<string> {
+    const save = this.page.locator('.connection-save');
+    return (await save.count()) === 0 ? '' : ((await save.textContent()) ?? '').replace(/^\s*·\s*/, '');
   }
 
   /** People shown as present: "Name|Organisation". */

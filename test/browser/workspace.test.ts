@@ -141,7 +141,7 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
     await fran.addNote('Written on the train');
     await fran.addNote('Also offline');
     await fran.removeNote('Before the drop');
-    await poll(() => fran.waitingEdits()).toMatch(/3 edits waiting to be sent/);
+    await poll(() => fran.saveState()).toBe('3 edits not yet saved');
     await mo.addNote('Meanwhile, in the office');
     // Nothing of Fran's reaches Mo while she is offline.
     await poll(() => mo.notes()).toEqual(['Before the drop', 'Meanwhile, in the office']);
@@ -151,7 +151,8 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
     const expected = ['Written on the train', 'Also offline', 'Meanwhile, in the office'];
     await poll(async () => [...(await fran.notes())].sort()).toEqual([...expected].sort());
     await poll(async () => mo.notes()).toEqual(await fran.notes());
-    await poll(() => fran.waitingEdits()).toBe('');
+    // Saved once the server acknowledged storing the edits the reconnection sent.
+    await poll(() => fran.saveState()).toBe('Saved');
 
     // Reloading does not bring anything back twice: the server and the offline copy agree.
     await franPage.reload();

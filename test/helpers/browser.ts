@@ -10,7 +10,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { loadConfig, type Env } from '../../server/config.js';
-import { startServer, type RunningServer } from '../../server/main.js';
+import { openStorage, startServer, type RunningServer } from '../../server/main.js';
+import type { Storage } from '../../server/storage/types.js';
 import { freePort, tempDir } from './server.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -80,21 +81,29 @@ export function buildClient(): Promise<string> {
   return built;
 }
 
-/** A real server serving the built client on a known port, with a fresh DATA_DIR. */
-export async function startWorkspace(env: Partial<Env> = {}): Promise<RunningServer & { dispose(): Promise<void> }> {
+/**
+ * A real server serving the built client on a known port, with a fresh DATA_DIR. With
+ * `wrapStorage`, the server runs on that wrapper around its SQLite store (to stall it, say).
+ */
+export async function startWorkspace(
+  env: Partial<Env> = {},
+  options: { wrapStorage?: (storage: Storage) => Storage } = {},
+): Promise<RunningServer & { dispose(): Promise<void> }> {
   const clientDir = await buildClient();
   const port = await freePort();
   const dataDir = tempDir();
+  const storage = options.wrapStorage?.(await openStorage({ dataDir, seedSites: false }));
   // PUBLIC_URL must be the address the browser uses: cookie-authenticated sync sockets are
   // only accepted from that origin.
   const server = await startServer(
     loadConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) }),
-    { clientDir },
+    { clientDir, storage },
   );
   return {
     ...server,
     async dispose() {
       await server.close();
+      await storage?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

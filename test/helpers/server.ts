@@ -14,6 +14,7 @@ import type { SiteRole } from '../../shared/roles.js';
 import { loadConfig, type Env } from '../../server/config.js';
 import type { Logger } from '../../server/logger.js';
 import { startServer, type RunningServer } from '../../server/main.js';
+import type { Storage } from '../../server/storage/types.js';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -38,20 +39,24 @@ export function tempDir(prefix = 'slw-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts a server on a free port. Pass `dataDir` to reuse one (restart tests). */
+/**
+ * Starts a server on a free port. Pass `dataDir` to reuse one (restart tests), and `storage`
+ * to run it on a store of the test's own (closed by `dispose`).
+ */
 export async function startTestServer(
   env: Partial<Env> = {},
   dataDir = tempDir(),
-  options: { log?: Logger } = {},
+  options: { log?: Logger; storage?: Storage } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...stringify(env) });
-  const server = await startServer(config, { clientDir: join(dataDir, 'no-client'), log: options.log });
+  const server = await startServer(config, { clientDir: join(dataDir, 'no-client'), log: options.log, storage: options.storage });
   return {
     ...server,
     dataDir,
     wsUrl: server.url.replace(/^http/, 'ws') + '/sync',
     async dispose() {
       await server.close();
+      await options.storage?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,9 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { DOC_COMMENTS_ROOT } from '../../shared/doc/comments.js';
+import { DOC_CONTENT_FIELD } from '../../shared/doc/extensions.js';
+import { PARKING_LOT_KEY } from '../../shared/doc/parkingLot.js';
 import { replayStoredDoc } from '../../server/ydoc/replay.js';
 import type { DocStore, StoredDoc } from '../../server/storage/types.js';
 
@@ -68,8 +71,84 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** One update that sets `key` to `value` in the map `name`, from a throwaway doc. */
-export function mapUpdate(key: string, value: unknown, name = 'raw'): Uint8Array {
+/**
+ * Plain test data in a `doc` room, on roots the kind has (`shared/rooms/kinds.ts`; the server
+ * refuses an update that writes any other): values in its map root, a list in its list root,
+ * and text as notes in its body (below). No reader needs these values to be comment threads
+ * or parked items.
+ */
+export function docRoomMap<T = unknown>(doc: Y.Doc): Y.Map<T> {
+  return doc.getMap<T>(DOC_COMMENTS_ROOT);
+}
+
+export function docRoomList<T = unknown>(doc: Y.Doc): Y.Array<T> {
+  return doc.getArray<T>(PARKING_LOT_KEY);
+}
+
+/**
+ * Text in a doc room: notes, each a `Y.XmlText` child of the body. Read together they are one
+ * string (`XmlFragment.toString()` of plain texts is their text, concatenated), which the
+ * functions below edit as `Y.Text` insert and delete would. A note is a list entry, so two
+ * peers writing their first note at once both keep it.
+ */
+export function notesText(doc: Y.Doc): string {
+  return doc.getXmlFragment(DOC_CONTENT_FIELD).toString();
+}
+
+function notes(doc: Y.Doc): Y.XmlText[] {
+  return doc
+    .getXmlFragment(DOC_CONTENT_FIELD)
+    .toArray()
+    .filter((node): node is Y.XmlText => node instanceof Y.XmlText);
+}
+
+/** The number of characters in the notes (their text, without formatting). */
+export function notesLength(doc: Y.Doc): number {
+  return notes(doc).reduce((n, note) => n + note.length, 0);
+}
+
+/** Writes `text` as a new note at position `index` among the body's children (0: first). */
+export function writeNote(doc: Y.Doc, index: number, text: string): void {
+  doc.getXmlFragment(DOC_CONTENT_FIELD).insert(index, [new Y.XmlText(text)]);
+}
+
+/**
+ * Inserts `text` at character `at` of the notes, into the note that holds that place (at the
+ * end of one note, that note); a new last note when there is no such place.
+ */
+export function insertNotes(doc: Y.Doc, at: number, text: string): void {
+  let offset = at;
+  for (const note of notes(doc)) {
+    if (offset <= note.length) {
+      note.insert(offset, text);
+      return;
+    }
+    offset -= note.length;
+  }
+  writeNote(doc, doc.getXmlFragment(DOC_CONTENT_FIELD).length, text);
+}
+
+/** Deletes `length` characters of the notes from character `at`, across notes, in one transaction. */
+export function deleteNotes(doc: Y.Doc, at: number, length: number): void {
+  doc.transact(() => {
+    let offset = at;
+    let left = length;
+    for (const note of notes(doc)) {
+      if (left <= 0) return;
+      if (offset >= note.length) {
+        offset -= note.length;
+        continue;
+      }
+      const n = Math.min(left, note.length - offset);
+      note.delete(offset, n);
+      left -= n;
+      offset = 0;
+    }
+  });
+}
+
+/** One update that sets `key` to `value` in the map `name` (a doc room's map root unless said), from a throwaway doc. */
+export function mapUpdate(key: string, value: unknown, name = DOC_COMMENTS_ROOT): Uint8Array {
   const doc = new Y.Doc();
   doc.getMap(name).set(key, value);
   const update = Y.encodeStateAsUpdate(doc);

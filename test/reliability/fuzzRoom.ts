@@ -9,10 +9,23 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { createLogger } from '../../server/logger.js';
 import { replayStoredDoc } from '../../server/ydoc/replay.js';
 import { connectClient, createPerson, createRoom, eventually, startTestServer, tempDir, type SyncClient, type TestServer } from '../helpers/server.js';
-import { SYNC_STEP2, SYNC_UPDATE, awarenessJsonFrame, step1Frame, syncFrame, updateFrame } from '../helpers/sync.js';
-import { Rng, hostileAwareness, hostileUpdate, mutateBytes, targetDoc } from './hostile.js';
+import {
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  awarenessJsonFrame,
+  deleteNotes,
+  docRoomMap,
+  insertNotes,
+  notesLength,
+  notesText,
+  step1Frame,
+  syncFrame,
+  updateFrame,
+} from '../helpers/sync.js';
+import { FUZZ_ROOM_KIND, Rng, hostileAwareness, hostileUpdate, mutateBytes, targetDoc } from './hostile.js';
 
 export interface FuzzOptions {
   frames: number;
@@ -30,6 +43,9 @@ export interface FuzzResult {
   attackerClosed: number;
   reconnects: number;
   honestEdits: number;
+  /** Updates the room applied and then refused by its rules, and of those, refused for their root alone. */
+  refusedByRules: number;
+  refusedForRoot: number;
   /** Everything that went wrong; empty when the room survived. */
   failures: string[];
   ms: number;
@@ -63,7 +79,7 @@ function nextFrame(rng: Rng, target: Y.Doc, honestFrames: Uint8Array[], victims:
   // A valid edit from the attackers' own doc (one doc, so the room does not gather a new client
   // id per frame): accepted from the member, dropped from the viewer, never disturbing others.
   const sv = Y.encodeStateVector(own);
-  own.getMap('attacker').set(`k${rng.int(1000)}`, rng.int(1000));
+  docRoomMap(own).set(`k${rng.int(1000)}`, rng.int(1000));
   return { kind: 'valid-update', frame: updateFrame(Y.encodeStateAsUpdate(own, sv)) };
 }
 
@@ -116,8 +132,8 @@ class Attacker {
 }
 
 /** A map's content as JSON with its keys sorted: the order of a map's keys is not content. */
-function mapJson(doc: Y.Doc, name: string): string {
-  const json = doc.getMap(name).toJSON() as Record<string, unknown>;
+function mapJson(doc: Y.Doc): string {
+  const json = docRoomMap(doc).toJSON() as Record<string, unknown>;
   return JSON.stringify(Object.keys(json).sort().map((k) => [k, json[k]]));
 }
 
@@ -127,12 +143,21 @@ export async function fuzzRoom(options: FuzzOptions): Promise<FuzzResult> {
   const rng = new Rng(options.seed);
   const failures: string[] = [];
   const dataDir = tempDir('slw-fuzz-');
-  let server: TestServer = await startTestServer({ ROOM_IDLE_MS: '100' }, dataDir);
+  // Counts the room's rule refusals: the hostile updates should mostly get past the check of
+  // their root to Yjs and the guard, not be refused for naming a root the room does not have.
+  let refusedByRules = 0;
+  let refusedForRoot = 0;
+  const log = createLogger('warn', (_level, line) => {
+    if (!line.includes('breaks the room’s rules')) return;
+    refusedByRules++;
+    if (line.includes('room does not have')) refusedForRoot++;
+  });
+  let server: TestServer = await startTestServer({ ROOM_IDLE_MS: '100' }, dataDir, { log });
   const alice = await createPerson(server, { site: 'torbay', role: 'member' });
   const bob = await createPerson(server, { site: 'torbay', role: 'member' });
   const mallory = await createPerson(server, { site: 'torbay', role: 'member' });
   const vic = await createPerson(server, { site: 'torbay', role: 'viewer' });
-  const roomId = await createRoom(server, alice, 'torbay');
+  const roomId = await createRoom(server, alice, 'torbay', FUZZ_ROOM_KIND);
   const a = connectClient(server.wsUrl, roomId, alice.token);
   const b = connectClient(server.wsUrl, roomId, bob.token);
   const honest: SyncClient[] = [a, b];
@@ -148,10 +173,10 @@ export async function fuzzRoom(options: FuzzOptions): Promise<FuzzResult> {
 
   let honestEdits = 0;
   const edit = (client: SyncClient, n: number) => {
-    const text = client.doc.getText('notes');
-    if (rng.chance(0.7) || text.length < 5) text.insert(rng.int(text.length + 1), `${n} `);
-    else text.delete(rng.int(text.length - 2), 2);
-    client.doc.getMap('elements').set(`e${n % 50}`, { label: `Element ${n}` });
+    const length = notesLength(client.doc);
+    if (rng.chance(0.7) || length < 5) insertNotes(client.doc, rng.int(length + 1), `${n} `);
+    else deleteNotes(client.doc, rng.int(length - 2), 2);
+    docRoomMap(client.doc).set(`e${n % 50}`, { label: `Element ${n}` });
     honestEdits++;
   };
   for (let i = 0; i < 20; i++) edit(i % 2 ? a : b, i);
@@ -207,9 +232,9 @@ export async function fuzzRoom(options: FuzzOptions): Promise<FuzzResult> {
   edit(b, 999_999);
   try {
     await eventually(() => {
-      if (a.doc.getText('notes').toString() !== b.doc.getText('notes').toString()) throw new Error('notes differ');
-      const ea = a.doc.getMap('elements').toJSON() as Record<string, unknown>;
-      const eb = b.doc.getMap('elements').toJSON() as Record<string, unknown>;
+      if (notesText(a.doc) !== notesText(b.doc)) throw new Error('notes differ');
+      const ea = docRoomMap(a.doc).toJSON() as Record<string, unknown>;
+      const eb = docRoomMap(b.doc).toJSON() as Record<string, unknown>;
       const differing = [...new Set([...Object.keys(ea), ...Object.keys(eb)])].filter((k) => JSON.stringify(ea[k]) !== JSON.stringify(eb[k]));
       if (differing.length > 0) {
         throw new Error(`elements differ: ${differing.slice(0, 3).map((k) => `${k}: ${JSON.stringify(ea[k])} / ${JSON.stringify(eb[k])}`).join('; ')}`);
@@ -219,8 +244,8 @@ export async function fuzzRoom(options: FuzzOptions): Promise<FuzzResult> {
     failures.push(`honest clients did not converge: ${(error as Error).message}`);
   }
   if (a.closeCodes.length > 0 || b.closeCodes.length > 0) failures.push(`an honest client was closed: ${[...a.closeCodes, ...b.closeCodes].join(', ')}`);
-  const expectedNotes = a.doc.getText('notes').toString();
-  const expectedElements = mapJson(a.doc, 'elements');
+  const expectedNotes = notesText(a.doc);
+  const expectedElements = mapJson(a.doc);
   for (const c of honest) c.destroy();
 
   // Unload and restart: the stored room opens and holds every honest edit.
@@ -229,11 +254,11 @@ export async function fuzzRoom(options: FuzzOptions): Promise<FuzzResult> {
   try {
     const { doc, problems } = replayStoredDoc(await server.storage.loadDoc(roomId));
     if (problems.length > 0) failures.push(`the stored room needed repairs: ${problems.join('; ')}`);
-    if (doc.getText('notes').toString() !== expectedNotes) failures.push('the stored notes differ from what the clients hold');
-    if (mapJson(doc, 'elements') !== expectedElements) failures.push('the stored elements differ from what the clients hold');
+    if (notesText(doc) !== expectedNotes) failures.push('the stored notes differ from what the clients hold');
+    if (mapJson(doc) !== expectedElements) failures.push('the stored elements differ from what the clients hold');
     const late = connectClient(server.wsUrl, roomId, alice.token);
     await Promise.race([late.synced, new Promise((r) => setTimeout(r, 10_000))]);
-    if (late.doc.getText('notes').toString() !== expectedNotes) failures.push('a client after the restart does not get the notes');
+    if (notesText(late.doc) !== expectedNotes) failures.push('a client after the restart does not get the notes');
     late.destroy();
   } finally {
     await server.dispose();
@@ -246,5 +271,5 @@ export async function fuzzRoom(options: FuzzOptions): Promise<FuzzResult> {
     writeFileSync(file, JSON.stringify({ seed: options.seed, failures, frames: corpus.map((c) => ({ kind: c.kind, hex: Buffer.from(c.frame).toString('hex') })) }, null, 1));
     failures.push(`the last ${corpus.length} frames are in ${file}`);
   }
-  return { frames: sent, attackerClosed, reconnects, honestEdits, failures, ms: Date.now() - started };
+  return { frames: sent, attackerClosed, reconnects, honestEdits, refusedByRules, refusedForRoot, failures, ms: Date.now() - started };
 }

@@ -14,7 +14,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../helpers/server.js';
-import { step1Frame } from '../helpers/sync.js';
+import { docRoomMap, step1Frame } from '../helpers/sync.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -37,7 +37,7 @@ describe('slow readers', () => {
     servers.push(server);
     const writer = await createPerson(server, { site: 'torbay', role: 'member' });
     const viewer = await createPerson(server, { site: 'torbay', role: 'viewer' });
-    const roomId = await createRoom(server, writer, 'torbay');
+    const roomId = await createRoom(server, writer, 'torbay', 'doc');
     const w = connectClient(server.wsUrl, roomId, writer.token);
     const reader = connectClient(server.wsUrl, roomId, viewer.token);
     await Promise.all([w.synced, reader.synced]);
@@ -57,7 +57,7 @@ describe('slow readers', () => {
     const sampler = setInterval(() => (maxQueued = Math.max(maxQueued, server.sync.budget.queued)), 1);
     const chunk = 'x'.repeat(200 * 1024);
     for (let i = 0; i < 150; i++) {
-      w.doc.getMap('blobs').set(`b${i % 10}`, `${i}${chunk}`);
+      docRoomMap(w.doc).set(`b${i % 10}`, `${i}${chunk}`);
       if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5));
     }
     // Every stalled reader was dropped by the server (they do not read, so they cannot see it:
@@ -67,7 +67,7 @@ describe('slow readers', () => {
     // (Something did wait for them: the measure can fail.)
     expect(maxQueued).toBeGreaterThan(1024 * 1024);
     // ...while the honest reader, who keeps reading, gets everything and stays connected.
-    await eventually(() => expect((reader.doc.getMap('blobs').get('b9') as string).startsWith('149')).toBe(true), 15_000);
+    await eventually(() => expect((docRoomMap(reader.doc).get('b9') as string).startsWith('149')).toBe(true), 15_000);
     expect(reader.closeCodes).toEqual([]);
     expect(w.closeCodes).toEqual([]);
     // What waited for the stalled readers never passed the room's cap (plus one message).

@@ -15,7 +15,7 @@ import { openStorage } from '../../server/main.js';
 import { replayStoredDoc } from '../../server/ydoc/replay.js';
 import { bundleDir, rssMb, spawnServer, type Child } from '../helpers/process.js';
 import { connectClient, eventually, freePort, tempDir, type SyncClient } from '../helpers/server.js';
-import { updateFrame } from '../helpers/sync.js';
+import { deleteNotes, docRoomList, docRoomMap, insertNotes, notesLength, notesText, updateFrame } from '../helpers/sync.js';
 import { Rng, hostileAwareness, hostileUpdate, targetDoc } from './hostile.js';
 
 const children: Child[] = [];
@@ -81,7 +81,7 @@ describe('reliability', () => {
       const a = connectClient(server.wsUrl, roomId, token, { doc: writer });
       const b = connectClient(server.wsUrl, roomId, token);
       await Promise.all([a.synced, b.synced]);
-      const items = writer.getArray<string>('items');
+      const items = docRoomList<string>(writer);
       const before = items.length;
       for (let i = 0; i < 300; i++) {
         const item = `r${round}-${i}`;
@@ -89,9 +89,9 @@ describe('reliability', () => {
         written.push(item);
         if (i % 50 === 49) await new Promise<void>((r) => setImmediate(r));
       }
-      await eventually(() => expect(b.doc.getArray('items').length).toBeGreaterThanOrEqual(before + 100), 10_000, 1);
+      await eventually(() => expect(docRoomList(b.doc).length).toBeGreaterThanOrEqual(before + 100), 10_000, 1);
       server.process.kill('SIGKILL');
-      const seenByB = b.doc.getArray<string>('items').toArray();
+      const seenByB = docRoomList<string>(b.doc).toArray();
       expect((await server.exited).signal).toBe('SIGKILL');
       a.provider.destroy();
       b.destroy();
@@ -103,7 +103,7 @@ describe('reliability', () => {
       const { doc, problems } = replayStoredDoc(await storage.loadDoc(roomId));
       await storage.close();
       expect(problems).toEqual([]);
-      const recovered = doc.getArray<string>('items').toArray();
+      const recovered = docRoomList<string>(doc).toArray();
       expect(recovered.slice(0, seenByB.length)).toEqual(seenByB);
       report(`kill -9 round ${round + 1}: ${seenByB.length} items seen by another client, ${recovered.length} stored, ${written.length} written`);
     }
@@ -114,7 +114,7 @@ describe('reliability', () => {
     const a = connectClient(last.wsUrl, roomId, token, { doc: writer });
     const fresh = connectClient(last.wsUrl, roomId, token);
     clients.push(fresh);
-    await eventually(() => expect(fresh.doc.getArray<string>('items').toArray()).toEqual(written), 15_000);
+    await eventually(() => expect(docRoomList<string>(fresh.doc).toArray()).toEqual(written), 15_000);
     a.provider.destroy();
   });
 
@@ -133,9 +133,9 @@ describe('reliability', () => {
     }
     clients.push(...storm);
     await Promise.all(storm.map((c) => c.synced));
-    for (const [r, roomId] of roomIds.entries()) storm[r * PER_ROOM]!.doc.getText('notes').insert(0, `room ${roomId} before`);
+    for (const [r, roomId] of roomIds.entries()) insertNotes(storm[r * PER_ROOM]!.doc, 0, `room ${roomId} before`);
     await eventually(() => {
-      for (let r = 0; r < ROOMS; r++) expect(storm[r * PER_ROOM + PER_ROOM - 1]!.doc.getText('notes').length).toBeGreaterThan(0);
+      for (let r = 0; r < ROOMS; r++) expect(notesLength(storm[r * PER_ROOM + PER_ROOM - 1]!.doc)).toBeGreaterThan(0);
     }, 20_000);
     const rssBefore = rssMb(first.process.pid!);
 
@@ -156,9 +156,9 @@ describe('reliability', () => {
       // Every client is connected and synced with the new server, and edits flow again.
       await eventually(() => expect(storm.filter((c) => c.provider.wsconnected && c.provider.synced).length).toBe(storm.length), 60_000, 100);
       const resynced = Date.now() - started;
-      for (const [r, roomId] of roomIds.entries()) storm[r * PER_ROOM + 1]!.doc.getMap('after').set('restart', roomId);
+      for (const [r, roomId] of roomIds.entries()) docRoomMap(storm[r * PER_ROOM + 1]!.doc).set('restart', roomId);
       await eventually(() => {
-        for (const [r, roomId] of roomIds.entries()) expect(storm[r * PER_ROOM + PER_ROOM - 1]!.doc.getMap('after').get('restart')).toBe(roomId);
+        for (const [r, roomId] of roomIds.entries()) expect(docRoomMap(storm[r * PER_ROOM + PER_ROOM - 1]!.doc).get('restart')).toBe(roomId);
       }, 30_000);
       const health = (await (await fetch(`${second.url}/api/health`)).json()) as { connections: number; queuedBytes: number };
       expect(health.connections).toBe(storm.length);
@@ -196,10 +196,9 @@ describe('reliability', () => {
     while (Date.now() - started < SECONDS * 1000) {
       // Edits that overwrite rather than grow: the doc's size settles, so memory should too.
       for (const [n, peer] of peers.entries()) {
-        const text = peer.doc.getText('notes');
-        if (text.length > 400) text.delete(0, 40);
-        text.insert(text.length, `${n}:${ops % 100} `);
-        peer.doc.getMap('elements').set(`e${ops % 30}`, { label: `Element ${ops % 97}`, x: ops % 500 });
+        if (notesLength(peer.doc) > 400) deleteNotes(peer.doc, 0, 40);
+        insertNotes(peer.doc, notesLength(peer.doc), `${n}:${ops % 100} `);
+        docRoomMap(peer.doc).set(`e${ops % 30}`, { label: `Element ${ops % 97}`, x: ops % 500 });
         peer.provider.awareness.setLocalStateField('cursor', { x: ops % 800, y: n });
         ops++;
       }
@@ -226,7 +225,7 @@ describe('reliability', () => {
     // Peers converge after the load stops.
     await eventually(() => {
       for (let r = 0; r < roomIds.length; r++) {
-        const texts = peers.slice(r * 5, r * 5 + 5).map((p) => p.doc.getText('notes').toString());
+        const texts = peers.slice(r * 5, r * 5 + 5).map((p) => notesText(p.doc));
         expect(new Set(texts).size).toBe(1);
       }
     }, 20_000);

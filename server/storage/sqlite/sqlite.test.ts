@@ -1,12 +1,14 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { describeStorageContract } from './contract.js';
+import { describeStorageContract } from '../contract.js';
 import Database from 'better-sqlite3';
 import { BACKSTOP_CHECKPOINT_PAGES } from './checkpointer.js';
-import { SCHEMA_VERSION, openSqliteStorage } from './sqlite.js';
+import { SCHEMA_VERSION, openSqliteStorage } from './index.js';
+import { nowIso } from './common.js';
+import { MIGRATIONS, migrate } from './migrations.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -17,8 +19,16 @@ function tempFile(): string {
   dirs.push(dir);
   return join(dir, 'workspace.db');
 }
+/** A new database file as schema version `version` left it, open without the store. */
+function databaseAt(version: number): { file: string; raw: Database.Database } {
+  const file = tempFile();
+  const raw = new Database(file);
+  raw.pragma('foreign_keys = ON');
+  migrate(raw, MIGRATIONS.slice(0, version));
+  return { file, raw };
+}
 
-describeStorageContract('sqlite', async () => openSqliteStorage({ filename: tempFile() }));
+describeStorageContract('sqlite', async () => openSqliteStorage({ filename: tempFile() }), { ownMethods: ['checkpointNow'] });
 
 describe('sqlite storage', () => {
   it('keeps updates across a reopen of the same file', async () => {
@@ -102,21 +112,14 @@ describe('sqlite storage', () => {
   });
 
   it('keeps a version-1 update log through the migration to the clustered log', async () => {
-    const file = tempFile();
     const source = new Y.Doc();
     const updates: Uint8Array[] = [];
     source.on('update', (u: Uint8Array) => updates.push(u));
     source.getText('t').insert(0, 'written before the migration');
     source.getText('t').insert(0, '» ');
 
-    // A database as version 1 left it: the first migration only, and updates in the old table.
-    const current = openSqliteStorage({ filename: file });
-    await current.close();
-    const raw = new Database(file);
-    raw.exec('DROP TABLE doc_updates; DELETE FROM schema_migrations WHERE version > 1;');
-    // Undo what the later migrations added, so they can run again.
-    raw.exec('DROP INDEX invites_site; ALTER TABLE invites DROP COLUMN revoked_at;');
-    raw.exec('CREATE TABLE doc_updates (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, data BLOB NOT NULL)');
+    // A database as version 1 left it, with updates in the old table.
+    const { file, raw } = databaseAt(1);
     const insert = raw.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)');
     for (const u of updates) insert.run('old-room', u);
     raw.close();
@@ -137,29 +140,92 @@ describe('sqlite storage', () => {
   });
 
   it('keeps invites made before version 3 pending and revocable', async () => {
-    const file = tempFile();
-    const current = openSqliteStorage({ filename: file });
-    const site = await current.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
-    const user = await current.createUser({ email: 'f@x.org', name: 'F', organisation: 'O', passwordHash: 'h', isAdmin: false });
-    await current.close();
     // A database as version 2 left it: invites without revoked_at.
-    const raw = new Database(file);
-    raw.exec('DROP INDEX invites_site; ALTER TABLE invites DROP COLUMN revoked_at; DELETE FROM schema_migrations WHERE version > 2;');
-    raw
-      .prepare(
-        `INSERT INTO invites (id, site_id, role, email, hash, created_by, created_at, expires_at)
-         VALUES ('old-invite-1', ?, 'member', NULL, 'old-hash', ?, '2029-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z')`,
-      )
-      .run(site.id, user.id);
+    const { file, raw } = databaseAt(2);
+    raw.exec(`
+      INSERT INTO sites (id, slug, name, issue, sponsor, created_at) VALUES ('old-site-1', 'torbay', 'Torbay', 'i', 's', '2029-01-01T00:00:00.000Z');
+      INSERT INTO users (id, email, name, organisation, password_hash, created_at) VALUES ('old-user-1', 'f@x.org', 'F', 'O', 'h', '2029-01-01T00:00:00.000Z');
+      INSERT INTO invites (id, site_id, role, email, hash, created_by, created_at, expires_at)
+        VALUES ('old-invite-1', 'old-site-1', 'member', NULL, 'old-hash', 'old-user-1', '2029-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z');
+    `);
     raw.close();
 
     const migrated = openSqliteStorage({ filename: file });
     expect((await migrated.getInviteByHash('old-hash'))?.revokedAt).toBeNull();
-    expect((await migrated.listPendingInvites(site.id, '2029-06-01T00:00:00.000Z')).map((i) => i.id)).toEqual(['old-invite-1']);
-    expect((await migrated.revokeInvite(site.id, 'old-invite-1', '2029-06-01T00:00:00.000Z'))?.revokedAt).toBe(
+    expect((await migrated.listPendingInvites('old-site-1', '2029-06-01T00:00:00.000Z')).map((i) => i.id)).toEqual(['old-invite-1']);
+    expect((await migrated.revokeInvite('old-site-1', 'old-invite-1', '2029-06-01T00:00:00.000Z'))?.revokedAt).toBe(
       '2029-06-01T00:00:00.000Z',
     );
     await migrated.close();
+  });
+
+  it('stores the sending account with each logged update', async () => {
+    const storage = openSqliteStorage({ filename: tempFile() });
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 3; i++) source.getArray<number>('a').push([i]);
+    await storage.appendUpdate('room', updates[0]!, { userId: 'ana-id' });
+    await storage.appendUpdate('room', updates[1]!);
+    await storage.appendUpdate('room', updates[2]!, { userId: 'ben-id' });
+    expect(storage.db.prepare("SELECT seq, user_id FROM doc_updates WHERE doc = 'room' ORDER BY seq").raw().all()).toEqual([
+      [1, 'ana-id'],
+      [2, null],
+      [3, 'ben-id'],
+    ]);
+    await storage.close();
+  });
+
+  it('leaves rooms unlocked and logged updates unattributed through versions 6 and 7', async () => {
+    const { file, raw } = databaseAt(5);
+    raw.exec(`
+      INSERT INTO sites (id, slug, name, issue, sponsor, created_at) VALUES ('old-site-1', 'torbay', 'Torbay', 'i', 's', '2029-01-01T00:00:00.000Z');
+      INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
+        VALUES ('old-map-room-1', 'old-site-1', 'map', 'Map', 0, NULL, '2029-01-01T00:00:00.000Z', '2029-01-02T00:00:00.000Z');
+    `);
+    const source = new Y.Doc();
+    source.getMap('mapElements').set('e1', 'kept');
+    raw.prepare('INSERT INTO doc_updates (doc, seq, data) VALUES (?, 1, ?)').run('old-map-room-1', Y.encodeStateAsUpdate(source));
+    raw.close();
+
+    const migrated = openSqliteStorage({ filename: file });
+    expect(await migrated.getRoom('old-map-room-1')).toMatchObject({ title: 'Map', locked: false, lockedBy: null, lockedAt: null });
+    expect(migrated.db.prepare('SELECT user_id FROM doc_updates').pluck().all()).toEqual([null]);
+    expect(await migrated.listRoomEditors('old-map-room-1')).toEqual([]);
+    await migrated.appendUpdate('old-map-room-1', Y.encodeStateAsUpdate(source), { userId: 'ana-id' });
+    expect((await migrated.listRoomEditors('old-map-room-1')).map((e) => e.userId)).toEqual(['ana-id']);
+    expect((await migrated.loadDoc('old-map-room-1')).updates).toHaveLength(2);
+    await migrated.close();
+  });
+
+  it('prepares every statement and transaction when it opens, none per call', async () => {
+    const storage = openSqliteStorage({ filename: tempFile() });
+    const prepare = vi.spyOn(storage.db, 'prepare');
+    const transaction = vi.spyOn(storage.db, 'transaction');
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    source.getText('t').insert(0, 'once');
+    const site = await storage.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+    const user = await storage.createUser({ email: 'p@x.org', name: 'P', organisation: 'O', passwordHash: 'h', isAdmin: false });
+    await storage.setRole(site.id, user.id, 'facilitator');
+    const room = await storage.createRoom({ siteId: site.id, kind: 'map', title: 'Map', createdBy: user.id }, { maxInSite: 5, maxByCreator: 5 });
+    await storage.updateRoom(room.id, { locked: true, lockedBy: user.id });
+    await storage.listRoomPage(site.id, { archived: 'include', limit: 5, after: { archived: false, updatedAt: room.updatedAt, id: room.id } });
+    await storage.appendUpdate(room.id, updates[0]!, { userId: user.id });
+    await storage.compactDoc(room.id);
+    await storage.loadDoc(room.id);
+    await storage.listRoomEditors(room.id);
+    const invite = await storage.createInvite({ siteId: site.id, role: 'member', email: null, hash: 'x', createdBy: user.id, expiresAt: '2099-01-01T00:00:00.000Z' });
+    await storage.acceptInvite({ inviteId: invite.id, account: { newUser: { email: 'q@x.org', name: 'Q', organisation: 'O', passwordHash: 'h', isAdmin: false } }, at: nowIso() });
+    await storage.recordLoginFailure('k', nowIso(), { maxFailures: 3, lockMs: 1000, windowMs: 1000 });
+    await storage.replaceSearchEntries(room.id, [{ target: 'room', targetId: '', title: 'Map', body: '' }], { revision: 1, title: 'Map' });
+    await storage.searchSite(site.id, 'map', { limit: 5 });
+    await storage.mentionables(site.id, { query: 'map', limit: 5 });
+    await storage.setSetting('k', 'v');
+    expect(prepare).not.toHaveBeenCalled();
+    expect(transaction).not.toHaveBeenCalled();
+    await storage.close();
   });
 
   it('one log per site across two connections to the same file (the server and the CLI)', async () => {
@@ -180,23 +246,15 @@ describe('sqlite storage', () => {
   });
 
   it('keeps rooms and their stored updates through the rebuild of rooms that admits logs (version 3 to 4)', async () => {
-    const file = tempFile();
-    const current = openSqliteStorage({ filename: file });
-    const site = await current.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
-    const user = await current.createUser({ email: 'f@x.org', name: 'F', organisation: 'O', passwordHash: 'h', isAdmin: false });
-    await current.setRole(site.id, user.id, 'member');
-    await current.close();
-
     // A database as version 3 left it: rooms may only be maps or documents.
-    const raw = new Database(file);
-    const table = raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'rooms'").pluck().get() as string;
-    expect(table).toContain("CHECK (kind IN ('map', 'doc', 'log'))");
+    const { file, raw } = databaseAt(3);
     raw.exec(`
-      DROP TABLE rooms;
-      ${table.replace("('map', 'doc', 'log')", "('map', 'doc')")};
-      CREATE INDEX rooms_site ON rooms (site_id, archived);
-      DELETE FROM schema_migrations WHERE version > 3;
+      INSERT INTO sites (id, slug, name, issue, sponsor, created_at) VALUES ('old-site-1', 'torbay', 'Torbay', 'i', 's', '2029-01-01T00:00:00.000Z');
+      INSERT INTO users (id, email, name, organisation, password_hash, created_at) VALUES ('old-user-1', 'f@x.org', 'F', 'O', 'h', '2029-01-01T00:00:00.000Z');
+      INSERT INTO memberships (site_id, user_id, role, joined_at) VALUES ('old-site-1', 'old-user-1', 'member', '2029-01-01T00:00:00.000Z');
     `);
+    const site = { id: 'old-site-1' };
+    const user = { id: 'old-user-1' };
     const insert = raw.prepare(
       `INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, '2029-01-01T00:00:00.000Z', '2029-01-02T00:00:00.000Z')`,

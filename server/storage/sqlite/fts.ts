@@ -2,7 +2,7 @@
  * Turning what people type into SQLite FTS5 queries, and FTS5's marked-up snippets into
  * `SnippetPart`s. Kept apart from `sqlite.ts` so both are tested on their own.
  */
-import type { SnippetPart } from '../../shared/search/types.js';
+import type { SnippetPart } from '../../../shared/search/types.js';
 
 /** Private-use characters FTS5's snippet() puts around each match; stripped from indexed text. */
 export const MATCH_START = '\uE000';

@@ -1,0 +1,67 @@
+/**
+ * Locking a room, in headless Chromium against the real server: the facilitator locks a map,
+ * a member's page says who locked it and stops offering edits (the server drops them), and
+ * unlocking gives the member their edits back without a reload.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserPeople, launchBrowser, startWorkspace } from '../helpers/browser.js';
+import { createPerson, createRoom, type Person } from '../helpers/server.js';
+import { RoomPage } from './pages.js';
+
+type Workspace = Awaited<ReturnType<typeof startWorkspace>>;
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
+
+describe('locking a room', { timeout: 60_000 }, () => {
+  let browser: Browser;
+  let ws: Workspace;
+  let facilitator: Person;
+  let member: Person;
+  let people: BrowserPeople;
+
+  beforeAll(async () => {
+    [ws, browser] = await Promise.all([startWorkspace(), launchBrowser()]);
+    people = new BrowserPeople(browser, ws);
+    facilitator = await createPerson(ws, { site: 'torbay', role: 'facilitator', name: 'Fran Facilitator', organisation: 'Torbay Council' });
+    member = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Mo Member', organisation: 'Devon and Cornwall Police' });
+  }, 90_000);
+  afterEach(async () => expect(await people.closeAll()).toEqual([]));
+  afterAll(async () => {
+    await browser?.close();
+    await ws?.dispose();
+  });
+
+  async function liveIn(person: Person, roomId: string, title: string): Promise<RoomPage> {
+    const room = new RoomPage(await people.page(person));
+    await room.open(ws.url, roomId, title);
+    await room.waitForConnection('Live');
+    return room;
+  }
+
+  it('a member’s page says who locked the map and offers no edits; unlocking gives them back', async () => {
+    const roomId = await createRoom(ws, member, 'torbay', 'map', 'Presented map');
+    const [fran, mo] = await Promise.all([liveIn(facilitator, roomId, 'Presented map'), liveIn(member, roomId, 'Presented map')]);
+    await mo.page.getByLabel('New note').waitFor();
+    // Members are not offered the lock.
+    expect(await mo.page.getByRole('button', { name: 'Lock editing' }).count()).toBe(0);
+
+    await fran.page.getByRole('button', { name: 'Lock editing' }).click();
+    await mo.page.getByTestId('room-lock').getByText('Locked by Fran Facilitator (Torbay Council)').waitFor();
+    expect(await mo.page.getByTestId('room-lock').textContent()).toMatch(/your edits are off until a facilitator unlocks it/);
+    await poll(() => mo.page.getByLabel('New note').count()).toBe(0);
+    expect(await mo.page.getByRole('button', { name: 'Add element' }).count()).toBe(0);
+    expect(await mo.connectionState()).toBe('Live');
+
+    // The facilitator still edits, and the member sees it live.
+    expect(await fran.page.getByTestId('room-lock').textContent()).toMatch(/Only facilitators can edit it now/);
+    await fran.addNote('Agreed in the room');
+    await poll(() => mo.notes()).toEqual(['Agreed in the room']);
+
+    await fran.page.getByRole('button', { name: 'Unlock editing' }).click();
+    await mo.page.getByLabel('New note').waitFor();
+    expect(await mo.page.getByTestId('room-lock').count()).toBe(0);
+    await mo.addNote('After the unlock');
+    await poll(() => fran.notes()).toEqual(['Agreed in the room', 'After the unlock']);
+    await poll(() => mo.saveState()).toBe('Saved');
+  });
+});

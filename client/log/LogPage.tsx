@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { LogRoomSchema } from '../../shared/api.js';
-import { canEditRooms } from '../../shared/roles.js';
+import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { paths } from '../../shared/routes.js';
 import { listBehaviours, observeBehaviours } from '../../shared/log/behaviours.js';
 import { observeLog, readEntries } from '../../shared/log/doc.js';
@@ -48,7 +48,7 @@ export function LogPage() {
       <h1>Learning log</h1>
       <p className="room-meta">What {s.name} tried, what happened, what was learned, and the leadership it took.</p>
       <RoomProvider roomId={log.data.id} title={`Learning log – ${s.name}`} user={me.data}>
-        <LogBody readOnlyByRole={!canEditRooms(s.role)} />
+        <LogBody readOnlyByRole={!mayWriteRoom('log', s.role, { locked: false })} />
       </RoomProvider>
     </div>
   );

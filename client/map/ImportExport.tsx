@@ -1,41 +1,33 @@
 /**
- * Getting maps in and out: Kumu-shaped CSV and our JSON both ways, and PNG and SVG pictures of
- * the whole map. Imports are checked completely before anything is written, and every problem
+ * Getting maps in and out: Kumu-shaped CSV and our JSON both ways, and pictures people can hand
+ * out — an SVG drawn from the map's data (`renderMapSvg`), a PNG of it at 1×, 2× or 4×, and a
+ * print view on a landscape A4 or A3 page — of the whole map or the current view. Imports are checked completely before anything is written, and every problem
  * is reported with its sheet, row and column (or JSON path), so nothing half-imports.
  */
-import { getViewportForBounds, useReactFlow, type Rect } from '@xyflow/react';
-import { toPng, toSvg } from 'html-to-image';
+import { useReactFlow } from '@xyflow/react';
 import { memo, useId, useState } from 'react';
 import { newId } from '../../shared/ids.js';
 import { addMapData, type Actor } from '../../shared/map/doc.js';
 import { exportMapJson, importMapJson, type ImportResult } from '../../shared/map/json.js';
 import { exportKumuCsv, importKumuCsv } from '../../shared/map/kumuCsv.js';
 import type { MapData } from '../../shared/map/model.js';
+import { placeMapData } from '../../shared/map/placement.js';
+import { renderMapSvg, type RenderMapSvgOptions } from '../../shared/map/svg.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
-import { dataUrlToBlob, download, fileBase } from '../ui/download.js';
+import { download, fileBase } from '../ui/download.js';
+import { PAPER_SIZES, PNG_SCALES, printSvg, svgToPng, type PaperSize, type PngScale } from './mapPicture.js';
 
 /** How many problems are listed before "and N more". */
 const SHOWN_ISSUES = 20;
-const IMAGE_SIZE = { width: 2400, height: 1600 };
+
+type PictureScope = 'map' | 'view';
+type LoopMarkers = 'none' | 'named' | 'all';
 
 type Outcome = { kind: 'ok'; message: string; warnings: string[] } | { kind: 'error'; message: string; issues: string[] } | null;
 
 function describe<I extends { message: string }>(result: ImportResult<I>): string[] {
   const issues = result.ok ? result.warnings : result.errors;
   return issues.map((i) => i.message);
-}
-
-/** Moves imported map data to the right of what is already on the map. */
-function besideExisting(existing: MapData, incoming: MapData): MapData {
-  if (existing.elements.length === 0 && existing.groups.length === 0) return incoming;
-  const right = Math.max(...existing.elements.map((e) => e.x), ...existing.groups.map((g) => g.x + g.width)) + 300;
-  const left = Math.min(...incoming.elements.map((e) => e.x), ...incoming.groups.map((g) => g.x), Infinity);
-  const dx = right - (Number.isFinite(left) ? left : 0);
-  return {
-    ...incoming,
-    elements: incoming.elements.map((e) => ({ ...e, x: e.x + dx })),
-    groups: incoming.groups.map((g) => ({ ...g, x: g.x + dx })),
-  };
 }
 
 /**
@@ -45,7 +37,6 @@ function besideExisting(existing: MapData, incoming: MapData): MapData {
 export const ImportExport = memo(function ImportExport({
   getMap,
   fitMap,
-  getBounds,
   empty,
   title,
   readOnly,
@@ -54,8 +45,6 @@ export const ImportExport = memo(function ImportExport({
   getMap: () => MapData;
   /** Fits the view to the whole map (React Flow alone knows only the nodes it draws). */
   fitMap: (options?: { duration?: number }) => void;
-  /** The box around the whole map, drawn or not. */
-  getBounds: () => Rect | null;
   empty: boolean;
   title: string;
   readOnly: boolean;
@@ -66,36 +55,43 @@ export const ImportExport = memo(function ImportExport({
   const id = useId();
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
+  const [scope, setScope] = useState<PictureScope>('map');
+  const [loopMarkers, setLoopMarkers] = useState<LoopMarkers>('named');
+  const [pngScale, setPngScale] = useState<PngScale>(2);
+  const [paper, setPaper] = useState<PaperSize>('a4');
   const base = fileBase(title, 'map');
 
-  async function exportImage(format: 'png' | 'svg') {
+  /** The map drawn from its data: nothing selected, no handles or panels in the picture. */
+  function drawMap(): string {
+    const options: RenderMapSvgOptions = { title, loops: loopMarkers };
+    if (scope === 'view') {
+      const pane = document.querySelector('.map-canvas')?.getBoundingClientRect();
+      if (!pane) throw new Error('The map is not on screen: switch to the map view first.');
+      const topLeft = flow.screenToFlowPosition({ x: pane.left, y: pane.top }, { snapToGrid: false });
+      const bottomRight = flow.screenToFlowPosition({ x: pane.right, y: pane.bottom }, { snapToGrid: false });
+      options.viewport = { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
+    }
+    return renderMapSvg(getMap(), options);
+  }
+
+  async function exportPicture(kind: 'svg' | 'png' | 'print') {
     setBusy(true);
-    let restoreView = () => {};
     try {
-      const viewport = document.querySelector<HTMLElement>('.map-canvas .react-flow__viewport');
-      if (!viewport) throw new Error('The map is not on screen: switch to the map view first.');
-      // Only elements in view are drawn (onlyRenderVisibleElements): fit the whole map for the
-      // picture, then put the view back as it was.
-      const saved = flow.getViewport();
-      fitMap({ duration: 0 });
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-      restoreView = () => void flow.setViewport(saved);
-      const bounds = getBounds();
-      if (!bounds) throw new Error('The map is empty.');
-      const { x, y, zoom } = getViewportForBounds(bounds, IMAGE_SIZE.width, IMAGE_SIZE.height, 0.1, 2, 0.05);
-      const options = {
-        backgroundColor: '#ffffff',
-        width: IMAGE_SIZE.width,
-        height: IMAGE_SIZE.height,
-        style: { width: `${IMAGE_SIZE.width}px`, height: `${IMAGE_SIZE.height}px`, transform: `translate(${x}px, ${y}px) scale(${zoom})` },
-      };
-      const dataUrl = format === 'png' ? await toPng(viewport, options) : await toSvg(viewport, options);
-      download(`${base}.${format}`, dataUrlToBlob(dataUrl));
-      setOutcome({ kind: 'ok', message: `Saved ${base}.${format}.`, warnings: [] });
+      const svg = drawMap();
+      if (kind === 'svg') {
+        download(`${base}.svg`, svg, 'image/svg+xml');
+        setOutcome({ kind: 'ok', message: `Saved ${base}.svg.`, warnings: [] });
+      } else if (kind === 'png') {
+        const png = await svgToPng(svg, pngScale);
+        download(`${base}.png`, png.blob);
+        const reduced = png.scale < pngScale ? [`The map is too large for ${pngScale}×: it was drawn at ${png.scale.toFixed(2)}× (${png.width} × ${png.height} pixels).`] : [];
+        setOutcome({ kind: 'ok', message: `Saved ${base}.png.`, warnings: reduced });
+      } else {
+        printSvg(svg, paper);
+      }
     } catch (error) {
       setOutcome({ kind: 'error', message: `The picture could not be made: ${error instanceof Error ? error.message : String(error)}`, issues: [] });
     } finally {
-      restoreView();
       setBusy(false);
     }
   }
@@ -124,7 +120,8 @@ export const ImportExport = memo(function ImportExport({
         setOutcome({ kind: 'error', message: 'Nothing was imported. Fix these problems in the file and try again:', issues: describe(result) });
         return;
       }
-      addMapData(conn.doc, besideExisting(getMap(), result.map), actor);
+      // As one block, in the free space nearest the middle of the map: never on top of it.
+      addMapData(conn.doc, placeMapData(getMap(), result.map), actor);
       setOutcome({
         kind: 'ok',
         message: `Imported ${result.map.elements.length} elements and ${result.map.connections.length} connections.`,
@@ -165,13 +162,58 @@ export const ImportExport = memo(function ImportExport({
         <button type="button" className="button-secondary" onClick={() => download(`${base}.json`, exportMapJson(getMap()), 'application/json')}>
           Export JSON
         </button>
-        <button type="button" className="button-secondary" disabled={busy || empty} onClick={() => void exportImage('png')}>
-          Export PNG
-        </button>
-        <button type="button" className="button-secondary" disabled={busy || empty} onClick={() => void exportImage('svg')}>
-          Export SVG
-        </button>
       </div>
+      <fieldset className="picture-options">
+        <legend>Pictures</legend>
+        <div className="inline-row">
+          <label>
+            Show{' '}
+            <select value={scope} onChange={(e) => setScope(e.target.value as PictureScope)}>
+              <option value="map">The whole map</option>
+              <option value="view">The current view</option>
+            </select>
+          </label>
+          <label>
+            Loop markers{' '}
+            <select value={loopMarkers} onChange={(e) => setLoopMarkers(e.target.value as LoopMarkers)}>
+              <option value="named">Named loops</option>
+              <option value="all">Every loop</option>
+              <option value="none">None</option>
+            </select>
+          </label>
+        </div>
+        <div className="inline-row">
+          <button type="button" className="button-secondary" disabled={busy || empty} onClick={() => void exportPicture('svg')}>
+            Export SVG
+          </button>
+          <label>
+            PNG size{' '}
+            <select value={pngScale} onChange={(e) => setPngScale(Number(e.target.value) as PngScale)}>
+              {PNG_SCALES.map((s) => (
+                <option key={s} value={s}>
+                  {s}×
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button-secondary" disabled={busy || empty} onClick={() => void exportPicture('png')}>
+            Export PNG
+          </button>
+          <label>
+            Paper{' '}
+            <select value={paper} onChange={(e) => setPaper(e.target.value as PaperSize)}>
+              {PAPER_SIZES.map((p) => (
+                <option key={p} value={p}>
+                  {p.toUpperCase()} landscape
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button-secondary" disabled={busy || empty} onClick={() => void exportPicture('print')}>
+            Print or save as PDF
+          </button>
+        </div>
+      </fieldset>
       {!readOnly && (
         <div className="field">
           <label htmlFor={`${id}-file`}>Import a map</label>

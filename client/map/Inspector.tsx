@@ -22,6 +22,7 @@ import {
   MAP_LIMITS,
   POLARITIES,
   polarityDisputed,
+  type Attribution,
   type Confidence,
   type ElementKind,
   type MapConnection,
@@ -163,6 +164,7 @@ function ElementInspector({
   const labelOf = (eid: string) => map.elements.find((e) => e.id === eid)?.label ?? '?';
   // Derived from where it sits: its stakeholder quadrant, iceberg level or horizon.
   const frame = containingGroup(element, map.groups);
+  const changedBy = otherPerson(element.updated, actor);
 
   return (
     <section className="inspector" aria-labelledby={`${id}-heading`}>
@@ -170,7 +172,7 @@ function ElementInspector({
       <ErrorMessage>{error}</ErrorMessage>
       <fieldset disabled={readOnly}>
         <legend className="visually-hidden">Element details</legend>
-        <CommitField label="Label" value={element.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} autoFocus={focusLabel} />
+        <CommitField label="Label" value={element.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} autoFocus={focusLabel} changedBy={changedBy} />
         <div className="field">
           <label htmlFor={`${id}-kind`}>Kind</label>
           <select id={`${id}-kind`} value={element.kind} onChange={(e) => update({ kind: e.target.value as ElementKind })}>
@@ -181,14 +183,14 @@ function ElementInspector({
             ))}
           </select>
         </div>
-        <CommitField label="Agency" hint="The agency that owns or speaks for it" value={element.agency} maxLength={MAP_LIMITS.agencyMax} onCommit={(agency) => update({ agency })} />
+        <CommitField label="Agency" hint="The agency that owns or speaks for it" value={element.agency} maxLength={MAP_LIMITS.agencyMax} onCommit={(agency) => update({ agency })} changedBy={changedBy} />
         <CommitField
           label="Tags"
           hint="Separate tags with commas"
           value={element.tags.join(', ')}
           onCommit={(tags) => update({ tags: tags.split(',').map((t) => t.trim()).filter(Boolean) })}
         />
-        <CommitField label="Description" multiline value={element.description} maxLength={MAP_LIMITS.descriptionMax} onCommit={(description) => update({ description })} />
+        <CommitField label="Description" multiline value={element.description} maxLength={MAP_LIMITS.descriptionMax} onCommit={(description) => update({ description })} changedBy={changedBy} />
       </fieldset>
       {frame && (
         <p className="frame-note">
@@ -330,8 +332,8 @@ function ConnectionInspector({
             ))}
           </select>
         </div>
-        <CommitField label="Label" value={connection.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} />
-        <CommitField label="Evidence" multiline hint="Sources, data or lived experience behind this link" value={connection.evidence} maxLength={MAP_LIMITS.evidenceMax} onCommit={(evidence) => update({ evidence })} />
+        <CommitField label="Label" value={connection.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} changedBy={otherPerson(connection.updated, actor)} />
+        <CommitField label="Evidence" multiline hint="Sources, data or lived experience behind this link" value={connection.evidence} maxLength={MAP_LIMITS.evidenceMax} onCommit={(evidence) => update({ evidence })} changedBy={otherPerson(connection.updated, actor)} />
       </fieldset>
 
       <h3>What each agency thinks</h3>
@@ -387,7 +389,7 @@ function GroupInspector({
       <ErrorMessage>{error}</ErrorMessage>
       <fieldset disabled={readOnly}>
         <legend className="visually-hidden">Frame details</legend>
-        <CommitField label="Label" value={group.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => attempt(() => updateGroup(conn.doc, group.id, { label }, actor))} />
+        <CommitField label="Label" value={group.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => attempt(() => updateGroup(conn.doc, group.id, { label }, actor))} changedBy={otherPerson(group.updated, actor)} />
       </fieldset>
       <p className="hint">Drag the frame to move it; drag its corners to resize it. Elements stay where they are.</p>
       {!readOnly && <DeleteButton label="Delete frame" onDelete={() => removeGroup(conn.doc, group.id)} onSelect={onSelect} />}
@@ -421,4 +423,10 @@ function DeleteButton({ label, onDelete, onSelect }: { label: string; onDelete: 
       {label}
     </button>
   );
+}
+
+/** "Chris (Torbay Council)" when someone other than `me` made the latest change, else null. */
+function otherPerson(updated: Attribution | undefined, me: Actor): string | null {
+  if (!updated || updated.userId === me.userId) return null;
+  return updated.organisation ? `${updated.name} (${updated.organisation})` : updated.name;
 }

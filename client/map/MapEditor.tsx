@@ -27,14 +27,14 @@ import './canvas.css';
 import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import { newId } from '../../shared/ids.js';
 import { useFullscreen } from '../ui/useFullscreen.js';
-import { addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
+import { addConnectedElement, addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
 import { TEMPLATES, instantiate, type TemplateId } from '../../shared/map/templates.js';
-import { ELEMENT_KINDS, ELEMENT_KIND_LABELS, type ElementKind } from '../../shared/map/model.js';
-import { freeSpot } from '../../shared/map/placement.js';
+import { ELEMENT_KINDS, ELEMENT_KIND_LABELS, type ElementKind, type MapElement } from '../../shared/map/model.js';
+import { ELEMENT_BOX, elementBoxes, enclosingBox, placeMapData, spotForElement, type Box, type Size } from '../../shared/map/placement.js';
 import { openThreadCounts } from '../../shared/map/comments.js';
 import { NO_LENS, applyLens, lensActive, type Lens } from '../../shared/map/lens.js';
-import { autoLayout } from '../../shared/map/layout.js';
+import { tidyLayout } from '../../shared/map/layout.js';
 import { betweenness, degrees, rankElements } from '../../shared/map/metrics.js';
 import { selectedByOthers } from '../../shared/map/presence.js';
 import { sameItems } from '../../shared/map/samePlainData.js';
@@ -70,6 +70,9 @@ const edgeTypes = { connection: ConnectionEdge };
 // Props of <ReactFlow> are constants or memoised: React Flow copies a changed prop into its
 // store, and every store change runs the selectors of every node and edge on the canvas.
 const PRO_OPTIONS = { hideAttribution: true };
+// Fitting a map of one or two elements (the first fit of an empty map waits for its first
+// element) would zoom to 250 %, leaving no room in view for the next one beside it.
+const FIT_VIEW_OPTIONS = { maxZoom: 1 };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 /** How near (screen pixels) a click must fall to a passing link's plain curve to select it. */
 const THROUGH_LINK_CLICK_PX = 6;
@@ -288,20 +291,54 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     [conn, actor, select, attempt],
   );
 
-  function addAtCentre() {
-    const centre = viewCentre();
-    const spot = freeSpot(centre, map.elements);
-    const id = newId();
-    attempt(() => addElement(conn.doc, { id, kind, label: `New ${ELEMENT_KIND_LABELS[kind].toLowerCase()}`, ...spot }, actor));
-    // Select it and put the cursor in its label, ready to type over "New factor".
-    setFocusLabelOf(id);
-    select({ element: id });
+  /** Elements' drawn sizes where React Flow has measured them (long labels wrap taller). */
+  function drawnSizes(): (id: string) => Size | undefined {
+    const measured = new Map(nodes.map((n) => [n.id, n.measured]));
+    return (id) => {
+      const size = measured.get(id);
+      return size?.width && size.height ? { width: size.width, height: size.height } : undefined;
+    };
   }
 
-  /** The middle of what the person is looking at, in map coordinates: where new things go. */
+  /**
+   * Adds an element in free space beside `from` (the selected element), or near the middle of
+   * the view; connected from `from` in the same step when `connect` is set.
+   */
+  function addNear(from: MapElement | null, connect = false) {
+    const sizeOf = drawnSizes();
+    const beside = from ? elementBoxes([from], sizeOf)[0] : null;
+    const spot = spotForElement(elementBoxes(map.elements, sizeOf), ELEMENT_BOX, { near: viewCentre(), beside });
+    const element = { id: newId(), kind, label: `New ${ELEMENT_KIND_LABELS[kind].toLowerCase()}`, ...spot };
+    attempt(() =>
+      from && connect
+        ? addConnectedElement(conn.doc, element, { id: newId(), from: from.id, polarity: '?' }, actor)
+        : addElement(conn.doc, element, actor),
+    );
+    // Select it and put the cursor in its label, ready to type over "New factor".
+    setFocusLabelOf(element.id);
+    select({ element: element.id });
+    reveal({ ...spot, ...ELEMENT_BOX });
+  }
+
+  /**
+   * The middle of what the person is looking at, in map coordinates: where new things go. From
+   * React Flow's store, which keeps the canvas's last size while the outline hides it.
+   */
   function viewCentre(): { x: number; y: number } {
-    const canvas = document.querySelector('.map-canvas')?.getBoundingClientRect();
-    return canvas ? flow.screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 }) : { x: 0, y: 0 };
+    const { width, height, transform: [tx, ty, zoom] } = storeApi.getState();
+    return { x: (width / 2 - tx) / zoom, y: (height / 2 - ty) / zoom };
+  }
+
+  /**
+   * Brings a box outside the view (a new element beside one at its edge) into it, zooming out
+   * only as far as it takes to keep what was in view there too.
+   */
+  function reveal(box: Box) {
+    const { width, height, minZoom, transform: [tx, ty, zoom] } = storeApi.getState();
+    const view = { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+    if (box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width && box.y + box.height <= view.y + view.height) return;
+    const both = enclosingBox([view, box])!;
+    void flow.setViewport(getViewportForBounds(both, width, height, minZoom, zoom, 0.05), { duration: glide });
   }
 
   function addFrame() {
@@ -321,6 +358,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     } else if (mod && (event.key.toLowerCase() === 'y' || (event.key.toLowerCase() === 'z' && event.shiftKey))) {
       event.preventDefault();
       redo();
+    } else if (mod && event.key === 'Enter' && !readOnly && selectedElement) {
+      event.preventDefault();
+      addNear(selectedElement, true);
     }
   }
 
@@ -387,7 +427,6 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   }, [far, shownNodes, hovered, focusLabelOf, othersSelecting]);
   const allNodes = useRef(shownNodes);
   allNodes.current = shownNodes;
-  const getBounds = useCallback(() => boundsOf(allNodes.current), []);
   /** Fits the view to the whole map, or to some of it, whether or not React Flow draws it all. */
   const fitMap = useCallback(
     (options: { ids?: readonly string[]; duration?: number; padding?: number; maxZoom?: number } = {}) => {
@@ -450,9 +489,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   }
 
   function addTemplate(id: TemplateId) {
-    // Beside what is already there, never on top of it.
-    const right = map.elements.length || map.groups.length ? Math.max(...map.elements.map((e) => e.x), ...map.groups.map((g) => g.x + g.width)) + 300 : 0;
-    attempt(() => addMapData(conn.doc, instantiate(id, newId, { ...actor, at: new Date().toISOString() }, { x: right, y: 0 }), actor));
+    // In free space near the middle of the view, never on top of what is already there.
+    const data = placeMapData(map, instantiate(id, newId, { ...actor, at: new Date().toISOString() }), { near: viewCentre(), sizeOf: drawnSizes() });
+    attempt(() => addMapData(conn.doc, data, actor));
     setTimeout(() => fitMap({ duration: glide }), 50);
   }
 
@@ -465,6 +504,23 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const selectedElement = selectedNodes.length === 1 && selectedEdges.length === 0 ? (map.elements.find((e) => e.id === selectedNodes[0]!.id) ?? null) : null;
   const selectedConnection =
     selectedEdges.length === 1 && selectedNodes.length === 0 ? (map.connections.find((c) => c.id === selectedEdges[0]!.id) ?? null) : null;
+
+  /**
+   * Tidy layout of the whole map, or of `only` these elements around the others (which stay
+   * put): one `moveElements`, so one undo step. Boxes are laid out at the size they are drawn
+   * (estimated for those not on screen), in the shape of the canvas.
+   */
+  function tidy(only?: string[]) {
+    const sizes = new Map<string, { width: number; height: number }>();
+    for (const n of nodes) if (n.measured?.width && n.measured.height) sizes.set(n.id, { width: n.measured.width, height: n.measured.height });
+    const canvas = document.querySelector('.map-canvas')?.getBoundingClientRect();
+    const aspect = canvas && canvas.width > 0 && canvas.height > 0 ? canvas.width / canvas.height : undefined;
+    moveElements(conn.doc, tidyLayout(map, { sizes, ...(aspect ? { aspect } : {}), ...(only ? { move: only } : {}) }));
+    // A tidied selection is shown with what it is linked to, at no more than full size.
+    const shown = only ? new Set(only) : null;
+    if (shown) for (const c of map.connections) if (shown.has(c.from) || shown.has(c.to)) shown.add(c.from).add(c.to);
+    setTimeout(() => fitMap({ duration: glide, ...(shown ? { ids: [...shown], padding: 0.2, maxZoom: 1 } : {}) }), 50);
+  }
 
   const selectionIds = useMemo(() => [...selectedNodes.map((n) => n.id), ...selectedEdges.map((e) => e.id)], [selectedNodes, selectedEdges]);
   const publishCursor = usePublishMapPresence(selectionIds);
@@ -503,8 +559,18 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               </option>
             ))}
           </select>
-          <button type="button" onClick={addAtCentre}>
+          <button type="button" onClick={() => addNear(selectedElement)}>
             Add element
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => selectedElement && addNear(selectedElement, true)}
+            disabled={!selectedElement}
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+            title="Add an element connected from the selected one (Ctrl+Enter)"
+          >
+            Add connected element
           </button>
           <button type="button" className="button-secondary" onClick={addFrame}>
             Add frame
@@ -532,17 +598,19 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               </option>
             ))}
           </select>
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={map.elements.length < 2}
-            onClick={() => {
-              moveElements(conn.doc, autoLayout(map));
-              setTimeout(() => fitMap({ duration: glide }), 50);
-            }}
-          >
+          <button type="button" className="button-secondary" disabled={map.elements.length < 2} onClick={() => tidy()}>
             Tidy layout
           </button>
+          {selectedNodes.length > 0 && (
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={() => tidy(selectedNodes.map((n) => n.id))}
+              title="Arrange the selected elements around the others, which stay where they are"
+            >
+              Tidy selection
+            </button>
+          )}
           <span className="hint map-count">
             {map.elements.length} elements · {map.connections.length} connections
           </span>
@@ -638,6 +706,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
                 elementsSelectable
                 deleteKeyCode={readOnly ? null : DELETE_KEYS}
                 fitView
+                fitViewOptions={FIT_VIEW_OPTIONS}
                 onlyRenderVisibleElements
                 minZoom={0.1}
                 maxZoom={2.5}
@@ -688,7 +757,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           onShowMatches={showMatches}
         />
         <VersionsPanel getLiveMap={getLiveMap} readOnly={readOnly} viewing={viewing} onView={setViewing} />
-        <ImportExport getMap={getMap} fitMap={fitMap} getBounds={getBounds} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />
+        <ImportExport getMap={getMap} fitMap={fitMap} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />
         <LoopsPanel map={panelMap} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />
         </div>
       </div>

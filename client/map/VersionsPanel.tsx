@@ -6,7 +6,7 @@
 import { memo, useId, useState } from 'react';
 import type { Version } from '../../shared/api.js';
 import type { MapData } from '../../shared/map/model.js';
-import { diffIsEmpty, diffMaps, type MapDiff } from '../../shared/map/versions.js';
+import { describeDiff, diffIsEmpty, diffMaps, type MapDiff } from '../../shared/map/versions.js';
 import { messageOf } from '../api/http.js';
 import { SaveVersionForm, useRoomVersions, VersionByline } from '../room/versions.js';
 import { ErrorMessage } from '../ui/Notice.js';
@@ -33,7 +33,7 @@ export const VersionsPanel = memo(function VersionsPanel({
   onView: (version: ViewedVersion | null) => void;
 }) {
   const { versions, canDelete, error, fetchVersion, restore, restoring, remove } = useRoomVersions('the map');
-  const [comparing, setComparing] = useState<{ name: string; diff: MapDiff } | null>(null);
+  const [comparing, setComparing] = useState<{ name: string; diff: MapDiff; before: MapData; after: MapData } | null>(null);
   const [loading, setLoading] = useState<string | null>(null);
   const [fetchError, setFetchError] = useState<string | null>(null);
   const id = useId();
@@ -80,7 +80,12 @@ export const VersionsPanel = memo(function VersionsPanel({
                   type="button"
                   className="button-link"
                   disabled={loading === v.id}
-                  onClick={() => void withMap(v, (map) => setComparing({ name: v.name, diff: diffMaps(map, getLiveMap()) }))}
+                  onClick={() =>
+                    void withMap(v, (map) => {
+                      const live = getLiveMap();
+                      setComparing({ name: v.name, diff: diffMaps(map, live), before: map, after: live });
+                    })
+                  }
                 >
                   Compare with now<span className="visually-hidden"> ({v.name})</span>
                 </button>
@@ -99,20 +104,13 @@ export const VersionsPanel = memo(function VersionsPanel({
           ))}
         </ol>
       )}
-      {comparing && <DiffSummary name={comparing.name} diff={comparing.diff} onClose={() => setComparing(null)} />}
+      {comparing && <DiffSummary {...comparing} onClose={() => setComparing(null)} />}
     </section>
   );
 });
 
-function DiffSummary({ name, diff, onClose }: { name: string; diff: MapDiff; onClose: () => void }) {
-  const rows: [string, string[]][] = [
-    ['Elements added', diff.addedElements.map((e) => e.label)],
-    ['Elements removed', diff.removedElements.map((e) => e.label)],
-    ['Elements changed', diff.changedElements.map((c) => `${c.after.label}: ${c.changes.map((f) => `${f.field} “${f.before}” → “${f.after}”`).join('; ')}`)],
-    ['Connections added', diff.addedConnections.map((c) => c.id)],
-    ['Connections removed', diff.removedConnections.map((c) => c.id)],
-    ['Connections changed', diff.changedConnections.map((c) => c.changes.map((f) => `${f.field} “${f.before}” → “${f.after}”`).join('; '))],
-  ];
+function DiffSummary({ name, diff, before, after, onClose }: { name: string; diff: MapDiff; before: MapData; after: MapData; onClose: () => void }) {
+  const rows = describeDiff(diff, before, after).map((s): [string, string[]] => [s.heading, s.lines]);
   return (
     <div className="diff" role="region" aria-label={`Changes since ${name}`}>
       <h4>Since “{name}”</h4>

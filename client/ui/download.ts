@@ -16,7 +16,7 @@ export function download(name: string, content: Blob | string, type = 'text/plai
 }
 
 /**
- * The bytes of a `data:` URL (what html-to-image and `canvas.toDataURL` make) as a Blob,
+ * The bytes of a `data:` URL (what `canvas.toDataURL` makes) as a Blob,
  * decoded here: `fetch(dataUrl)` would do it too, but the Content-Security-Policy
  * (connect-src 'self') refuses data: URLs to fetch.
  *

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   MAP_ROOTS,
+  addConnectedElement,
   addConnection,
   addElement,
   addGroup,
@@ -161,6 +162,21 @@ describe('map doc helpers', () => {
     undo.undo();
     const labels = readMap(mine).elements.map((e) => e.label);
     expect(labels).toEqual(['Footfall on the high street', 'Loneliness', 'Shopkeepers']);
+  });
+
+  it('adds a connected element in one undo step, or nothing when the connection is refused', () => {
+    const doc = new Y.Doc();
+    sample(doc);
+    const undo = new Y.UndoManager(mapUndoScope(doc), { captureTimeout: 0 });
+    addConnectedElement(doc, { id: 'rent', kind: 'variable', label: 'Rents', x: 400, y: 0 }, { id: 'c-rent', from: 'shops' }, council);
+    const added = readMap(doc);
+    expect(added.elements.map((e) => e.id)).toContain('rent');
+    expect(added.connections.find((c) => c.id === 'c-rent')).toMatchObject({ from: 'shops', to: 'rent', polarity: '?' });
+    undo.undo();
+    expect(readMap(doc).elements.map((e) => e.id)).not.toContain('rent');
+    expect(readMap(doc).connections.map((c) => c.id)).not.toContain('c-rent');
+    expect(() => addConnectedElement(doc, { id: 'lost', kind: 'variable', label: 'Lost', x: 0, y: 0 }, { id: 'c-lost', from: 'gone' }, council)).toThrow(/no longer on the map/);
+    expect(readMap(doc).elements.map((e) => e.id)).not.toContain('lost');
   });
 
   it('tells observers about every change and stops when asked', () => {

@@ -251,6 +251,23 @@ export function addConnection(doc: Y.Doc, input: NewConnection, actor: Actor, no
   return input.id;
 }
 
+/**
+ * Adds an element and a connection to it from an existing one, in one step (one undo step).
+ * Nothing is written when the connection would be refused.
+ *
+ * @example
+ * addConnectedElement(doc, { id: newId(), kind: 'variable', label: 'New factor', x, y }, { id: newId(), from: selectedId }, actor);
+ */
+export function addConnectedElement(doc: Y.Doc, element: NewElement, connection: Omit<NewConnection, 'to'>, actor: Actor, now = new Date()): void {
+  const { elements, connections } = roots(doc);
+  if (!elements.has(connection.from)) throw new RangeError('The element to connect from is no longer on the map.');
+  if (connections.size >= MAP_LIMITS.connectionsMax) throw new RangeError(`A map can have at most ${MAP_LIMITS.connectionsMax} connections.`);
+  doc.transact(() => {
+    addElement(doc, element, actor, now);
+    addConnection(doc, { ...connection, to: element.id }, actor, now);
+  });
+}
+
 export function updateConnection(doc: Y.Doc, id: string, patch: ConnectionPatch, actor: Actor, now = new Date()): boolean {
   const connection = roots(doc).connections.get(id);
   if (!(connection instanceof Y.Map)) return false;

@@ -5,17 +5,8 @@
 import type { LoopConnectionInput, LoopInput } from './loops.js';
 import type { Polarity } from './model.js';
 
-/** Mulberry32: a tiny seeded PRNG returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator these maps are made with (kept here for the tests that import it). */
+export { seededRandom } from '../random.js';
 
 /**
  * A map of `elements` elements and `connections` connections between elements picked at

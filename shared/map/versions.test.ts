@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addConnection, addElement, addGroup, moveElements, readMap, removeConnections, removeElements, replaceMapData, setLoopNote, setPolarityView, updateConnection, updateElement } from './doc.js';
-import { VERSIONS_ROOT, clearLegacyMapVersions, diffIsEmpty, diffMaps, readLegacyMapVersions } from './versions.js';
+import { VERSIONS_ROOT, clearLegacyMapVersions, describeDiff, diffIsEmpty, diffMaps, readLegacyMapVersions } from './versions.js';
 
 const ann = { userId: 'u-a', name: 'Ann', organisation: 'Torbay Council' };
 const bo = { userId: 'u-b', name: 'Bo', organisation: 'Devon and Cornwall Police' };
@@ -96,6 +96,30 @@ describe('comparing maps', () => {
     expect(diff.changedConnections[0]!.changes).toEqual([
       { field: 'polarity', before: '-', after: '?' },
       { field: 'delay', before: 'false', after: 'true' },
+    ]);
+  });
+
+  it('describes changes by labels, never ids, with fields before and after in words', () => {
+    const doc = start();
+    const before = readMap(doc);
+    updateElement(doc, 'a', { label: 'Visitors', kind: 'outcome' }, ann);
+    removeElements(doc, ['c']);
+    addElement(doc, { id: 'd', kind: 'intervention', label: 'Shop training', x: 0, y: 200 }, ann);
+    addConnection(doc, { id: 'db', from: 'd', to: 'b', polarity: '-' }, ann);
+    updateConnection(doc, 'ab', { polarity: '?', delay: true }, ann);
+    const after = readMap(doc);
+    const text = describeDiff(diffMaps(before, after), before, after);
+    const ids = new Set([...before.elements, ...after.elements, ...before.connections, ...after.connections].map((x) => x.id));
+    for (const line of text.flatMap((s) => s.lines)) for (const id of ids) expect(line).not.toMatch(new RegExp(`\\b${id}\\b`));
+    const b = before.elements.find((e) => e.id === 'b')!.label;
+    expect(text).toEqual([
+      { heading: 'Elements added', lines: ['Shop training'] },
+      { heading: 'Elements removed', lines: ['Landlords'] },
+      { heading: 'Elements changed', lines: ['Footfall: label “Footfall” → “Visitors”; kind “Factor” → “Outcome”'] },
+      { heading: 'Connections added', lines: [`Shop training → ${b} (−)`] },
+      // Removed with its element: named by the labels it had.
+      { heading: 'Connections removed', lines: [`Landlords → ${b} (+)`] },
+      { heading: 'Connections changed', lines: [`Visitors → ${b}: polarity “−” → “?”; delay “no” → “yes”`] },
     ]);
   });
 

@@ -8,7 +8,7 @@
  * (JSON string of MapData) }.
  */
 import type * as Y from 'yjs';
-import type { Attribution, MapConnection, MapData, MapElement } from './model.js';
+import { ELEMENT_KIND_LABELS, type Attribution, type MapConnection, type MapData, type MapElement } from './model.js';
 
 /** The root where older releases kept a map's versions, inside the room's doc. */
 export const VERSIONS_ROOT = 'mapVersions';
@@ -155,3 +155,62 @@ export function diffMaps(before: MapData, after: MapData): MapDiff {
 export function diffIsEmpty(diff: MapDiff): boolean {
   return Object.values(diff).every((list) => list.length === 0);
 }
+
+/** One group of a diff as people read it: a heading and one line per change. */
+export interface DiffSection {
+  heading: string;
+  lines: string[];
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  label: 'label',
+  kind: 'kind',
+  description: 'description',
+  tags: 'tags',
+  agency: 'agency',
+  polarity: 'polarity',
+  delay: 'delay',
+  confidence: 'confidence',
+  evidence: 'evidence',
+};
+
+/** A field's value as shown: kinds by their names, yes/no for a delay, "none" for nothing. */
+function shown(field: string, value: string): string {
+  if (field === 'kind' && value in ELEMENT_KIND_LABELS) return ELEMENT_KIND_LABELS[value as keyof typeof ELEMENT_KIND_LABELS];
+  if (field === 'delay') return value === 'true' ? 'yes' : 'no';
+  if (field === 'polarity') return value === '-' ? '−' : value;
+  return value === '' ? 'none' : value;
+}
+
+function describeChanges(changes: readonly FieldChange[]): string {
+  return changes.map((f) => `${FIELD_NAMES[f.field] ?? f.field} “${shown(f.field, f.before)}” → “${shown(f.field, f.after)}”`).join('; ');
+}
+
+/**
+ * A diff in words, naming elements and connections by their labels ("Carer stress → Hospital
+ * admissions"), not ids: removed ones by the labels they had in `before`, the rest by `after`'s.
+ * Only the groups that hold a change are listed.
+ *
+ * @example
+ * describeDiff(diffMaps(version, live), version, live)
+ * // [{ heading: 'Connections removed', lines: ['Carer stress → Hospital admissions (+)'] }]
+ */
+export function describeDiff(diff: MapDiff, before: MapData, after: MapData): DiffSection[] {
+  const labels = (map: MapData) => new Map(map.elements.map((e) => [e.id, e.label || 'Untitled element']));
+  const was = labels(before);
+  const now = labels(after);
+  const ends = (c: MapConnection, names: Map<string, string>, fallback: Map<string, string>) =>
+    `${names.get(c.from) ?? fallback.get(c.from) ?? 'a removed element'} → ${names.get(c.to) ?? fallback.get(c.to) ?? 'a removed element'}`;
+  const connection = (c: MapConnection, names: Map<string, string>, fallback: Map<string, string>) =>
+    `${ends(c, names, fallback)} (${shown('polarity', c.polarity)})${c.label ? ` “${c.label}”` : ''}`;
+  const sections: DiffSection[] = [
+    { heading: 'Elements added', lines: diff.addedElements.map((e) => e.label) },
+    { heading: 'Elements removed', lines: diff.removedElements.map((e) => e.label) },
+    { heading: 'Elements changed', lines: diff.changedElements.map((c) => `${c.before.label}: ${describeChanges(c.changes)}`) },
+    { heading: 'Connections added', lines: diff.addedConnections.map((c) => connection(c, now, was)) },
+    { heading: 'Connections removed', lines: diff.removedConnections.map((c) => connection(c, was, now)) },
+    { heading: 'Connections changed', lines: diff.changedConnections.map((c) => `${ends(c.after, now, was)}: ${describeChanges(c.changes)}`) },
+  ];
+  return sections.filter((s) => s.lines.length > 0);
+}
+

@@ -368,6 +368,11 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
 
     await cal.page.getByRole('button', { name: 'Compare with now (after workshop 3)' }).click();
     await poll(() => cal.page.getByTestId('diff').textContent()).toContain('Elements added (1)Parking charges');
+    await cal.page.getByRole('button', { name: 'Close' }).last().click();
+    // A connection is named by its ends' labels, never by an id.
+    await cal.connect('Footfall', 'Parking charges', '+');
+    await cal.page.getByRole('button', { name: 'Compare with now (after workshop 3)' }).click();
+    await poll(() => cal.page.getByTestId('diff').textContent()).toContain('Connections added (1)Footfall → Parking charges (+)');
 
     // Pat restores it for both; the map as it was is saved first, to go back to.
     pat.page.once('dialog', (dialog) => void dialog.accept());

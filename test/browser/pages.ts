@@ -193,6 +193,15 @@ export class RoomPage {
 export class MapPage {
   constructor(readonly page: Page) {}
 
+  /** Opens a map room in `page` and waits until it is live and its canvas is drawn. */
+  static async open(page: Page, baseUrl: string, roomId: string, title: string): Promise<MapPage> {
+    const room = new RoomPage(page);
+    await room.open(baseUrl, roomId, title);
+    await room.waitForConnection('Live');
+    await page.locator('.react-flow').waitFor();
+    return new MapPage(page);
+  }
+
   node(label: string): Locator {
     return this.page.locator('.react-flow__node', { has: this.page.locator('.map-node-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
   }

@@ -116,7 +116,9 @@ function RoomItem({ room, role }: { room: Room; role: SiteRole }) {
           <Link to={`/rooms/${room.id}`} className="room-link">
             {room.title}
           </Link>
-          <span className="room-updated">updated {formatDateTime(room.updatedAt)}</span>
+          <span className="room-updated">
+            {room.locked && <span className="room-locked">locked · </span>}updated {formatDateTime(room.updatedAt)}
+          </span>
           <span className="room-actions">
             {canEditRooms(role) && !room.archived && (
               <button

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPeople, launchBrowser, startWorkspace } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
-import { RoomPage } from './pages.js';
+import { RoomPage, SitePage } from './pages.js';
 
 type Workspace = Awaited<ReturnType<typeof startWorkspace>>;
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
@@ -51,6 +51,10 @@ describe('locking a room', { timeout: 60_000 }, () => {
     await poll(() => mo.page.getByLabel('New note').count()).toBe(0);
     expect(await mo.page.getByRole('button', { name: 'Add element' }).count()).toBe(0);
     expect(await mo.connectionState()).toBe('Live');
+    // The site's list of rooms says so too.
+    const site = new SitePage(await people.page(member));
+    await site.open(ws.url, 'torbay');
+    await poll(() => site.rooms.locator('li', { hasText: 'Presented map' }).locator('.room-locked').count()).toBe(1);
 
     // The facilitator still edits, and the member sees it live.
     expect(await fran.page.getByTestId('room-lock').textContent()).toMatch(/Only facilitators can edit it now/);

@@ -12,8 +12,16 @@ import { useElement } from './elementStore.js';
 export type ElementNodeData = { kind: ElementKind; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number; scale?: number };
 export type ElementNodeType = Node<ElementNodeData, 'element'>;
 
-/** One element on the canvas: its label, kind and agency, with handles to draw connections. */
-export const ElementNode = memo(function ElementNode({ id, data, selected }: NodeProps<ElementNodeType>) {
+/** Where a connection can be dragged from: every side. */
+const CONNECT_SIDES = [Position.Right, Position.Bottom, Position.Left, Position.Top] as const;
+
+/**
+ * One element on the canvas: its label, kind and agency, with handles on all four sides to drag
+ * a connection from (shown on hover and focus), and a drag may end anywhere on another
+ * element's body (see DragConnect.tsx). Links name no handle, so they meet the first of each
+ * type: unseen points on the right edge, where they leave, and the left, where they arrive.
+ */
+export const ElementNode = memo(function ElementNode({ id, data, selected, isConnectable }: NodeProps<ElementNodeType>) {
   const { kind, dimmed, highlighted, selectedBy } = data;
   // Missing only for the moment between an element's removal and its node's.
   const element = useElement(id);
@@ -33,7 +41,8 @@ export const ElementNode = memo(function ElementNode({ id, data, selected }: Nod
           {selectedBy!.map((u) => u.name).join(', ')}
         </span>
       )}
-      <Handle type="target" position={Position.Left} className="map-handle" />
+      <Handle type="target" position={Position.Left} className="map-handle-anchor" isConnectable={isConnectable} isConnectableStart={false} />
+      <Handle type="source" position={Position.Right} className="map-handle-anchor" isConnectable={isConnectable} isConnectableStart={false} />
       <span className="map-node-kind">{ELEMENT_KIND_LABELS[kind]}</span>
       <span className="map-node-label">{element?.label}</span>
       {element?.agency && <span className="map-node-agency">{element.agency}</span>}
@@ -42,7 +51,9 @@ export const ElementNode = memo(function ElementNode({ id, data, selected }: Nod
           💬 {data.openComments}
         </span>
       ) : null}
-      <Handle type="source" position={Position.Right} className="map-handle" />
+      {CONNECT_SIDES.map((side) => (
+        <Handle key={side} type="source" position={side} id={side} className="map-handle" isConnectable={isConnectable} title="Drag to another element to connect" />
+      ))}
     </div>
   );
 });

@@ -6,6 +6,7 @@
  */
 import {
   Background,
+  ConnectionMode,
   ControlButton,
   Controls,
   MarkerType,
@@ -40,10 +41,11 @@ import { selectedByOthers } from '../../shared/map/presence.js';
 import { sameItems } from '../../shared/map/samePlainData.js';
 import { actorOf } from '../room/actor.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
-import { ErrorMessage } from '../ui/Notice.js';
+import { ErrorMessage, Status } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { useUndo } from '../room/useUndo.js';
 import { useReducedMotion } from '../ui/motion.js';
+import { ConnectOfferPopover, distinctEnds, useDragConnect, useZoomVariable } from './DragConnect.js';
 import { ConnectionEdge, EdgeLabelLayer, type ConnectionEdgeType } from './ConnectionEdge.js';
 import { ZOOMED_OUT, zoomedPastEdgeLabels, zoomedPastOverview } from './zoomLevels.js';
 import { boundsOf, elementAt, nodeBox, ZoomedOutCanvas } from './ZoomedOutCanvas.js';
@@ -80,6 +82,8 @@ const NO_EDGES: ConnectionEdgeType[] = [];
 const noCell = () => '';
 /** While dragging, positions go out at most this often: smooth for others, light on the server. */
 const DRAG_SEND_MS = 50;
+/** How near (map units) a dragged connection snaps to a handle; a drop on the body connects too. */
+const CONNECTION_RADIUS = 40;
 
 
 export function MapEditor({ readOnly, title }: { readOnly: boolean; title: string }) {
@@ -281,15 +285,20 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     setEdges((es) => es.map((e) => ({ ...e, selected: e.id === selection.connection })));
   }, []);
 
-  const onConnect = useCallback(
-    (c: Connection) => {
+  // What a drag that connected nothing did, said briefly; cleared when the next drag starts.
+  const [connectNote, setConnectNote] = useState('');
+  const connectElements = useCallback(
+    (from: string, to: string) => {
       const id = newId();
-      attempt(() => addConnection(conn.doc, { id, from: c.source, to: c.target, polarity: '?' }, actor));
+      setConnectNote('');
       // Select the new link so its polarity can be chosen at once.
-      select({ connection: id });
+      if (attempt(() => addConnection(conn.doc, { id, from, to, polarity: '?' }, actor))) select({ connection: id });
     },
     [conn, actor, select, attempt],
   );
+  const onConnect = useCallback((c: Connection) => connectElements(c.source, c.target), [connectElements]);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  useZoomVariable(canvasRef);
 
   /** Elements' drawn sizes where React Flow has measured them (long labels wrap taller). */
   function drawnSizes(): (id: string) => Size | undefined {
@@ -301,13 +310,14 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   }
 
   /**
-   * Adds an element in free space beside `from` (the selected element), or near the middle of
-   * the view; connected from `from` in the same step when `connect` is set.
+   * Adds an element in free space beside `from` (the selected element), or as near `at` (a
+   * dropped connection's end) or the middle of the view as there is room; connected from
+   * `from` in the same step when `connect` is set.
    */
-  function addNear(from: MapElement | null, connect = false) {
+  function addNear(from: MapElement | null, connect = false, at?: { x: number; y: number }) {
     const sizeOf = drawnSizes();
-    const beside = from ? elementBoxes([from], sizeOf)[0] : null;
-    const spot = spotForElement(elementBoxes(map.elements, sizeOf), ELEMENT_BOX, { near: viewCentre(), beside });
+    const beside = from && !at ? elementBoxes([from], sizeOf)[0] : null;
+    const spot = spotForElement(elementBoxes(map.elements, sizeOf), ELEMENT_BOX, { near: at ?? viewCentre(), beside });
     const element = { id: newId(), kind, label: `New ${ELEMENT_KIND_LABELS[kind].toLowerCase()}`, ...spot };
     attempt(() =>
       from && connect
@@ -427,6 +437,14 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   }, [far, shownNodes, hovered, focusLabelOf, othersSelecting]);
   const allNodes = useRef(shownNodes);
   allNodes.current = shownNodes;
+  const dragConnect = useDragConnect({
+    getNodes: () => allNodes.current,
+    connect: connectElements,
+    say: setConnectNote,
+    toFlow: flow.screenToFlowPosition,
+    canvas: canvasRef,
+  });
+  const offerFrom = dragConnect.offer ? map.elements.find((e) => e.id === dragConnect.offer!.from) : undefined;
   /** Fits the view to the whole map, or to some of it, whether or not React Flow draws it all. */
   const fitMap = useCallback(
     (options: { ids?: readonly string[]; duration?: number; padding?: number; maxZoom?: number } = {}) => {
@@ -634,6 +652,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         )}
       </div>
       <ErrorMessage>{error ?? fullscreen.error}</ErrorMessage>
+      <Status>{connectNote}</Status>
       {viewing && (
         <div className="notice viewing-version" role="status">
           Viewing the version “{viewing.name}” (read-only).{' '}
@@ -653,6 +672,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           />
         )}
         <div
+          ref={canvasRef}
           hidden={view !== 'canvas'}
           className={`map-canvas${far ? ' is-zoomed-out' : ''}`}
           aria-label="System map canvas"
@@ -698,6 +718,12 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
                 onNodesChange={onNodesChange}
                 onEdgesChange={onEdgesChange}
                 onConnect={readOnly ? undefined : onConnect}
+                onConnectStart={readOnly ? undefined : dragConnect.onConnectStart}
+                onConnectEnd={readOnly ? undefined : dragConnect.onConnectEnd}
+                // Loose: a drag may end on any of the target's handles, all of them sources.
+                connectionMode={ConnectionMode.Loose}
+                connectionRadius={CONNECTION_RADIUS}
+                isValidConnection={distinctEnds}
                 onNodesDelete={onNodesDelete}
                 onEdgesDelete={onEdgesDelete}
                 onPaneClick={throughEdges.length > 0 ? selectThroughLink : undefined}
@@ -732,6 +758,18 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
               </ReactFlow>
             </EdgeLabelLayer>
           </ElementStoreContext.Provider>
+          {offerFrom && !readOnly && (
+            <ConnectOfferPopover
+              offer={dragConnect.offer!}
+              what={ELEMENT_KIND_LABELS[kind].toLowerCase()}
+              fromLabel={offerFrom.label}
+              onCancel={dragConnect.closeOffer}
+              onAdd={() => {
+                addNear(offerFrom, true, dragConnect.offer!.at);
+                dragConnect.closeOffer();
+              }}
+            />
+          )}
         </div>
         <div className="map-side">
         <Inspector

@@ -259,6 +259,26 @@ export class MapPage {
     throw new Error('the view kept moving');
   }
 
+  /** The handle on `side` of an element, to drag a connection from (shown on hover). */
+  handle(label: string, side: 'right' | 'bottom' | 'left' | 'top' = 'right'): Locator {
+    return this.node(label).locator(`.map-handle[data-handleid="${side}"]`);
+  }
+
+  /**
+   * Drags a connection the way a person does: points at the element so its handles show, presses
+   * on one and moves in steps to `to` (page pixels) before letting go.
+   */
+  async dragConnection(from: string, to: { x: number; y: number }, side: 'right' | 'bottom' | 'left' | 'top' = 'right') {
+    await this.node(from).hover();
+    const box = (await this.handle(from, side).boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    for (let i = 1; i <= 12; i++) await this.page.mouse.move(x + ((to.x - x) * i) / 12, y + ((to.y - y) * i) / 12);
+    await this.page.mouse.up();
+  }
+
   async drag(label: string, dx: number, dy: number) {
     const box = (await this.node(label).boundingBox())!;
     const x = box.x + box.width / 2;

@@ -242,9 +242,10 @@ function pageScript(positions: [string, number, number][]): string {
     const r = document.querySelector('.react-flow').getBoundingClientRect();
     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
     let best = null;
-    // Up and left of the centre, leaving room for the stroke (300, 120) inside the pane.
-    for (let dy = -r.height / 3; dy <= 0; dy += 9) {
-      for (let dx = -r.width / 3; dx <= 0; dx += 9) {
+    // Up and left of the centre, leaving room for the stroke (300, 120) inside the pane; the
+    // whole quarter, as on a dense map zoomed in links cover most of the pane near the centre.
+    for (let dy = -r.height / 2 + 12; dy <= 0; dy += 9) {
+      for (let dx = -r.width / 2 + 12; dx <= 0; dx += 9) {
         const el = document.elementFromPoint(cx + dx, cy + dy);
         // The pane itself: nodes, labels and panels lie inside it, and so do edges, which React
         // Flow marks "nopan" (a drag that starts on one moves nothing, and frames stay cheap).
@@ -710,7 +711,9 @@ async function measureMap(env: Env, label: string, elements: number, connections
   page.on('pageerror', (error) => pageErrors.push(error.message));
 
   await page.goto(`${env.ws.url}/rooms/${roomId}`);
-  await page.waitForFunction('window.__bench && window.__bench.marks.painted !== undefined', undefined, { timeout: 180_000, polling: 100 });
+  // Predicates as functions, not strings: Playwright evaluates a string predicate with eval,
+  // which the page's Content-Security-Policy (script-src 'self') refuses.
+  await page.waitForFunction(() => (window as unknown as { __bench?: { marks: { painted?: number } } }).__bench?.marks.painted !== undefined, undefined, { timeout: 180_000, polling: 100 });
   const marks = (await page.evaluate(
     `({ ...window.__bench.marks, domContentLoaded: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN })`,
   )) as MapResult['marks'];
@@ -741,7 +744,7 @@ async function measureMap(env: Env, label: string, elements: number, connections
   // zoomed-in phases measure: a click on empty pane selects nothing.
   const clear = await call<{ x: number; y: number } | null>(page, 'panePoint');
   if (clear) await page.mouse.click(clear.x, clear.y);
-  await page.waitForFunction(`!document.querySelector('.react-flow__node.selected')`, undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => !document.querySelector('.react-flow__node.selected'), undefined, { timeout: 10_000 });
   // Some seconds for the page to settle after the drag (its last writes, garbage): moves timed
   // at once came out 5–15 ms slower, as the old order (renames first) had hidden.
   await sleep(5000);

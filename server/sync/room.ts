@@ -271,7 +271,7 @@ export class Room {
       checkPlacement: true,
       inspect: (transaction) => {
         if (!rules) return new RuleViolation('the room is not open for edits yet');
-        const checked = checkTransaction(transaction, rules, conn.identity, { locked: false, ledger: this.ledger });
+        const checked = checkTransaction(transaction, rules, conn.identity, this.ledger);
         if ('violation' in checked) return checked.violation;
         written.push(...checked.attributions);
         return null;
@@ -281,8 +281,7 @@ export class Room {
       await this.recover(conn, applyError);
       return;
     }
-    this.unstoredAttributions.push(...this.ledger.unknown(written));
-    this.ledger.add(written);
+    this.unstoredAttributions.push(...this.ledger.add(written));
     // The room's doc never keeps structs waiting for updates it lacks, so every struct in it
     // was checked against the doc when it integrated, and the sender of a failing update is
     // always the one at fault. (An edit made while read-only leaves the next ones waiting.)
@@ -354,9 +353,7 @@ export class Room {
           if (this.rules) this.unstoredAttributions.push(...this.ledger.learn(this.doc, this.rules));
         } catch (error) {
           // Part of the change may be in the doc: rebuild it from storage, which has none of it.
-          this.emitted = [];
-          await this.load();
-          for (const conn of this.connections) if (!conn.rejected) conn.send(encodeSyncStep1(this.doc));
+          await this.reload();
           done = true;
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
@@ -404,7 +401,6 @@ export class Room {
    * lost, and carries on.
    */
   private async recover(sender: Connection, error: Error): Promise<void> {
-    this.emitted = [];
     const refused = error instanceof RuleViolation;
     this.log.warn(refused ? 'refused an update that breaks the room’s rules; reloading the room' : 'an update failed inside Yjs; reloading the room from storage', {
       room: this.id,
@@ -419,6 +415,15 @@ export class Room {
     } else {
       this.reject(sender, 'update could not be applied');
     }
+    await this.reload();
+  }
+
+  /**
+   * Throws the live doc away for the stored one, and asks every client still trusted for what
+   * the room lacks (sync step 1), so no honest edit is lost.
+   */
+  private async reload(): Promise<void> {
+    this.emitted = [];
     await this.load();
     for (const conn of this.connections) if (!conn.rejected) conn.send(encodeSyncStep1(this.doc));
   }

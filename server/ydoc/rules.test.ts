@@ -32,7 +32,7 @@ function serverRoom(rules: RoomKindRules = ROOM_KINDS_RULES.map) {
       const written: string[] = [];
       const error = applyGuarded(this.doc, update, 'client', {
         inspect: (transaction) => {
-          const checked = checkTransaction(transaction, rules, from, { locked: false, ledger });
+          const checked = checkTransaction(transaction, rules, from, ledger);
           if ('violation' in checked) return checked.violation;
           written.push(...checked.attributions);
           return null;

@@ -56,13 +56,15 @@ export class AttributionLedger {
     return this.known.has(key);
   }
 
-  add(keys: Iterable<string>): void {
-    for (const key of keys) this.known.add(key);
-  }
-
-  /** The keys of `keys` not known yet (to store with the next update). */
-  unknown(keys: Iterable<string>): string[] {
-    return [...new Set(keys)].filter((key) => !this.known.has(key));
+  /** Learns `keys`; returns those it did not know (to store with the next update). */
+  add(keys: Iterable<string>): string[] {
+    const added: string[] = [];
+    for (const key of keys) {
+      if (this.known.has(key)) continue;
+      this.known.add(key);
+      added.push(key);
+    }
+    return added;
   }
 
   get size(): number {
@@ -77,13 +79,7 @@ export class AttributionLedger {
         const at = `${path}/${key ?? '*'}`;
         if (value instanceof Y.Map || value instanceof Y.Array) learnType(value, at);
         else if (!(value instanceof Y.AbstractType)) {
-          forEachAttribution(value, at, key, (p, attribution) => {
-            const k = AttributionLedger.key(p, attribution);
-            if (!this.known.has(k)) {
-              this.known.add(k);
-              learned.push(k);
-            }
-          });
+          forEachAttribution(value, at, key, (p, attribution) => learned.push(...this.add([AttributionLedger.key(p, attribution)])));
         }
       };
       if (type instanceof Y.Map) type.forEach((value, key) => visit(value, key));
@@ -145,7 +141,7 @@ export function checkTransaction(
   transaction: Y.Transaction,
   rules: RoomKindRules,
   writer: Writer,
-  state: { locked: boolean; ledger: AttributionLedger },
+  ledger: AttributionLedger,
 ): { violation: RuleViolation } | { attributions: string[] } {
   const doc = transaction.doc;
   const roots = new Map<unknown, string>();
@@ -156,7 +152,8 @@ export function checkTransaction(
     const { root, path } = placeOf(parent, roots);
     const rule = root !== undefined ? rules.roots[root] : undefined;
     if (!rule) return new RuleViolation(`${what} ${path}, which a ${rules.kind} room does not have`);
-    if (!mayWriteRoot(rule, writer.role, state.locked)) {
+    // A lock is decided per connection (a locked room's members read only), not here.
+    if (!mayWriteRoot(rule, writer.role, false)) {
       return new RuleViolation(`${what} ${root}, which ${rule.write === 'server' ? 'only the server writes' : 'only facilitators write'}`);
     }
     return { path };
@@ -174,7 +171,7 @@ export function checkTransaction(
       let problem: string | null = null;
       forEachAttribution(value, path, item.parentSub, (p, attribution, field) => {
         const key = AttributionLedger.key(p, attribution);
-        if (problem === null && !namesWriter(attribution, field, writer) && !state.ledger.has(key)) {
+        if (problem === null && !namesWriter(attribution, field, writer) && !ledger.has(key)) {
           problem = `writes an attribution at ${p} that does not name the sender as their account does`;
         }
         attributions.push(key);

@@ -3,43 +3,32 @@
  * a member's page says who locked it and stops offering edits (the server drops them), and
  * unlocking gives the member their edits back without a reload.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPeople, launchBrowser, startWorkspace } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
 import { RoomPage, SitePage } from './pages.js';
 
-type Workspace = Awaited<ReturnType<typeof startWorkspace>>;
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
 
 describe('locking a room', { timeout: 60_000 }, () => {
-  let browser: Browser;
-  let ws: Workspace;
+  const suite = browserSuite();
   let facilitator: Person;
   let member: Person;
-  let people: BrowserPeople;
 
   beforeAll(async () => {
-    [ws, browser] = await Promise.all([startWorkspace(), launchBrowser()]);
-    people = new BrowserPeople(browser, ws);
-    facilitator = await createPerson(ws, { site: 'torbay', role: 'facilitator', name: 'Fran Facilitator', organisation: 'Torbay Council' });
-    member = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Mo Member', organisation: 'Devon and Cornwall Police' });
+    facilitator = await createPerson(suite.ws, { site: 'torbay', role: 'facilitator', name: 'Fran Facilitator', organisation: 'Torbay Council' });
+    member = await createPerson(suite.ws, { site: 'torbay', role: 'member', name: 'Mo Member', organisation: 'Devon and Cornwall Police' });
   }, 90_000);
-  afterEach(async () => expect(await people.closeAll()).toEqual([]));
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.dispose();
-  });
 
   async function liveIn(person: Person, roomId: string, title: string): Promise<RoomPage> {
-    const room = new RoomPage(await people.page(person));
-    await room.open(ws.url, roomId, title);
+    const room = new RoomPage(await suite.people.page(person));
+    await room.open(suite.ws.url, roomId, title);
     await room.waitForConnection('Live');
     return room;
   }
 
   it('a member’s page says who locked the map and offers no edits; unlocking gives them back', async () => {
-    const roomId = await createRoom(ws, member, 'torbay', 'map', 'Presented map');
+    const roomId = await createRoom(suite.ws, member, 'torbay', 'map', 'Presented map');
     const [fran, mo] = await Promise.all([liveIn(facilitator, roomId, 'Presented map'), liveIn(member, roomId, 'Presented map')]);
     await mo.page.getByLabel('New note').waitFor();
     // Members are not offered the lock.
@@ -52,8 +41,8 @@ describe('locking a room', { timeout: 60_000 }, () => {
     expect(await mo.page.getByRole('button', { name: 'Add element' }).count()).toBe(0);
     expect(await mo.connectionState()).toBe('Live');
     // The site's list of rooms says so too.
-    const site = new SitePage(await people.page(member));
-    await site.open(ws.url, 'torbay');
+    const site = new SitePage(await suite.people.page(member));
+    await site.open(suite.ws.url, 'torbay');
     await poll(() => site.rooms.locator('li', { hasText: 'Presented map' }).locator('.room-locked').count()).toBe(1);
 
     // The facilitator still edits, and the member sees it live.

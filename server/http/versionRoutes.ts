@@ -16,6 +16,7 @@ import {
   VersionWithContentSchema,
 } from '../../shared/api.js';
 import { roleAtLeast, type SiteRole } from '../../shared/roles.js';
+import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { errors } from '../errors.js';
 import type { RoomRecord, SiteRecord, UserRecord, VersionRecord } from '../storage/types.js';
 import { isVersioned } from '../versions/content.js';
@@ -29,11 +30,15 @@ function versionView(v: VersionRecord) {
   return { id: v.id, roomId: v.roomId, name: v.name, createdBy: v.createdBy, createdAt: v.createdAt, summary: v.summary, bytes: v.bytes };
 }
 
-/** Refuses a change of the room's content to whoever may not make one now, saying why. */
+/**
+ * Refuses a change of the room's content to whoever may not make one now (the registry of room
+ * kinds decides, as it does for live edits), saying why.
+ */
 function requireWriter(room: RoomRecord, site: SiteRecord, role: SiteRole): void {
+  if (mayWriteRoom(room.kind, role, { locked: room.locked, archived: room.archived })) return;
   if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers of ${site.name} can look at versions, not save or restore them.`);
   if (room.archived) throw errors.conflict('This room is archived, so it is read-only. A facilitator can restore it first.');
-  if (room.locked && !roleAtLeast(role, 'facilitator')) throw errors.forbidden('This room is locked by a facilitator: only facilitators can change it.');
+  throw errors.forbidden('This room is locked by a facilitator: only facilitators can change it.');
 }
 
 export function registerVersionRoutes(app: App, deps: AppDeps, versions: VersionService): void {

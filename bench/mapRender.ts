@@ -238,14 +238,38 @@ function pageScript(positions: [string, number, number][]): string {
     const p = toMap(sx, sy);
     return B.positions.some(([, x, y]) => p.x >= x - 10 && p.x <= x + BOX.width && p.y >= y - 10 && p.y <= y + BOX.height);
   };
+  // Spots of empty pane, best first, at least 40 px apart: a pan whose next stroke would start
+  // on something else (see pan) starts from the first of these still on the pane.
+  B.panePoints = () => {
+    const r = document.querySelector('.react-flow').getBoundingClientRect();
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const spots = [];
+    for (let dy = -r.height / 2 + 12; dy <= r.height / 2 - 132; dy += 9) {
+      for (let dx = -r.width / 2 + 12; dx <= r.width / 2 - 312; dx += 9) {
+        const el = document.elementFromPoint(cx + dx, cy + dy);
+        if (!el || !el.classList.contains('react-flow__pane') || onElement(cx + dx, cy + dy)) continue;
+        spots.push({ x: cx + dx, y: cy + dy, d: (dx + 150) ** 2 + (dy + 60) ** 2 });
+      }
+    }
+    spots.sort((a, b) => a.d - b.d);
+    const apart = [];
+    for (const s of spots) {
+      if (apart.length >= 24) break;
+      if (apart.every((t) => Math.hypot(t.x - s.x, t.y - s.y) >= 40)) apart.push({ x: s.x, y: s.y });
+    }
+    return apart;
+  };
+  // The first spot of empty pane an array of spots offers, or null: cheap, unlike panePoint.
+  B.firstOnPane = (spots) => spots.find((p) => document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane')) ?? null;
   B.panePoint = () => {
     const r = document.querySelector('.react-flow').getBoundingClientRect();
     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
     let best = null;
-    // Up and left of the centre, leaving room for the stroke (300, 120) inside the pane; the
-    // whole quarter, as on a dense map zoomed in links cover most of the pane near the centre.
-    for (let dy = -r.height / 2 + 12; dy <= 0; dy += 9) {
-      for (let dx = -r.width / 2 + 12; dx <= 0; dx += 9) {
+    // Anywhere that leaves room for the stroke (300, 120) inside the pane, nearest a point up and
+    // left of the centre: on a dense map zoomed in, links cover most of the pane, and which parts
+    // they leave free depends on how they are drawn (the upper-left quarter alone was not enough).
+    for (let dy = -r.height / 2 + 12; dy <= r.height / 2 - 132; dy += 9) {
+      for (let dx = -r.width / 2 + 12; dx <= r.width / 2 - 312; dx += 9) {
         const el = document.elementFromPoint(cx + dx, cy + dy);
         // The pane itself: nodes, labels and panels lie inside it, and so do edges, which React
         // Flow marks "nopan" (a drag that starts on one moves nothing, and frames stay cheap).
@@ -551,14 +575,26 @@ async function framesDuring(page: Page, seconds: number, action: (until: number)
   return frameStats(await call<number[]>(page, 'stopFrames'));
 }
 
-/** Drags empty pane back and forth: the spot grabbed on the way out is under the pointer again
- *  on the way back, so no search runs while frames are collected. */
-async function pan(page: Page, start: { x: number; y: number }, until: number): Promise<void> {
-  const end = { x: start.x + 300, y: start.y + 120 };
-  let [from, to] = [start, end];
+/**
+ * Drags empty pane back and forth, from the first of `spots` (`panePoints`, found before the
+ * phase). The spot grabbed on the way out is under the pointer again on the way back, unless
+ * what is drawn changed meanwhile: zoomed in on a large map, the links drawn follow the view, and
+ * one drawn afresh under the pointer took the next press, so every stroke after the first moved
+ * nothing and the phase measured idle frames. A stroke that would start on anything but the
+ * pane starts from the next of `spots` that is pane, without a search while frames are collected.
+ */
+async function pan(page: Page, spots: readonly { x: number; y: number }[], until: number): Promise<void> {
+  const step = { x: 300, y: 120 };
+  const start = spots[0]!;
+  let [from, to] = [start, { x: start.x + step.x, y: start.y + step.y }];
   const before = await call<{ x: number; y: number } | null>(page, 'viewport');
   let moved = false;
   while (Date.now() < until) {
+    const onPane = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.classList.contains('react-flow__pane') ?? false, from);
+    if (!onPane) {
+      const spot = await call<{ x: number; y: number } | null>(page, 'firstOnPane', spots);
+      if (spot) [from, to] = [spot, { x: spot.x + step.x, y: spot.y + step.y }];
+    }
     await page.mouse.move(from.x, from.y);
     await page.mouse.down();
     for (let i = 1; i <= 30; i++) {
@@ -720,8 +756,8 @@ async function measureMap(env: Env, label: string, elements: number, connections
 
   await sleep(1500);
   const idle = await framesDuring(page, Math.min(opts.seconds, 3), (until) => sleep(until - Date.now()));
-  const paneSpot = await call<{ x: number; y: number } | null>(page, 'panePoint');
-  if (!paneSpot) throw new Error('no empty pane to drag');
+  const paneSpot = await call<{ x: number; y: number }[]>(page, 'panePoints');
+  if (paneSpot.length === 0) throw new Error('no empty pane to drag');
   // Only the large map is profiled.
   const profiles: string[] = [];
   const phase = <T>(name: Phase, run: () => Promise<T>) => (label === 'large' ? profiled(env, page, name, opts, profiles, run) : run());
@@ -759,8 +795,8 @@ async function measureMap(env: Env, label: string, elements: number, connections
   if (!nodeZoomed) throw new Error('zoomed in, no element node near the centre to drag');
   const dragZoomedStats = await phase('dragZoomed', () => framesDuring(page, opts.seconds, (until) => drag(page, nodeZoomed, until)));
   await sleep(500);
-  const paneZoomed = await call<{ x: number; y: number } | null>(page, 'panePoint');
-  if (!paneZoomed) throw new Error('zoomed in, no empty pane to drag');
+  const paneZoomed = await call<{ x: number; y: number }[]>(page, 'panePoints');
+  if (paneZoomed.length === 0) throw new Error('zoomed in, no empty pane to drag');
   const panZoomedStats = await phase('panZoomed', () => framesDuring(page, opts.seconds, (until) => pan(page, paneZoomed, until)));
   // Last, as it leaves hundreds of measured nodes and their garbage behind: 18 ticks, from the
   // fitted zoom to about 1 and back, across the switch between the canvas and React Flow's

@@ -1,8 +1,10 @@
-import { BaseEdge, getBezierPath, useStore, type Edge, type EdgeProps } from '@xyflow/react';
-import { createContext, memo, useContext, useMemo, type ReactNode } from 'react';
+import { BaseEdge, useInternalNode, useStore, type Edge, type EdgeProps, type InternalNode } from '@xyflow/react';
+import { createContext, memo, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { PresenceUser } from '../../shared/doc/presence.js';
+import { arrowhead, delayMark, labelPoint, linkGeometry, polarityPoint, type Rect } from '../../shared/map/geometry.js';
 import { polarityDisputed, type MapConnection } from '../../shared/map/model.js';
+import { bendsOf } from './edgesInView.js';
 
 export type ConnectionEdgeData = { connection: MapConnection; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[] };
 export type ConnectionEdgeType = Edge<ConnectionEdgeData, 'connection'>;
@@ -46,35 +48,93 @@ export function dashesFor(sx: number, sy: number, tx: number, ty: number): { str
   return { strokeDasharray: `${Math.round(period * 0.6)} ${Math.round(period * 0.4)}` };
 }
 
-/** A causal link: the arrow, its polarity, a delay mark and a flag when agencies disagree. */
+/** A node's box in map units, as React Flow has placed and measured it. */
+function internalBox(node: InternalNode): Rect {
+  const { x, y } = node.internals.positionAbsolute;
+  return { x, y, width: node.measured.width ?? node.width ?? 0, height: node.measured.height ?? node.height ?? 0 };
+}
+
+/**
+ * How wide the band is that a press selects a link in (map units): 6 either side, as a click
+ * selects one of `ThroughLinks`'s curves. React Flow's 20 left almost no empty pane to drag on a
+ * dense map seen close, its links' bands crossing every gap between the elements.
+ */
+const INTERACTION_WIDTH = 12;
+
+/** How far the middle label sits off the curve, towards the side it bows (map units). */
+const LABEL_OFFSET = 6;
+
+/**
+ * A causal link as a causal loop diagram draws it (`shared/map/geometry.ts`, as the exported
+ * SVG): a curve from the edge of one box to the edge of the other, the arrowhead, the polarity
+ * sign beside it, a ‖ across the middle when delayed, and its label and a flag when agencies
+ * disagree at the middle. Drawn from the elements' boxes, not React Flow's handles (the
+ * "floating edge" pattern), so it leaves and arrives on the sides that face each other.
+ */
 export const ConnectionEdge = memo(function ConnectionEdge(props: EdgeProps<ConnectionEdgeType>) {
-  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected, data } = props;
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const { id, source, target, selected, data } = props;
+  const sourceNode = useInternalNode(source);
+  const targetNode = useInternalNode(target);
+  const bend = useStore(useCallback((s) => bendsOf(s.edges).get(id) ?? 1, [id]));
   const labelLayer = useContext(LabelLayer);
-  if (!data) return <BaseEdge id={id} path={path} markerEnd={markerEnd} />;
+  const link = useMemo(
+    () => (sourceNode && targetNode ? linkGeometry(internalBox(sourceNode), internalBox(targetNode), { bend, self: source === target }) : null),
+    [sourceNode, targetNode, bend, source, target],
+  );
+  // React Flow draws an edge only once both its nodes are measured.
+  if (!link || !targetNode) return null;
+  if (!data) return <BaseEdge id={id} path={link.d} />;
   const { connection, dimmed, highlighted } = data;
   const disputed = polarityDisputed(connection);
-  const cls = `map-edge polarity-${connection.polarity === '-' ? 'minus' : connection.polarity === '+' ? 'plus' : 'unknown'}${
+  const flags = `polarity-${connection.polarity === '-' ? 'minus' : connection.polarity === '+' ? 'plus' : 'unknown'}${
     selected ? ' is-selected' : ''
   }${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`;
+  const cls = `map-edge ${flags}`;
+  const other = data.selectedBy?.[0];
+  const ring = other ? { boxShadow: `0 0 0 3px ${other.colour}` } : {};
+  const sign = labelLayer ? polarityPoint(link, internalBox(targetNode)) : null;
+  const note = labelLayer && (disputed || connection.label) ? labelPoint(link, LABEL_OFFSET) : null;
+  const { start, end, normal } = link;
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cls} style={connection.polarity === '?' ? dashesFor(sourceX, sourceY, targetX, targetY) : undefined} />
+      {other && <path d={link.d} className="map-edge-others" stroke={other.colour} />}
+      <BaseEdge
+        id={id}
+        path={link.d}
+        className={cls}
+        style={connection.polarity === '?' ? dashesFor(start.x, start.y, end.x, end.y) : undefined}
+        interactionWidth={INTERACTION_WIDTH}
+      />
+      <path d={arrowhead(link)} className={`map-edge-arrow ${flags}`}>
+        <title>{`${POLARITY_NAME[connection.polarity]}${connection.delay ? ', with a delay' : ''}${disputed ? '; agencies disagree on this link' : ''}`}</title>
+      </path>
+      {connection.delay && (
+        <path d={delayMark(link).d} className={`map-edge-delay ${flags}`}>
+          <title>delay</title>
+        </path>
+      )}
       {labelLayer &&
         createPortal(
-          <div
-            className={`map-edge-label ${cls}`}
-            style={{
-              transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
-              ...(data.selectedBy?.[0] ? { boxShadow: `0 0 0 3px ${data.selectedBy[0].colour}` } : {}),
-            }}
-            title={`${POLARITY_NAME[connection.polarity]}${connection.delay ? ', with a delay' : ''}${disputed ? '; agencies disagree on this link' : ''}`}
-          >
-            <span className="map-edge-polarity">{POLARITY_TEXT[connection.polarity]}</span>
-            {connection.delay && <span className="map-edge-delay">‖</span>}
-            {disputed && <span className="map-edge-disputed">disputed</span>}
-            {connection.label && <span className="map-edge-text">{connection.label}</span>}
-          </div>,
+          <>
+            <div
+              className={`map-edge-label map-edge-sign ${cls}`}
+              data-for={id}
+              style={{ transform: `translate(-50%, -50%) translate(${sign!.x}px, ${sign!.y}px)`, ...ring }}
+            >
+              <span className="map-edge-polarity">{POLARITY_TEXT[connection.polarity]}</span>
+            </div>
+            {note && (
+              <div
+                className={`map-edge-label map-edge-note ${cls}`}
+                data-for={id}
+                // Anchored by its side nearest the curve, so it stands off the line (and the delay mark) whichever way the link runs.
+                style={{ transform: `translate(${-50 + 50 * normal.x}%, ${-50 + 50 * normal.y}%) translate(${note.x}px, ${note.y}px)`, ...ring }}
+              >
+                {disputed && <span className="map-edge-disputed">disputed</span>}
+                {connection.label && <span className="map-edge-text">{connection.label}</span>}
+              </div>
+            )}
+          </>,
           labelLayer,
         )}
     </>

@@ -18,8 +18,9 @@ const CONNECT_SIDES = [Position.Right, Position.Bottom, Position.Left, Position.
 /**
  * One element on the canvas: its label, kind and agency, with handles on all four sides to drag
  * a connection from (shown on hover and focus), and a drag may end anywhere on another
- * element's body (see DragConnect.tsx). Links name no handle, so they meet the first of each
- * type: unseen points on the right edge, where they leave, and the left, where they arrive.
+ * element's body (see DragConnect.tsx). Links name no handle, so React Flow ties them to the
+ * first of each type, the unseen anchors; it draws an edge only between handles, but the edge
+ * itself runs from box edge to box edge (ConnectionEdge).
  */
 export const ElementNode = memo(function ElementNode({ id, data, selected, isConnectable }: NodeProps<ElementNodeType>) {
   const { kind, dimmed, highlighted, selectedBy } = data;

@@ -21,7 +21,8 @@ import { PAPER_SIZES, PNG_SCALES, printSvg, svgToPng, type PaperSize, type PngSc
 const SHOWN_ISSUES = 20;
 
 type PictureScope = 'map' | 'view';
-type LoopMarkers = 'none' | 'named' | 'all';
+/** `shown`: the loops whose marker is switched on in the loops panel, as on the canvas. */
+type LoopMarkers = 'shown' | 'none' | 'named' | 'all';
 
 type Outcome = { kind: 'ok'; message: string; warnings: string[] } | { kind: 'error'; message: string; issues: string[] } | null;
 
@@ -56,14 +57,17 @@ export const ImportExport = memo(function ImportExport({
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   const [scope, setScope] = useState<PictureScope>('map');
-  const [loopMarkers, setLoopMarkers] = useState<LoopMarkers>('named');
+  const [loopMarkers, setLoopMarkers] = useState<LoopMarkers>('shown');
   const [pngScale, setPngScale] = useState<PngScale>(2);
   const [paper, setPaper] = useState<PaperSize>('a4');
   const base = fileBase(title, 'map');
 
   /** The map drawn from its data: nothing selected, no handles or panels in the picture. */
   function drawMap(): string {
-    const options: RenderMapSvgOptions = { title, loops: loopMarkers };
+    const map = getMap();
+    // By the notes' keys: the drawing matches each note to its loop as the canvas does.
+    const loops = loopMarkers === 'shown' ? map.loopNotes.filter((n) => n.marker).map((n) => n.key) : loopMarkers;
+    const options: RenderMapSvgOptions = { title, loops };
     if (scope === 'view') {
       const pane = document.querySelector('.map-canvas')?.getBoundingClientRect();
       if (!pane) throw new Error('The map is not on screen: switch to the map view first.');
@@ -71,7 +75,7 @@ export const ImportExport = memo(function ImportExport({
       const bottomRight = flow.screenToFlowPosition({ x: pane.right, y: pane.bottom }, { snapToGrid: false });
       options.viewport = { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
     }
-    return renderMapSvg(getMap(), options);
+    return renderMapSvg(map, options);
   }
 
   async function exportPicture(kind: 'svg' | 'png' | 'print') {
@@ -176,6 +180,7 @@ export const ImportExport = memo(function ImportExport({
           <label>
             Loop markers{' '}
             <select value={loopMarkers} onChange={(e) => setLoopMarkers(e.target.value as LoopMarkers)}>
+              <option value="shown">Loops shown on the map</option>
               <option value="named">Named loops</option>
               <option value="all">Every loop</option>
               <option value="none">None</option>

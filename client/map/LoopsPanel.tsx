@@ -1,20 +1,22 @@
 /**
  * The feedback loops of the map, found live as people draw: each reinforcing (R) or balancing
  * (B), or flagged when a polarity in it is not known yet. Hovering or focusing a loop
- * highlights it on the map; anyone can name a loop and note what it means, and the note stays
- * with the loop through edits that keep it.
+ * highlights it on the map; anyone can name a loop and note what it means, and show its marker
+ * (R1, B2 with a circular arrow) at its centre on the map, for everyone and in exports. The
+ * note and the marker stay with the loop through edits that keep it.
  */
 import { memo, useId, useMemo, useState, type FormEvent } from 'react';
-import { removeLoopNote, setLoopNote, type Actor } from '../../shared/map/doc.js';
+import { removeLoopNote, setLoopMarkers, setLoopNote, type Actor } from '../../shared/map/doc.js';
+import { LOOP_LETTER } from '../../shared/map/geometry.js';
 import { type FeedbackLoop, type LoopSearchResult } from '../../shared/map/loops.js';
-import type { LoopNote, MapData } from '../../shared/map/model.js';
+import { loopNoteHasWords, type LoopNote, type MapData } from '../../shared/map/model.js';
 import { useRoomConnection } from '../room/RoomProvider.js';
 import { FormActions } from '../ui/FormActions.js';
+import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { LOOPS_PAGE } from './listLimits.js';
 
 const TYPE_NAME = { reinforcing: 'Reinforcing', balancing: 'Balancing', unknown: 'Not known yet' } as const;
-const TYPE_LETTER = { reinforcing: 'R', balancing: 'B', unknown: '?' } as const;
 
 /** Memoised: give it stable callbacks; `map` is read for labels only (positions may lag). */
 export const LoopsPanel = memo(function LoopsPanel({
@@ -35,10 +37,26 @@ export const LoopsPanel = memo(function LoopsPanel({
   onHighlight: (loop: FeedbackLoop | null) => void;
 }) {
   const headingId = useId();
+  const conn = useRoomConnection();
+  const { error, attempt } = useAttempt();
   const [shown, setShown] = useState(LOOPS_PAGE);
   const labelOf = useMemo(() => new Map(map.elements.map((e) => [e.id, e.label])), [map.elements]);
   const counts = { reinforcing: 0, balancing: 0, unknown: 0 };
   for (const loop of result.loops) counts[loop.type]++;
+  const marked = result.loops.filter((loop) => notes.get(loop.key)?.marker).length;
+  /** Every loop found, each under the key its note is kept by (or its own, for a new note). */
+  const allMarkers = (show: boolean) =>
+    attempt(() =>
+      setLoopMarkers(
+        conn.doc,
+        result.loops.map((loop) => {
+          const note = notes.get(loop.key) ?? null;
+          return { key: note?.key ?? loop.key, note };
+        }),
+        show,
+        actor,
+      ),
+    );
 
   return (
     <section className="loops" aria-labelledby={headingId}>
@@ -53,6 +71,17 @@ export const LoopsPanel = memo(function LoopsPanel({
           <p className="hint">Loops of up to 12 elements are listed.</p>
         ))}
       {result.loops.length === 0 && <p className="empty">No loops yet. A loop appears when connections lead back to where they started.</p>}
+      {!readOnly && result.loops.length > 1 && (
+        <div className="inline-row" role="group" aria-label="Every loop’s marker">
+          <button type="button" className="button-secondary" disabled={marked === result.loops.length} onClick={() => allMarkers(true)}>
+            Show all markers
+          </button>
+          <button type="button" className="button-secondary" disabled={marked === 0} onClick={() => allMarkers(false)}>
+            Hide all markers
+          </button>
+        </div>
+      )}
+      <ErrorMessage>{error}</ErrorMessage>
       <ol className="loop-list">
         {result.loops.slice(0, shown).map((loop, i) => (
           <LoopItem
@@ -72,11 +101,11 @@ export const LoopsPanel = memo(function LoopsPanel({
           Show {Math.min(LOOPS_PAGE, result.loops.length - shown)} more loops ({shown} of {result.loops.length} listed)
         </button>
       )}
-      {broken.length > 0 && (
+      {broken.some(loopNoteHasWords) && (
         <>
           <h4>Notes on loops that were broken</h4>
           <ul>
-            {broken.map((note) => (
+            {broken.filter(loopNoteHasWords).map((note) => (
               <li key={note.key}>
                 <strong>{note.name || 'Unnamed loop'}</strong>
                 {note.note && `: ${note.note}`} <span className="hint">(a connection in it was removed)</span>
@@ -114,11 +143,15 @@ const LoopItem = memo(function LoopItem({
   const { error, attempt } = useAttempt();
   const id = useId();
 
+  // A note found through a changed key (see `matchLoopNotes`) is written back under its own key,
+  // or the loop would end up with two notes.
+  const key = note?.key ?? loop.key;
+
   function save(event: FormEvent) {
     event.preventDefault();
     const saved = attempt(() => {
-      if (!name.trim() && !text.trim()) removeLoopNote(conn.doc, loop.key);
-      else setLoopNote(conn.doc, loop.key, { name, note: text }, actor);
+      if (!name.trim() && !text.trim() && !note?.marker) removeLoopNote(conn.doc, key);
+      else setLoopNote(conn.doc, key, { name, note: text, marker: note?.marker === true }, actor);
     });
     if (saved) setEditing(false);
   }
@@ -133,7 +166,7 @@ const LoopItem = memo(function LoopItem({
       data-loop-type={loop.type}
     >
       <span className="loop-badge" aria-hidden="true">
-        {TYPE_LETTER[loop.type]}
+        {LOOP_LETTER[loop.type]}
         {number}
       </span>
       <div className="loop-body">
@@ -144,6 +177,19 @@ const LoopItem = memo(function LoopItem({
         </p>
         <p className="loop-path">{path}</p>
         {note?.note && <p className="loop-note">{note.note}</p>}
+        <div className="field-check loop-marker-switch">
+          <input
+            id={`${id}-marker`}
+            type="checkbox"
+            checked={note?.marker === true}
+            disabled={readOnly}
+            onChange={(e) => attempt(() => setLoopMarkers(conn.doc, [{ key, note }], e.target.checked, actor))}
+          />
+          <label htmlFor={`${id}-marker`}>
+            Show marker on the map<span className="visually-hidden"> for {path}</span>
+          </label>
+        </div>
+        {!editing && <ErrorMessage>{error}</ErrorMessage>}
         {!readOnly &&
           (editing ? (
             <form className="inline-form" onSubmit={save}>
@@ -163,7 +209,7 @@ const LoopItem = memo(function LoopItem({
                 setEditing(true);
               }}
             >
-              {note ? 'Edit name and note' : 'Name this loop'}
+              {note && loopNoteHasWords(note) ? 'Edit name and note' : 'Name this loop'}
               <span className="visually-hidden"> {path}</span>
             </button>
           ))}

@@ -9,7 +9,6 @@ import {
   ConnectionMode,
   ControlButton,
   Controls,
-  MarkerType,
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
@@ -25,7 +24,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import './canvas.css';
-import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type ReactNode } from 'react';
 import { newId } from '../../shared/ids.js';
 import { useFullscreen } from '../ui/useFullscreen.js';
 import { addConnectedElement, addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
@@ -61,6 +60,9 @@ import { VersionsPanel, type ViewedVersion } from './VersionsPanel.js';
 import { useComments } from './CommentsSection.js';
 import { LensPanel, type LensMode, type SizeBy } from './LensPanel.js';
 import { LoopsPanel } from './LoopsPanel.js';
+import { LoopMarkers } from './LoopMarkers.js';
+import { PanelDock, PanelRail, usePanelDock, type DockPanel } from './PanelDock.js';
+import { openArea } from './openArea.js';
 import { useLoops } from './useLoops.js';
 import { Outline } from './Outline.js';
 import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
@@ -86,15 +88,32 @@ const DRAG_SEND_MS = 50;
 const CONNECTION_RADIUS = 40;
 
 
-export function MapEditor({ readOnly, title }: { readOnly: boolean; title: string }) {
+/**
+ * What the room around the map puts in the map's own top bar and dock: the map room is the
+ * canvas, with the room's title, connection, people and lock in one slim bar above it.
+ */
+export interface MapRoomParts {
+  /** The start of the top bar: the way back and the room's title. */
+  start: ReactNode;
+  /** The room's state in the top bar: connection, who is here, the lock. */
+  end: ReactNode;
+  /** Notices over the canvas (the room is locked). */
+  notices?: ReactNode;
+  /** The room's own panels, docked with the map's (the parking lot). */
+  panels?: readonly DockPanel[];
+}
+
+export function MapEditor({ readOnly, title, room }: { readOnly: boolean; title: string; room: MapRoomParts }) {
   return (
     <ReactFlowProvider>
-      <MapCanvas readOnly={readOnly} title={title} />
+      <MapCanvas readOnly={readOnly} title={title} bar={room} roomPanels={room.panels ?? NO_PANELS} />
     </ReactFlowProvider>
   );
 }
 
-function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title: string }) {
+const NO_PANELS: readonly DockPanel[] = [];
+
+function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnly: boolean; title: string; bar: MapRoomParts; roomPanels: readonly DockPanel[] }) {
   const conn = useRoomConnection();
   const liveMap = useMapData();
   // Viewing a saved version shows it in place of the live map, read-only.
@@ -215,7 +234,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
           type: 'connection' as const,
           source: connection.from,
           target: connection.to,
-          markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+          // The edge draws its own arrowhead, in the colour of its line (ConnectionEdge).
           data: { connection, dimmed: false, highlighted: false },
         };
       });
@@ -299,6 +318,14 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   const onConnect = useCallback((c: Connection) => connectElements(c.source, c.target), [connectElements]);
   const canvasRef = useRef<HTMLDivElement>(null);
   useZoomVariable(canvasRef);
+  /**
+   * The part of the canvas, in screen pixels from its corner, that the floating tools and panels
+   * leave open. From React Flow's store when the canvas is hidden (the outline shows): its last size.
+   */
+  const openView = useCallback(() => {
+    const { width, height } = storeApi.getState();
+    return openArea(canvasRef.current, { width, height }, { top: '.map-overlay > .map-toolbar', side: '.panel-rail, .panel-dock:not([hidden])' });
+  }, [storeApi]);
 
   /** Elements' drawn sizes where React Flow has measured them (long labels wrap taller). */
   function drawnSizes(): (id: string) => Size | undefined {
@@ -324,9 +351,11 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
         ? addConnectedElement(conn.doc, element, { id: newId(), from: from.id, polarity: '?' }, actor)
         : addElement(conn.doc, element, actor),
     );
-    // Select it and put the cursor in its label, ready to type over "New factor".
+    // Select it and put the cursor in its label, ready to type over "New factor": its details
+    // open in the same render, so the field is there to take the focus.
     setFocusLabelOf(element.id);
     select({ element: element.id });
+    dock.show('details');
     reveal({ ...spot, ...ELEMENT_BOX });
   }
 
@@ -335,8 +364,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
    * React Flow's store, which keeps the canvas's last size while the outline hides it.
    */
   function viewCentre(): { x: number; y: number } {
-    const { width, height, transform: [tx, ty, zoom] } = storeApi.getState();
-    return { x: (width / 2 - tx) / zoom, y: (height / 2 - ty) / zoom };
+    const { transform: [tx, ty, zoom] } = storeApi.getState();
+    const open = openView();
+    return { x: (open.x + open.width / 2 - tx) / zoom, y: (open.y + open.height / 2 - ty) / zoom };
   }
 
   /**
@@ -344,11 +374,13 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
    * only as far as it takes to keep what was in view there too.
    */
   function reveal(box: Box) {
-    const { width, height, minZoom, transform: [tx, ty, zoom] } = storeApi.getState();
-    const view = { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+    const { minZoom, transform: [tx, ty, zoom] } = storeApi.getState();
+    const open = openView();
+    const view = { x: (open.x - tx) / zoom, y: (open.y - ty) / zoom, width: open.width / zoom, height: open.height / zoom };
     if (box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width && box.y + box.height <= view.y + view.height) return;
     const both = enclosingBox([view, box])!;
-    void flow.setViewport(getViewportForBounds(both, width, height, minZoom, zoom, 0.05), { duration: glide });
+    const target = getViewportForBounds(both, open.width, open.height, minZoom, zoom, 0.05);
+    void flow.setViewport({ ...target, x: target.x + open.x, y: target.y + open.y }, { duration: glide });
   }
 
   function addFrame() {
@@ -356,6 +388,7 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
     const id = newId();
     attempt(() => addGroup(conn.doc, { id, label: 'New frame', x: Math.round(centre.x - 250), y: Math.round(centre.y - 175), width: 500, height: 350 }, actor));
     select({ group: id });
+    dock.show('details');
   }
 
   function onKeyDown(event: KeyboardEvent) {
@@ -451,12 +484,14 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
       const wanted = options.ids ? new Set(options.ids) : null;
       const bounds = boundsOf(wanted ? allNodes.current.filter((n) => wanted.has(n.id)) : allNodes.current);
       if (!bounds) return;
-      // Within the zoom limits given to <ReactFlow>, as its own fitView keeps.
-      const { width, height, minZoom, maxZoom } = storeApi.getState();
-      const target = getViewportForBounds(bounds, width, height, minZoom, options.maxZoom ?? maxZoom, options.padding ?? 0.1);
-      void flow.setViewport(target, { duration: options.duration ?? 0 });
+      // Within the zoom limits given to <ReactFlow>, as its own fitView keeps; into the part of
+      // the canvas the tools and panels leave open.
+      const { minZoom, maxZoom } = storeApi.getState();
+      const open = openView();
+      const target = getViewportForBounds(bounds, open.width, open.height, minZoom, options.maxZoom ?? maxZoom, options.padding ?? 0.1);
+      void flow.setViewport({ ...target, x: target.x + open.x, y: target.y + open.y }, { duration: options.duration ?? 0 });
     },
-    [flow, storeApi],
+    [flow, storeApi, openView],
   );
   const shownEdges = useMemo(() => {
     const inLoop = highlight ? new Set(highlight.connectionIds) : null;
@@ -541,6 +576,25 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   }
 
   const selectionIds = useMemo(() => [...selectedNodes.map((n) => n.id), ...selectedEdges.map((e) => e.id)], [selectedNodes, selectedEdges]);
+  const dock = usePanelDock();
+  // Selecting something opens its details (without taking focus from the canvas); closed, they
+  // stay closed until the selection changes.
+  const selectionKey = [...selectionIds, selectedGroup?.id ?? ''].join(' ').trim();
+  const showPanel = dock.show;
+  useEffect(() => {
+    if (selectionKey) showPanel('details');
+  }, [selectionKey, showPanel]);
+  // A panel opened over the selected element (its details, most often) moves the view just
+  // enough to show it beside the panel.
+  const revealSelected = useRef<() => void>(() => undefined);
+  revealSelected.current = () => {
+    const node = selectedNodes.length === 1 ? selectedNodes[0]! : null;
+    const size = node?.measured;
+    if (node && !node.dragging && size?.width && size.height) reveal({ x: node.position.x, y: node.position.y, width: size.width, height: size.height });
+  };
+  useLayoutEffect(() => {
+    if (dock.open.size > 0) revealSelected.current();
+  }, [dock.open, selectionKey]);
   const publishCursor = usePublishMapPresence(selectionIds);
 
   // For the memoised panels: stable callbacks, and the maps read when acted on.
@@ -563,105 +617,186 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
   );
   const onEdgesDelete = useCallback((deleted: { id: string }[]) => removeConnections(conn.doc, deleted.map((e) => e.id)), [conn]);
 
+  const panels: DockPanel[] = [
+    {
+      id: 'details',
+      label: 'Details',
+      content: (
+        <Inspector
+          map={panelMap}
+          selectedElement={selectedElement}
+          selectedConnection={selectedConnection}
+          selectedGroup={selectedGroup}
+          readOnly={readOnly}
+          actor={actor}
+          onSelect={select}
+          focusLabelOf={focusLabelOf}
+        />
+      ),
+    },
+    {
+      id: 'loops',
+      label: 'Loops',
+      count: loops.result.loops.length,
+      content: <LoopsPanel map={panelMap} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />,
+    },
+    {
+      id: 'lens',
+      label: 'Look at',
+      content: (
+        <LensPanel
+          map={panelMap}
+          lens={lens}
+          mode={lensMode}
+          matches={kept?.size ?? panelMap.elements.length}
+          onChange={setLens}
+          onMode={setLensMode}
+          sizeBy={sizeBy}
+          onSizeBy={setSizeBy}
+          ranking={ranking}
+          onShowMatches={showMatches}
+        />
+      ),
+    },
+    { id: 'versions', label: 'Versions', content: <VersionsPanel getLiveMap={getLiveMap} readOnly={readOnly} viewing={viewing} onView={setViewing} /> },
+    {
+      id: 'import-export',
+      label: 'Import and export',
+      content: <ImportExport getMap={getMap} fitMap={fitMap} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />,
+    },
+    ...roomPanels,
+  ];
+
   return (
-    <div className="map-editor" ref={fullscreen.ref} onKeyDown={onKeyDown}>
-      {!readOnly && (
-        <div className="toolbar map-toolbar" role="toolbar" aria-label="Map tools">
-          <label htmlFor={kindId} className="visually-hidden">
-            Kind of element to add
-          </label>
-          <select id={kindId} value={kind} onChange={(e) => setKind(e.target.value as ElementKind)}>
-            {ELEMENT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {ELEMENT_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-          <button type="button" onClick={() => addNear(selectedElement)}>
-            Add element
+    <div className={`map-editor${dock.open.size > 0 ? ' has-open-panel' : ''}`} ref={fullscreen.ref} onKeyDown={onKeyDown}>
+      <header className="room-bar">
+        {bar.start}
+        <div className="room-bar-tools">
+        <div className="room-bar-group" role="group" aria-label="View">
+          <button type="button" className="button-secondary" aria-pressed={view === 'canvas'} onClick={() => setView('canvas')}>
+            Map
           </button>
-          <button
-            type="button"
-            className="button-secondary"
-            onClick={() => selectedElement && addNear(selectedElement, true)}
-            disabled={!selectedElement}
-            aria-keyshortcuts="Control+Enter Meta+Enter"
-            title="Add an element connected from the selected one (Ctrl+Enter)"
-          >
-            Add connected element
+          <button type="button" className="button-secondary" aria-pressed={view === 'outline'} onClick={() => setView('outline')}>
+            Outline
           </button>
-          <button type="button" className="button-secondary" onClick={addFrame}>
-            Add frame
+          <div className="field-check">
+            <input id={`${kindId}-motion`} type="checkbox" checked={reduceMotion} onChange={(e) => setReduceMotion(e.target.checked)} />
+            <label htmlFor={`${kindId}-motion`}>Reduce motion</label>
+          </div>
+        </div>
+        {bar.end}
+        <div className="room-bar-group">
+          <button type="button" className="button-secondary" aria-expanded={dock.open.has('import-export')} aria-controls="panel-import-export" onClick={() => dock.toggle('import-export', true)}>
+            Export
           </button>
-          <button type="button" className="button-secondary" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
-            Undo
-          </button>
-          <button type="button" className="button-secondary" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
-            Redo
-          </button>
-          <label htmlFor={`${kindId}-template`} className="visually-hidden">
-            Add a template
-          </label>
-          <select
-            id={`${kindId}-template`}
-            value=""
-            onChange={(e) => {
-              if (e.target.value) addTemplate(e.target.value as TemplateId);
-            }}
-          >
-            <option value="">Add a template…</option>
-            {TEMPLATES.filter((t) => t.id !== 'blank').map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-          <button type="button" className="button-secondary" disabled={map.elements.length < 2} onClick={() => tidy()}>
-            Tidy layout
-          </button>
-          {selectedNodes.length > 0 && (
-            <button
-              type="button"
-              className="button-secondary"
-              onClick={() => tidy(selectedNodes.map((n) => n.id))}
-              title="Arrange the selected elements around the others, which stay where they are"
-            >
-              Tidy selection
+          {fullscreen.supported && (
+            <button type="button" className="button-secondary map-fullscreen" aria-pressed={fullscreen.active} onClick={fullscreen.toggle}>
+              Full screen
             </button>
           )}
-          <span className="hint map-count">
-            {map.elements.length} elements · {map.connections.length} connections
-          </span>
         </div>
-      )}
-      <div className="toolbar" role="group" aria-label="View">
-        <button type="button" className="button-secondary" aria-pressed={view === 'canvas'} onClick={() => setView('canvas')}>
-          Map
-        </button>
-        <button type="button" className="button-secondary" aria-pressed={view === 'outline'} onClick={() => setView('outline')}>
-          Outline
-        </button>
-        <div className="field-check">
-          <input id={`${kindId}-motion`} type="checkbox" checked={reduceMotion} onChange={(e) => setReduceMotion(e.target.checked)} />
-          <label htmlFor={`${kindId}-motion`}>Reduce motion</label>
         </div>
-        {fullscreen.supported && (
-          <button type="button" className="button-secondary map-fullscreen" aria-pressed={fullscreen.active} onClick={fullscreen.toggle}>
-            Full screen
-          </button>
-        )}
-      </div>
-      <ErrorMessage>{error ?? fullscreen.error}</ErrorMessage>
-      <Status>{connectNote}</Status>
-      {viewing && (
-        <div className="notice viewing-version" role="status">
-          Viewing the version “{viewing.name}” (read-only).{' '}
-          <button type="button" className="button-secondary" onClick={() => setViewing(null)}>
-            Back to the live map
-          </button>
+      </header>
+      <div className="map-stage">
+        <div className="map-overlay">
+          {!readOnly && (
+            <div className="toolbar map-toolbar" role="toolbar" aria-label="Map tools">
+              <label htmlFor={kindId} className="visually-hidden">
+                Kind of element to add
+              </label>
+              <select id={kindId} value={kind} onChange={(e) => setKind(e.target.value as ElementKind)}>
+                {ELEMENT_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {ELEMENT_KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+              <button type="button" onClick={() => addNear(selectedElement)}>
+                Add element
+              </button>
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => selectedElement && addNear(selectedElement, true)}
+                disabled={!selectedElement}
+                aria-keyshortcuts="Control+Enter Meta+Enter"
+                title="Add an element connected from the selected one (Ctrl+Enter)"
+              >
+                Add connected element
+              </button>
+              <button type="button" className="button-secondary" onClick={addFrame}>
+                Add frame
+              </button>
+              <button type="button" className="button-secondary" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
+                Undo
+              </button>
+              <button type="button" className="button-secondary" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
+                Redo
+              </button>
+              <label htmlFor={`${kindId}-template`} className="visually-hidden">
+                Add a template
+              </label>
+              <select
+                id={`${kindId}-template`}
+                value=""
+                onChange={(e) => {
+                  if (e.target.value) addTemplate(e.target.value as TemplateId);
+                }}
+              >
+                <option value="">Add a template…</option>
+                {TEMPLATES.filter((t) => t.id !== 'blank').map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="button-secondary" disabled={map.elements.length < 2} onClick={() => tidy()}>
+                Tidy layout
+              </button>
+              {selectedNodes.length > 0 && (
+                <button
+                  type="button"
+                  className="button-secondary"
+                  onClick={() => tidy(selectedNodes.map((n) => n.id))}
+                  title="Arrange the selected elements around the others, which stay where they are"
+                >
+                  Tidy selection
+                </button>
+              )}
+            </div>
+          )}
+          {bar.notices}
+          <ErrorMessage>{error ?? fullscreen.error}</ErrorMessage>
+          <Status>{connectNote}</Status>
+          {viewing && (
+            <div className="notice viewing-version" role="status">
+              Viewing the version “{viewing.name}” (read-only).{' '}
+              <button type="button" className="button-secondary" onClick={() => setViewing(null)}>
+                Back to the live map
+              </button>
+            </div>
+          )}
+          {!readOnly && view === 'canvas' && map.elements.length === 0 && map.groups.length === 0 && (
+            <div className="map-empty" role="group" aria-label="Start from a template">
+              <p>
+                <strong>An empty map.</strong> Add an element, or start from a template:
+              </p>
+              <ul>
+                {TEMPLATES.filter((t) => t.id !== 'blank').map((t) => (
+                  <li key={t.id}>
+                    <button type="button" className="button-link" onClick={() => addTemplate(t.id)}>
+                      {t.name}
+                    </button>
+                    <span className="hint"> – {t.summary}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </div>
-      )}
-      <div className="map-body">
+        {/* Before the canvas: Tab reaches the panels without passing every element on the map. */}
+        <PanelRail panels={panels} dock={dock} />
+        <PanelDock panels={panels} dock={dock} />
         {view === 'outline' && (
           <Outline
             map={panelMap}
@@ -690,23 +825,6 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
             if (hovered && e.buttons === 0) setHovered(null);
           }}
         >
-          {!readOnly && map.elements.length === 0 && map.groups.length === 0 && (
-            <div className="map-empty" role="group" aria-label="Start from a template">
-              <p>
-                <strong>An empty map.</strong> Add an element, or start from a template:
-              </p>
-              <ul>
-                {TEMPLATES.filter((t) => t.id !== 'blank').map((t) => (
-                  <li key={t.id}>
-                    <button type="button" className="button-link" onClick={() => addTemplate(t.id)}>
-                      {t.name}
-                    </button>
-                    <span className="hint"> – {t.summary}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
           <ElementStoreContext.Provider value={elementStore}>
             <EdgeLabelLayer hidden={edgeLabelsHidden}>
               <ReactFlow
@@ -751,10 +869,11 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
                     is an SVG of every node otherwise: a large map has the overview, drawn on a
                     canvas from our own list, at every zoom. Mounting the minimap's 2,000 nodes
                     was part of the slow frame of zooming in past the canvas. */}
-                {large ? <MapOverview nodes={shownNodes} /> : <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />}
+                {large ? <MapOverview nodes={shownNodes} /> : <MiniMap pannable zoomable position="bottom-left" ariaLabel="Overview of the whole map" />}
                 <RemoteCursors presences={remote} />
                 {far && <ZoomedOutCanvas nodes={shownNodes} edges={shownEdges} />}
                 {throughEdges.length > 0 && <ThroughLinks edges={throughEdges} boxOf={boxOf} />}
+                <LoopMarkers loops={loops.result.loops} notes={loops.notes} boxOf={boxOf} />
               </ReactFlow>
             </EdgeLabelLayer>
           </ElementStoreContext.Provider>
@@ -771,33 +890,9 @@ function MapCanvas({ readOnly: readOnlyRole, title }: { readOnly: boolean; title
             />
           )}
         </div>
-        <div className="map-side">
-        <Inspector
-          map={panelMap}
-          selectedElement={selectedElement}
-          selectedConnection={selectedConnection}
-          selectedGroup={selectedGroup}
-          readOnly={readOnly}
-          actor={actor}
-          onSelect={select}
-          focusLabelOf={focusLabelOf}
-        />
-        <LensPanel
-          map={panelMap}
-          lens={lens}
-          mode={lensMode}
-          matches={kept?.size ?? panelMap.elements.length}
-          onChange={setLens}
-          onMode={setLensMode}
-          sizeBy={sizeBy}
-          onSizeBy={setSizeBy}
-          ranking={ranking}
-          onShowMatches={showMatches}
-        />
-        <VersionsPanel getLiveMap={getLiveMap} readOnly={readOnly} viewing={viewing} onView={setViewing} />
-        <ImportExport getMap={getMap} fitMap={fitMap} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />
-        <LoopsPanel map={panelMap} result={loops.result} notes={loops.notes} broken={loops.broken} readOnly={readOnly} actor={actor} onHighlight={setHighlight} />
-        </div>
+        <p className="map-count" aria-live="off">
+          {map.elements.length} elements · {map.connections.length} connections
+        </p>
       </div>
     </div>
   );

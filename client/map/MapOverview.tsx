@@ -150,7 +150,7 @@ export const MapOverview = memo(function MapOverview({ nodes }: { nodes: readonl
   }
 
   return (
-    <Panel position="bottom-right" className="map-overview">
+    <Panel position="bottom-left" className="map-overview">
       <canvas
         ref={canvas}
         style={{ width: SIZE.width, height: SIZE.height }}

@@ -1,8 +1,9 @@
-import { Position, getBezierPath, type Rect } from '@xyflow/react';
+import type { Rect } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { createPortal } from 'react-dom';
+import { fmt } from '../../shared/map/geometry.js';
 import { dashesFor, useEdgeLabelLayerElement, type ConnectionEdgeType } from './ConnectionEdge.js';
-import { curveEnds } from './edgesInView.js';
+import { bendsOf, curveEnds } from './edgesInView.js';
 
 interface Drawn {
   key: string;
@@ -13,7 +14,7 @@ interface Drawn {
 
 /**
  * The links of a large map that only pass across the view, both their elements out of sight
- * (`edgesMeeting`'s `through`), drawn as the same curves as React Flow's edges but as a few
+ * (`edgesMeeting`'s `through`), drawn as the same curves as the edges (`linkCurve`) but as a few
  * plain SVG paths: one per look, each link of unknown polarity on its own so its dashes can be
  * bounded (`dashesFor`). As React Flow edges each was a component with its own store selectors,
  * two paths and a label: zooming in past the canvas on a map of long links mounted some 2,000
@@ -27,12 +28,13 @@ export const ThroughLinks = memo(function ThroughLinks({ edges, boxOf }: { edges
   const drawn = useMemo(() => {
     const groups = new Map<string, Drawn>();
     const single: Drawn[] = [];
+    const bends = bendsOf(edges);
     for (const edge of edges) {
-      const ends = curveEnds(edge, boxOf);
+      const ends = curveEnds(edge, boxOf, bends);
       if (!ends || !edge.data || edge.hidden) continue;
       const { connection, dimmed, highlighted } = edge.data;
-      const { from, to } = ends;
-      const [d] = getBezierPath({ sourceX: from.x, sourceY: from.y, sourcePosition: Position.Right, targetX: to.x, targetY: to.y, targetPosition: Position.Left });
+      const [from, c1, c2, to] = ends.curve;
+      const d = `M${fmt(from.x)},${fmt(from.y)} C${fmt(c1.x)},${fmt(c1.y)} ${fmt(c2.x)},${fmt(c2.y)} ${fmt(to.x)},${fmt(to.y)}`;
       const polarity = connection.polarity === '-' ? 'minus' : connection.polarity === '+' ? 'plus' : 'unknown';
       const className = `react-flow__edge-path map-edge polarity-${polarity}${dimmed ? ' is-dimmed' : ''}${highlighted ? ' is-highlighted' : ''}`;
       if (polarity === 'unknown') {

@@ -1,9 +1,10 @@
 import { useStoreApi, type Node, type Rect } from '@xyflow/react';
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
+import { curveBox, fmt, type Curve } from '../../shared/map/geometry.js';
 import type { ElementKind } from '../../shared/map/model.js';
 import { useEdgeLabelLayerElement, type ConnectionEdgeType } from './ConnectionEdge.js';
-import { linkLine } from './edgesInView.js';
+import { bendsOf, curveEnds } from './edgesInView.js';
 import type { ElementNodeData } from './ElementNode.js';
 
 /** The largest side of the canvas, in device pixels (browsers refuse much larger ones). */
@@ -34,18 +35,12 @@ const BOX_LOOK: Record<ElementKind, { fill: string; border: string; width: numbe
 };
 const HIGHLIGHT = { colour: '#f47738', width: 8 };
 
-interface Line {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
 type LineLook = (typeof LINE_LOOK)[keyof typeof LINE_LOOK];
 interface LineGroup {
   look: LineLook;
   dashed: boolean;
   faint: boolean;
-  lines: Line[];
+  lines: Curve[];
 }
 interface BoxGroup {
   fill: string;
@@ -136,21 +131,22 @@ function paint(elements: readonly ElementNode[], edges: readonly ConnectionEdgeT
   for (const node of elements) if (!node.hidden) boxOf.set(node.id, nodeBox(node));
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   const lineGroups = new Map<string, LineGroup>();
+  const bends = bendsOf(edges);
+  const boxAt = (id: string) => boxOf.get(id);
   for (const edge of edges) {
     if (edge.hidden || !edge.data || live.has(edge.source) || live.has(edge.target)) continue;
-    const source = boxOf.get(edge.source);
-    const target = boxOf.get(edge.target);
-    if (!source || !target) continue;
+    const ends = curveEnds(edge, boxAt, bends);
+    if (!ends) continue;
     const { name, dashed, faint } = lineLook(edge);
     const key = `${name}${dashed ? ' dashed' : ''}${faint ? ' faint' : ''}`;
     let group = lineGroups.get(key);
     if (!group) lineGroups.set(key, (group = { look: LINE_LOOK[name], dashed, faint, lines: [] }));
-    const line = linkLine(source, target);
-    group.lines.push(line);
-    minX = Math.min(minX, line.x1, line.x2);
-    maxX = Math.max(maxX, line.x1, line.x2);
-    minY = Math.min(minY, line.y1, line.y2);
-    maxY = Math.max(maxY, line.y1, line.y2);
+    group.lines.push(ends.curve);
+    const box = curveBox(ends.curve);
+    minX = Math.min(minX, box.x);
+    maxX = Math.max(maxX, box.x + box.width);
+    minY = Math.min(minY, box.y);
+    maxY = Math.max(maxY, box.y + box.height);
   }
   const boxGroups = new Map<string, BoxGroup>();
   const highlighted: BoxGroup = { fill: HIGHLIGHT.colour, border: HIGHLIGHT.colour, width: HIGHLIGHT.width, faint: false, boxes: [] };
@@ -178,9 +174,10 @@ function paint(elements: readonly ElementNode[], edges: readonly ConnectionEdgeT
 }
 
 /**
- * A large map zoomed out (`ZOOMED_OUT`), drawn on one canvas: every connection as a straight
- * line and every element as a box in its kind's colours, without text (under 6 px there). The
- * editor hands React Flow only the elements someone is pointing at, has selected or is dragging,
+ * A large map zoomed out (`ZOOMED_OUT`), drawn on one canvas: every connection as the curve the
+ * edges draw (`linkCurve`), without arrowhead or sign, and every element as a box in its kind's
+ * colours, without text (under 6 px there). The editor hands React Flow only the elements
+ * someone is pointing at, has selected or is dragging,
  * so those are real, interactive nodes drawn over their boxes; the thousands of others cost
  * the browser nothing per frame. As DOM nodes, each element is a box with its own transform that
  * the browser hit-tests, lays out and layerizes on every pan step; on the canvas, a pan moves one
@@ -216,14 +213,19 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
   const liveLines = useMemo(() => {
     if (liveIds.size === 0) return [];
     const byId = new Map(elements.map((n) => [n.id, n]));
-    const out: (Line & { look: LineLook; dashed: boolean; id: string })[] = [];
+    const boxAt = (id: string) => {
+      const node = byId.get(id);
+      return node && !node.hidden ? nodeBox(node) : undefined;
+    };
+    const bends = bendsOf(edges);
+    const out: { d: string; look: LineLook; dashed: boolean; id: string }[] = [];
     for (const edge of edges) {
       if (!edge.data || edge.hidden || (!liveIds.has(edge.source) && !liveIds.has(edge.target))) continue;
-      const source = byId.get(edge.source);
-      const target = byId.get(edge.target);
-      if (!source || !target || source.hidden || target.hidden) continue;
+      const ends = curveEnds(edge, boxAt, bends);
+      if (!ends) continue;
+      const [p0, p1, p2, p3] = ends.curve;
       const { name, dashed } = lineLook(edge);
-      out.push({ ...linkLine(nodeBox(source), nodeBox(target)), look: LINE_LOOK[name], dashed, id: edge.id });
+      out.push({ d: `M${fmt(p0.x)},${fmt(p0.y)} C${fmt(p1.x)},${fmt(p1.y)} ${fmt(p2.x)},${fmt(p2.y)} ${fmt(p3.x)},${fmt(p3.y)}`, look: LINE_LOOK[name], dashed, id: edge.id });
     }
     return out;
   }, [elements, edges, liveIds]);
@@ -268,9 +270,9 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
         const dashes = 6 * zoom >= 2;
         for (const { look, dashed, faint, lines: list } of lines) {
           ctx.beginPath();
-          for (const l of list) {
-            ctx.moveTo(l.x1, l.y1);
-            ctx.lineTo(l.x2, l.y2);
+          for (const [p0, p1, p2, p3] of list) {
+            ctx.moveTo(p0.x, p0.y);
+            ctx.bezierCurveTo(p1.x, p1.y, p2.x, p2.y, p3.x, p3.y);
           }
           ctx.strokeStyle = look.colour;
           ctx.lineWidth = look.width;
@@ -330,12 +332,10 @@ export const ZoomedOutCanvas = memo(function ZoomedOutCanvas({ nodes, edges }: {
       {liveLines.length > 0 && (
         <svg className="map-canvas-far-live" aria-hidden="true">
           {liveLines.map((l) => (
-            <line
+            <path
               key={l.id}
-              x1={l.x1}
-              y1={l.y1}
-              x2={l.x2}
-              y2={l.y2}
+              d={l.d}
+              fill="none"
               stroke={l.look.colour}
               strokeWidth={l.look.width}
               strokeDasharray={l.dashed ? '6 4' : undefined}

@@ -1,26 +1,33 @@
 import type { ReactFlowState } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import { dashesFor } from './ConnectionEdge.js';
+import { linkCurve, pointOnCurve, type Curve, type Point } from '../../shared/map/geometry.js';
 import { cellRect, curveMeetsRect, distanceToCurve, edgesMeeting, linkNear, viewCell } from './edgesInView.js';
 
 const view = { x: 0, y: 0, width: 100, height: 100 };
 
+/** A straight line as a curve. */
+const straight = (s: Point, t: Point): Curve => [s, s, t, t];
+
 describe('connections in view', () => {
   it('keeps a curve that crosses the view and drops one whose bounding box alone meets it', () => {
     // Straight through, left to right.
-    expect(curveMeetsRect({ x: -500, y: 50 }, { x: 500, y: 50 }, view)).toBe(true);
+    expect(curveMeetsRect(straight({ x: -500, y: 50 }, { x: 500, y: 50 }), view)).toBe(true);
     // A long diagonal from far top-left to far bottom-right passes through the middle.
-    expect(curveMeetsRect({ x: -1000, y: -1000 }, { x: 1000, y: 1000 }, view)).toBe(true);
+    expect(curveMeetsRect(straight({ x: -1000, y: -1000 }, { x: 1000, y: 1000 }), view)).toBe(true);
     // A diagonal whose box covers the view but which passes well below and left of it.
-    expect(curveMeetsRect({ x: -1000, y: 300 }, { x: 300, y: 1500 }, view)).toBe(false);
+    expect(curveMeetsRect(straight({ x: -1000, y: 300 }, { x: 300, y: 1500 }), view)).toBe(false);
     // Entirely to one side.
-    expect(curveMeetsRect({ x: 200, y: 0 }, { x: 400, y: 100 }, view)).toBe(false);
-    // Backwards (target left of the source): the curve swings out past both ends, into the view.
-    expect(curveMeetsRect({ x: -2, y: 20 }, { x: -22, y: 80 }, view)).toBe(true);
-    expect(curveMeetsRect({ x: -2, y: 20 }, { x: -22, y: 80 }, { x: 10, y: 0, width: 100, height: 100 })).toBe(false);
+    expect(curveMeetsRect(straight({ x: 200, y: 0 }, { x: 400, y: 100 }), view)).toBe(false);
+    // A link between boxes below the view bows up to its left, into it; back the other way it
+    // bows down, away from it.
+    const left = { x: -200, y: 115, width: 100, height: 20 };
+    const right = { x: 200, y: 115, width: 100, height: 20 };
+    expect(curveMeetsRect(linkCurve(left, right), view)).toBe(true);
+    expect(curveMeetsRect(linkCurve(right, left), view)).toBe(false);
   });
 
-  it('filters links by their elements’ boxes, from the source’s right side to the target’s left', () => {
+  it('filters links by the curves between their elements’ boxes', () => {
     const boxes = new Map([
       ['a', { x: -300, y: 40, width: 100, height: 20 }],
       ['b', { x: 300, y: 40, width: 100, height: 20 }],
@@ -46,7 +53,8 @@ describe('connections in view', () => {
       { id: 'across', source: 'out-left', target: 'out-right' },
       { id: 'into', source: 'out-left', target: 'in' },
       { id: 'from', source: 'in', target: 'out-right' },
-      { id: 'chosen', source: 'out-left', target: 'out-right' },
+      // The other way, bowing the other way, still across the view.
+      { id: 'chosen', source: 'out-right', target: 'out-left' },
     ];
     const { near, through } = edgesMeeting(edges, (id) => boxes.get(id), view, (e) => e.id === 'chosen');
     expect(near.map((e) => e.id)).toEqual(['into', 'from', 'chosen']);
@@ -69,14 +77,17 @@ describe('connections in view', () => {
   });
 
   it('measures how far a point is from a curve, and finds the link a click on a plain curve meant', () => {
-    // A straight link along y = 50: its curve is the line itself.
-    expect(distanceToCurve({ x: 0, y: 50 }, { x: 400, y: 50 }, { x: 200, y: 53 })).toBeCloseTo(3, 5);
-    expect(distanceToCurve({ x: 0, y: 50 }, { x: 400, y: 50 }, { x: 500, y: 50 })).toBeCloseTo(100, 5);
-    // A curve from (0,0) to (400,200) is an S: its middle is at (200,100), not near (200,40).
-    expect(distanceToCurve({ x: 0, y: 0 }, { x: 400, y: 200 }, { x: 200, y: 100 })).toBeLessThan(1);
-    expect(distanceToCurve({ x: 0, y: 0 }, { x: 400, y: 200 }, { x: 200, y: 40 })).toBeGreaterThan(20);
+    // A straight link along y = 50.
+    expect(distanceToCurve(straight({ x: 0, y: 50 }, { x: 400, y: 50 }), { x: 200, y: 53 })).toBeCloseTo(3, 5);
+    expect(distanceToCurve(straight({ x: 0, y: 50 }, { x: 400, y: 50 }), { x: 500, y: 50 })).toBeCloseTo(100, 5);
+    // A link bows: its middle is off the straight line between its ends.
+    const bowed = linkCurve({ x: -50, y: 40, width: 50, height: 20 }, { x: 400, y: 40, width: 50, height: 20 });
+    const middle = pointOnCurve(bowed, 0.5);
+    expect(middle.y).toBeLessThan(20);
+    expect(distanceToCurve(bowed, middle)).toBeLessThan(1);
+    expect(distanceToCurve(bowed, { x: middle.x, y: 50 })).toBeGreaterThan(20);
 
-    // Boxes 100 × 20: a link leaves its source's right-hand side at mid-height.
+    // Two links between boxes 100 × 20, one 20 below the other, as the canvas draws them.
     const boxes = new Map([
       ['a', { x: -100, y: 40, width: 100, height: 20 }],
       ['b', { x: 400, y: 40, width: 100, height: 20 }],
@@ -84,13 +95,19 @@ describe('connections in view', () => {
       ['d', { x: 400, y: 60, width: 100, height: 20 }],
     ]);
     const boxOf = (id: string) => boxes.get(id);
-    const ab = { id: 'ab', source: 'a', target: 'b' }; // along y = 50
-    const cd = { id: 'cd', source: 'c', target: 'd' }; // along y = 70
-    expect(linkNear([ab, cd], boxOf, { x: 200, y: 52 }, 6)?.id).toBe('ab');
-    expect(linkNear([ab, cd], boxOf, { x: 200, y: 66 }, 6)?.id).toBe('cd');
+    const ab = { id: 'ab', source: 'a', target: 'b' };
+    const cd = { id: 'cd', source: 'c', target: 'd' };
+    const onAb = pointOnCurve(linkCurve(boxes.get('a')!, boxes.get('b')!), 0.5);
+    expect(linkNear([ab, cd], boxOf, { x: onAb.x, y: onAb.y + 2 }, 6)?.id).toBe('ab');
+    expect(linkNear([ab, cd], boxOf, { x: onAb.x, y: onAb.y + 16 }, 6)?.id).toBe('cd');
     // Between the two, beyond the tolerance of either: nothing.
-    expect(linkNear([ab, cd], boxOf, { x: 200, y: 60 }, 6)).toBeNull();
-    expect(linkNear([{ id: 'gone', source: 'a', target: 'x' }], boxOf, { x: 200, y: 50 }, 6)).toBeNull();
+    expect(linkNear([ab, cd], boxOf, { x: onAb.x, y: onAb.y + 10 }, 6)).toBeNull();
+    expect(linkNear([{ id: 'gone', source: 'a', target: 'x' }], boxOf, onAb, 6)).toBeNull();
+    // The second link a → b bows further out, and is the one found out there.
+    const ab2 = { id: 'ab2', source: 'a', target: 'b' };
+    const onAb2 = pointOnCurve(linkCurve(boxes.get('a')!, boxes.get('b')!, { bend: 1.9 }), 0.5);
+    expect(onAb2.y).toBeLessThan(onAb.y - 10);
+    expect(linkNear([ab, ab2], boxOf, onAb2, 6)?.id).toBe('ab2');
   });
 
   it('bounds the dashes of a link of unknown polarity, however long', () => {

@@ -6,36 +6,35 @@
  * element changed size. Here a link is kept only when its curve comes near the view.
  */
 import type { ReactFlowState, Rect } from '@xyflow/react';
+import { linkBends, linkCurve, pointOnCurve, type Curve } from '../../shared/map/geometry.js';
 
 interface Point {
   x: number;
   y: number;
 }
 
+/** What a link is to these functions: its id and its ends' element ids. */
+interface Link {
+  id: string;
+  source: string;
+  target: string;
+}
+
 /** Points along each curve tested against the view; the view is widened by a margin to spare. */
 const SAMPLES = 16;
 
-/**
- * React Flow's bezier from a right-hand source handle to a left-hand target handle
- * (`getBezierPath`, curvature 0.25): its four control points.
- */
-function controlPoints(s: Point, t: Point): [Point, Point, Point, Point] {
-  const offset = (distance: number) => (distance >= 0 ? 0.5 * distance : 0.25 * 25 * Math.sqrt(-distance));
-  return [s, { x: s.x + offset(t.x - s.x), y: s.y }, { x: t.x - offset(t.x - s.x), y: t.y }, t];
-}
-
-/** Whether the curve from `s` to `t` comes within `rect` (tested at SAMPLES points, by pieces). */
-export function curveMeetsRect(s: Point, t: Point, rect: Rect): boolean {
+/** Whether `curve` comes within `rect` (tested at SAMPLES points, by pieces). */
+export function curveMeetsRect(curve: Curve, rect: Rect): boolean {
   const right = rect.x + rect.width;
   const bottom = rect.y + rect.height;
-  const [p0, p1, p2, p3] = controlPoints(s, t);
+  const [p0, p1, p2, p3] = curve;
   // The curve lies inside the box of its control points: most links are ruled out here.
   if (Math.max(p0.x, p1.x, p2.x, p3.x) < rect.x || Math.min(p0.x, p1.x, p2.x, p3.x) > right) return false;
-  if (Math.max(p0.y, p3.y) < rect.y || Math.min(p0.y, p3.y) > bottom) return false;
+  if (Math.max(p0.y, p1.y, p2.y, p3.y) < rect.y || Math.min(p0.y, p1.y, p2.y, p3.y) > bottom) return false;
   let px = p0.x;
   let py = p0.y;
   for (let i = 1; i <= SAMPLES; i++) {
-    const { x, y } = pointOnCurve(p0, p1, p2, p3, i / SAMPLES);
+    const { x, y } = pointOnCurve(curve, i / SAMPLES);
     // The piece's own box against the view: a little generous, never missing a crossing.
     if (Math.max(px, x) >= rect.x && Math.min(px, x) <= right && Math.max(py, y) >= rect.y && Math.min(py, y) <= bottom) return true;
     px = x;
@@ -44,25 +43,15 @@ export function curveMeetsRect(s: Point, t: Point, rect: Rect): boolean {
   return false;
 }
 
-function pointOnCurve(p0: Point, p1: Point, p2: Point, p3: Point, u: number): Point {
-  const v = 1 - u;
-  const a = v * v * v;
-  const b = 3 * v * v * u;
-  const c = 3 * v * u * u;
-  const d = u * u * u;
-  return { x: a * p0.x + b * p1.x + c * p2.x + d * p3.x, y: a * p0.y + b * p1.y + c * p2.y + d * p3.y };
-}
-
 /** Pieces a curve is cut into to measure how far a point is from it: finer than the culling's. */
 const DISTANCE_SAMPLES = 48;
 
-/** How far `p` is from the curve from `s` to `t` (to within a hair: the curve cut into pieces). */
-export function distanceToCurve(s: Point, t: Point, p: Point): number {
-  const [p0, p1, p2, p3] = controlPoints(s, t);
+/** How far `p` is from `curve` (to within a hair: the curve cut into pieces). */
+export function distanceToCurve(curve: Curve, p: Point): number {
   let best = Infinity;
-  let from = p0;
+  let from = curve[0];
   for (let i = 1; i <= DISTANCE_SAMPLES; i++) {
-    const to = pointOnCurve(p0, p1, p2, p3, i / DISTANCE_SAMPLES);
+    const to = pointOnCurve(curve, i / DISTANCE_SAMPLES);
     best = Math.min(best, distanceToSegment(p, from, to));
     from = to;
   }
@@ -77,24 +66,34 @@ function distanceToSegment(p: Point, a: Point, b: Point): number {
   return Math.hypot(p.x - (a.x + u * dx), p.y - (a.y + u * dy));
 }
 
+const bendCache = new WeakMap<readonly Link[], Map<string, number>>();
+const NO_BENDS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * How much further than usual each link of `links` bows (`linkBends`: the second link between
+ * the same elements in the same direction bows further out), worked out once per list: every
+ * edge on the canvas asks at every change of React Flow's store, and the list changes far less.
+ */
+export function bendsOf(links: readonly Link[]): ReadonlyMap<string, number> {
+  let bends = bendCache.get(links);
+  if (!bends) bendCache.set(links, (bends = linkBends(links, (l) => [l.source, l.target])));
+  return bends;
+}
+
 /**
  * The link whose curve passes nearest `point`, if within `tolerance` (map units): what a click
  * on one of `ThroughLinks`'s plain curves, which are not elements of their own, was aimed at.
  */
-export function linkNear<E extends { source: string; target: string }>(
-  edges: readonly E[],
-  boxOf: (id: string) => Rect | undefined,
-  point: Point,
-  tolerance: number,
-): E | null {
+export function linkNear<E extends Link>(edges: readonly E[], boxOf: (id: string) => Rect | undefined, point: Point, tolerance: number): E | null {
   let best: E | null = null;
   let bestDistance = tolerance;
   const near = { x: point.x - tolerance, y: point.y - tolerance, width: 2 * tolerance, height: 2 * tolerance };
+  const bends = bendsOf(edges);
   for (const edge of edges) {
-    const ends = curveEnds(edge, boxOf);
+    const ends = curveEnds(edge, boxOf, bends);
     // Most curves are nowhere near: the cheap test first.
-    if (!ends || !curveMeetsRect(ends.from, ends.to, near)) continue;
-    const distance = distanceToCurve(ends.from, ends.to, point);
+    if (!ends || !curveMeetsRect(ends.curve, near)) continue;
+    const distance = distanceToCurve(ends.curve, point);
     if (distance <= bestDistance) {
       best = edge;
       bestDistance = distance;
@@ -104,23 +103,15 @@ export function linkNear<E extends { source: string; target: string }>(
 }
 
 /**
- * Where a link runs between its elements' boxes: from the source's right-hand handle to the
- * target's left-hand one, as React Flow draws the edges (and the canvas and `ThroughLinks` too).
+ * A link's elements' boxes and its curve between them, as every drawing of it has it
+ * (`linkCurve`, shared with the edges and the exported SVG); null while an element is missing.
+ * The culling, the click test, `ThroughLinks` and `ZoomedOutCanvas` all start from it.
  */
-export function linkLine(s: Rect, t: Rect): { x1: number; y1: number; x2: number; y2: number } {
-  return { x1: s.x + s.width, y1: s.y + s.height / 2, x2: t.x, y2: t.y + t.height / 2 };
-}
-
-/**
- * A link's elements' boxes and where its curve starts and ends (`linkLine`); null while an
- * element is missing. The culling, the click test and `ThroughLinks` all start from it.
- */
-export function curveEnds(edge: { source: string; target: string }, boxOf: (id: string) => Rect | undefined): { s: Rect; t: Rect; from: Point; to: Point } | null {
+export function curveEnds(edge: Link, boxOf: (id: string) => Rect | undefined, bends: ReadonlyMap<string, number> = NO_BENDS): { s: Rect; t: Rect; curve: Curve } | null {
   const s = boxOf(edge.source);
   const t = boxOf(edge.target);
   if (!s || !t) return null;
-  const { x1, y1, x2, y2 } = linkLine(s, t);
-  return { s, t, from: { x: x1, y: y1 }, to: { x: x2, y: y2 } };
+  return { s, t, curve: linkCurve(s, t, { bend: bends.get(edge.id) ?? 1, self: edge.source === edge.target }) };
 }
 
 /** The view in map units; null before React Flow has measured its pane. */
@@ -166,7 +157,7 @@ const meets = (a: Rect, b: Rect) => a.x <= b.x + b.width && a.x + a.width >= b.x
  * have an end in it. Their arrowheads are out of sight too; what is lost is only their label
  * and a click on them.
  */
-export function edgesMeeting<E extends { source: string; target: string }>(
+export function edgesMeeting<E extends Link>(
   edges: readonly E[],
   boxOf: (id: string) => Rect | undefined,
   rect: Rect,
@@ -174,9 +165,10 @@ export function edgesMeeting<E extends { source: string; target: string }>(
 ): { near: E[]; through: E[] } {
   const near: E[] = [];
   const through: E[] = [];
+  const bends = bendsOf(edges);
   for (const edge of edges) {
-    const ends = curveEnds(edge, boxOf);
-    if (!ends || !curveMeetsRect(ends.from, ends.to, rect)) continue;
+    const ends = curveEnds(edge, boxOf, bends);
+    if (!ends || !curveMeetsRect(ends.curve, rect)) continue;
     (meets(ends.s, rect) || meets(ends.t, rect) || keep(edge) ? near : through).push(edge);
   }
   return { near, through };

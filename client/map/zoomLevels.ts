@@ -6,7 +6,7 @@ import type { ReactFlowState } from '@xyflow/react';
 
 /**
  * A large map zoomed out below this is drawn plainly, on one canvas (`ZoomedOutCanvas`):
- * connections as straight lines without labels or arrowheads, elements as coloured boxes without
+ * connections as their curves without labels or arrowheads, elements as coloured boxes without
  * their text. Labels (0.9rem) are under 6 px there and kinds under 5 px: unreadable, yet drawing
  * them costs the most. Measured on a 2,000-element map, the DOM drawing between zoom 0.25 and 0.4
  * (hundreds of elements and thousands of links in view) took 100–400 ms a frame to zoom; the

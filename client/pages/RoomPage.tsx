@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Navigate, useParams } from 'react-router';
-import type { RoomKind } from '../../shared/api.js';
+import { useMemo } from 'react';
+import { Link, Navigate, useParams } from 'react-router';
 import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { keys, useMe, useRoom, useSite } from '../api/queries.js';
 import { DocRoom } from '../doc/DocRoom.js';
-import { MapEditor } from '../map/MapEditor.js';
+import { MapEditor, type MapRoomParts } from '../map/MapEditor.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
 import { PresenceList } from '../room/PresenceList.js';
@@ -46,30 +46,71 @@ export function RoomPage() {
   // everyone but facilitators in a locked room write nothing.
   const readOnly = !mayWriteRoom(r.kind, role, { locked: r.locked, archived: r.archived });
 
+  const onPermissionChanged = () => {
+    // The server says when this person's access changed (role removed or lowered, room
+    // archived): read role and room again.
+    void client.invalidateQueries({ queryKey: keys.site(r.siteSlug) });
+    void client.invalidateQueries({ queryKey: keys.room(r.id) });
+  };
+  const meta = (
+    <>
+      {KIND[r.kind]} · you are {roleName(role).toLowerCase()}
+      {r.archived && ' · archived (read-only)'}
+    </>
+  );
+
+  if (r.kind === 'map') {
+    // The canvas is the room: one slim bar above it holds the title and the room's state.
+    return (
+      <div className="room room-kind-map">
+        <RoomProvider roomId={r.id} title={r.title} user={me.data} onPermissionChanged={onPermissionChanged}>
+          <MapRoomBody
+            title={r.title}
+            readOnlyByRole={readOnly}
+            room={{
+              start: (
+                <div className="room-bar-title">
+                  <Link to={`/sites/${site.data.slug}`} className="room-bar-back" aria-label={`Back to ${site.data.name}`} title={`Back to ${site.data.name}`}>
+                    <span aria-hidden="true">‹</span> <span className="room-bar-site">{site.data.name}</span>
+                  </Link>
+                  <h1>{r.title}</h1>
+                  <p className="room-meta">{meta}</p>
+                </div>
+              ),
+              end: (
+                <>
+                  <ConnectionStatus compact />
+                  <PresenceList compact />
+                  <RoomLock room={r} role={role} meId={me.data.id} part="button" />
+                </>
+              ),
+              notices: <RoomLock room={r} role={role} meId={me.data.id} part="notice" />,
+            }}
+          />
+        </RoomProvider>
+      </div>
+    );
+  }
+
   return (
     <div className={`room room-kind-${r.kind}`}>
       <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={r.title} />
       <h1>{r.title}</h1>
-      <p className="room-meta">
-        {KIND[r.kind]} · you are {roleName(role).toLowerCase()}
-        {r.archived && ' · archived (read-only)'}
-      </p>
+      <p className="room-meta">{meta}</p>
       <RoomLock room={r} role={role} meId={me.data.id} />
-      <RoomProvider
-        roomId={r.id}
-        title={r.title}
-        user={me.data}
-        // The server says when this person's access changed (role removed or lowered, room
-        // archived): read role and room again.
-        onPermissionChanged={() => {
-          void client.invalidateQueries({ queryKey: keys.site(r.siteSlug) });
-          void client.invalidateQueries({ queryKey: keys.room(r.id) });
-        }}
-      >
-        <RoomBody kind={r.kind} title={r.title} siteSlug={r.siteSlug} readOnlyByRole={readOnly} />
+      <RoomProvider roomId={r.id} title={r.title} user={me.data} onPermissionChanged={onPermissionChanged}>
+        <RoomBody title={r.title} siteSlug={r.siteSlug} readOnlyByRole={readOnly} />
       </RoomProvider>
     </div>
   );
+}
+
+/** The open map room: the parking lot is one of its panels. */
+function MapRoomBody({ title, readOnlyByRole, room }: { title: string; readOnlyByRole: boolean; room: MapRoomParts }) {
+  const status = useRoomStatus();
+  const readOnly = readOnlyByRole || refusesEdits(status);
+  const panels = useMemo(() => [{ id: 'parking', label: 'Parking lot', content: <ParkingLotPanel readOnly={readOnly} /> }], [readOnly]);
+  return <MapEditor readOnly={readOnly} title={title} room={{ ...room, panels }} />;
 }
 
 /**
@@ -78,23 +119,16 @@ export function RoomPage() {
  * (edits made then would go nowhere); either can arrive before the page has re-read the role,
  * and it applies to every panel alike.
  */
-function RoomBody({ kind, title, siteSlug, readOnlyByRole }: { kind: RoomKind; title: string; siteSlug: string; readOnlyByRole: boolean }) {
+function RoomBody({ title, siteSlug, readOnlyByRole }: { title: string; siteSlug: string; readOnlyByRole: boolean }) {
   const status = useRoomStatus();
   const readOnly = readOnlyByRole || refusesEdits(status);
   return (
     <div className="room-layout">
       <div className="room-main">
-        {kind === 'map' ? (
-          <section className="panel map-panel" aria-labelledby="editor-heading">
-            <h2 id="editor-heading">The map</h2>
-            <MapEditor readOnly={readOnly} title={title} />
-          </section>
-        ) : (
-          <section className="panel doc-panel" aria-labelledby="editor-heading">
-            <h2 id="editor-heading">The document</h2>
-            <DocRoom readOnly={readOnly} title={title} siteSlug={siteSlug} />
-          </section>
-        )}
+        <section className="panel doc-panel" aria-labelledby="editor-heading">
+          <h2 id="editor-heading">The document</h2>
+          <DocRoom readOnly={readOnly} title={title} siteSlug={siteSlug} />
+        </section>
         <ParkingLotPanel readOnly={readOnly} />
       </div>
       <aside className="room-side" aria-label="Room status">

@@ -23,8 +23,11 @@ export function saveState(status: RoomStatus): string {
   return pending === 1 ? '1 edit not yet saved' : `${pending} edits not yet saved`;
 }
 
-/** Always-visible connection state, with whether the edits made here are saved. */
-export function ConnectionStatus() {
+/**
+ * Always-visible connection state, with whether the edits made here are saved. `compact` (a
+ * map room's top bar): one line, its explanation shown only when something is wrong.
+ */
+export function ConnectionStatus({ compact = false }: { compact?: boolean }) {
   const conn = useRoomConnection();
   const status = useRoomStatus();
   const save = saveState(status);
@@ -44,7 +47,7 @@ export function ConnectionStatus() {
   else detail = 'Changes are shared as you make them.';
 
   return (
-    <div className={`connection connection-${status.connection}`} data-testid="connection">
+    <div className={`connection connection-${status.connection}${compact ? ' connection-compact' : ''}`} data-testid="connection">
       {/* role=status announces changes politely without moving focus */}
       <p role="status" className="connection-line">
         <span className="connection-dot" aria-hidden="true" />
@@ -56,7 +59,8 @@ export function ConnectionStatus() {
           {save && ` · ${save}`}
         </span>
       </p>
-      <p className="connection-detail">{detail}</p>
+      {/* Compact and live, "changes are shared as you make them" goes without saying. */}
+      <p className={compact && status.connection === 'live' ? 'connection-detail visually-hidden' : 'connection-detail'}>{detail}</p>
       {wrongAddress && publicUrl && (
         <p>
           {/* Only the origin was wrong, so the same path opens this room there. */}

@@ -10,7 +10,7 @@ import { formatDateTime } from '../ui/format.js';
  * room is read live by everyone; the server drops the edits of all but the site's
  * facilitators (it is not the page that stops them), so the notice says who can unlock it.
  */
-export function RoomLock({ room, role, meId }: { room: Room; role: SiteRole | null; meId: string }) {
+export function RoomLock({ room, role, meId, part = 'all' }: { room: Room; role: SiteRole | null; meId: string; part?: 'all' | 'button' | 'notice' }) {
   const update = useUpdateRoom();
   const facilitator = roleAtLeast(role, 'facilitator');
   // The learning log is part of the site and archived rooms are read-only already.
@@ -22,11 +22,23 @@ export function RoomLock({ room, role, meId }: { room: Room; role: SiteRole | nu
       type="button"
       className="button-secondary"
       disabled={update.isPending}
+      title={room.locked ? undefined : 'Keep the room as it is while you present it: only facilitators can then change it.'}
       onClick={() => update.mutate({ id: room.id, locked: !room.locked })}
     >
       {room.locked ? 'Unlock editing' : 'Lock editing'}
     </button>
   );
+  const failed = update.isError && <ErrorMessage>{messageOf(update.error)}</ErrorMessage>;
+  // The map room splits it: the button in its top bar, the notice over the canvas.
+  if (part === 'button') {
+    return facilitator ? (
+      <div className="room-lock-button">
+        {toggle}
+        {failed}
+      </div>
+    ) : null;
+  }
+  if (part === 'notice' && !room.locked) return null;
   return (
     <div className={room.locked ? 'room-lock room-lock-on' : 'room-lock'} data-testid="room-lock">
       {room.locked ? (
@@ -40,8 +52,8 @@ export function RoomLock({ room, role, meId }: { room: Room; role: SiteRole | nu
       ) : (
         <p>Lock editing to keep the room as it is while you present it: only facilitators can then change it.</p>
       )}
-      {facilitator && toggle}
-      {update.isError && <ErrorMessage>{messageOf(update.error)}</ErrorMessage>}
+      {part === 'all' && facilitator && toggle}
+      {part === 'all' && failed}
     </div>
   );
 }

@@ -15,12 +15,15 @@ import {
   removeElements,
   removeGroup,
   removeLoopNote,
+  replaceMapData,
+  setLoopMarkers,
   setLoopNote,
   setPolarityView,
   updateConnection,
   updateElement,
   updateGroup,
 } from './doc.js';
+import { exportMapJson, importMapJson } from './json.js';
 import { findLoops, matchLoopNotes } from './loops.js';
 import { council, exchange, nhs, police } from './docFixtures.js';
 import { seededRandom } from './loopsFixtures.js';
@@ -130,6 +133,54 @@ describe('map doc helpers', () => {
     expect(readMap(doc).loopNotes).toEqual([{ key: 'a>b', name: 'Vicious circle', note: '', updated: { ...police, at: t1.toISOString() } }]);
     removeLoopNote(doc, 'a>b');
     expect(readMap(doc).loopNotes).toEqual([]);
+  });
+
+  it('keeps whether a loop’s marker is shown with its note, through import, export and a restored version', () => {
+    const doc = new Y.Doc();
+    sample(doc);
+    setLoopNote(doc, 'a>b', { name: 'Vicious circle', note: '', marker: true }, council, t0);
+    setLoopNote(doc, 'b>c', { name: 'Unmarked', note: 'words' }, council, t0);
+    const map = readMap(doc);
+    expect(map.loopNotes).toEqual([
+      { key: 'a>b', name: 'Vicious circle', note: '', marker: true, updated: { ...council, at: t0.toISOString() } },
+      { key: 'b>c', name: 'Unmarked', note: 'words', updated: { ...council, at: t0.toISOString() } },
+    ]);
+    // A note is written whole: renaming without the marker hides it.
+    setLoopNote(doc, 'a>b', { name: 'Renamed', note: '' }, council, t1);
+    expect(readMap(doc).loopNotes[0]).not.toHaveProperty('marker');
+
+    // Through the JSON file and back into another room.
+    const file = exportMapJson(map, t0);
+    expect(file).toContain('"marker": true');
+    expect(file.match(/"marker"/g)).toHaveLength(1);
+    const imported = importMapJson(file, { keepIds: true });
+    expect(imported.ok && imported.map.loopNotes.map((n) => n.marker)).toEqual([true, undefined]);
+    const other = new Y.Doc();
+    if (imported.ok) addMapData(other, imported.map, council, t0);
+    expect(readMap(other).loopNotes).toEqual(map.loopNotes);
+    // A saved version restored over the live map brings its markers back.
+    replaceMapData(doc, map);
+    expect(readMap(doc).loopNotes).toEqual(map.loopNotes);
+    // A stray non-boolean is not a marker.
+    doc.getMap(MAP_ROOTS.loopNotes).set('x>y', { name: '', note: '', marker: 'yes', updated: map.loopNotes[0]!.updated });
+    expect(readMap(doc).loopNotes.find((n) => n.key === 'x>y')).not.toHaveProperty('marker');
+  });
+
+  it('shows and hides several loops’ markers in one step, keeping their words', () => {
+    const doc = new Y.Doc();
+    setLoopNote(doc, 'a>b', { name: 'Named', note: 'kept' }, council, t0);
+    let updates = 0;
+    doc.on('update', () => updates++);
+    setLoopMarkers(doc, [{ key: 'a>b', note: readMap(doc).loopNotes[0]! }, { key: 'c>d', note: null }], true, police, t1);
+    expect(updates).toBe(1);
+    expect(readMap(doc).loopNotes.map((n) => [n.key, n.name, n.note, n.marker])).toEqual([
+      ['a>b', 'Named', 'kept', true],
+      ['c>d', '', '', true],
+    ]);
+    const [named, bare] = readMap(doc).loopNotes;
+    setLoopMarkers(doc, [{ key: 'a>b', note: named! }, { key: 'c>d', note: bare! }], false, police, t1);
+    // The note with words stays without its marker; the one that held only a marker goes.
+    expect(readMap(doc).loopNotes.map((n) => [n.key, n.name, n.marker])).toEqual([['a>b', 'Named', undefined]]);
   });
 
   it('adds a whole map in one update, views and notes included', () => {

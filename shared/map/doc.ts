@@ -6,7 +6,8 @@
  * - `mapConnections`: Y.Map of connection id → Y.Map of its fields; its `views` field is a
  *   Y.Map of organisation → PolarityView;
  * - `mapGroups`: Y.Map of group id → Y.Map of its fields;
- * - `mapLoopNotes`: Y.Map of loop key → LoopNote (a plain object: a note is written whole).
+ * - `mapLoopNotes`: Y.Map of loop key → LoopNote (a plain object: a note is written whole),
+ *   with whether the loop's marker is shown on the map.
  *
  * Each element, connection and group is its own Y.Map so that two people changing different
  * fields of one element at once (one drags it, the other renames it) both keep their change;
@@ -383,15 +384,50 @@ export function removeGroup(doc: Y.Doc, id: string): void {
 // ---------------------------------------------------------------------------------------------
 // Loop notes
 
-/** Names and annotates a loop (by its key, so the note survives edits that keep the loop). */
-export function setLoopNote(doc: Y.Doc, key: string, note: { name: string; note: string }, actor: Actor, now = new Date()): void {
+/**
+ * Names and annotates a loop, and shows or hides its marker on the map (by its key, so the note
+ * survives edits that keep the loop). A note is written whole: pass the marker along with a new
+ * name, or it is hidden.
+ *
+ * @example
+ * setLoopNote(doc, loop.key, { name: 'Respite relief', note: '', marker: true }, actor)
+ */
+export function setLoopNote(doc: Y.Doc, key: string, note: { name: string; note: string; marker?: boolean }, actor: Actor, now = new Date()): void {
   const value: LoopNote = {
     key,
     name: text(note.name, MAP_LIMITS.labelMax, 'A loop name'),
     note: text(note.note, MAP_LIMITS.descriptionMax, 'A note'),
+    ...(note.marker === true ? { marker: true as const } : {}),
     updated: stamp(actor, now),
   };
   doc.transact(() => roots(doc).loopNotes.set(key, value));
+}
+
+/**
+ * Shows or hides the markers of several loops in one step (one undo step, one update), keeping
+ * each note's name and words; a note left with neither words nor marker is removed. `loops`
+ * pairs the key each note is kept under (a note's own key, or the loop's for a loop without
+ * one) with the note there now.
+ *
+ * @example
+ * setLoopMarkers(doc, [{ key: loop.key, note: notes.get(loop.key) ?? null }], true, actor)
+ */
+export function setLoopMarkers(
+  doc: Y.Doc,
+  loops: readonly { key: string; note: Pick<LoopNote, 'name' | 'note' | 'marker'> | null }[],
+  shown: boolean,
+  actor: Actor,
+  now = new Date(),
+): void {
+  doc.transact(() => {
+    for (const { key, note } of loops) {
+      if ((note?.marker === true) === shown) continue;
+      const name = note?.name ?? '';
+      const words = note?.note ?? '';
+      if (!shown && !name.trim() && !words.trim()) removeLoopNote(doc, key);
+      else setLoopNote(doc, key, { name, note: words, marker: shown }, actor, now);
+    }
+  });
 }
 
 export function removeLoopNote(doc: Y.Doc, key: string): void {
@@ -575,7 +611,7 @@ function readGroup(id: string, m: Fields): MapGroup | null {
 function readLoopNote(key: string, note: unknown): LoopNote | null {
   const n = note as Partial<Record<keyof LoopNote, unknown>> | null | undefined;
   if (!n || !isString(n.name) || !isString(n.note)) return null;
-  return { key, name: n.name, note: n.note, updated: readAttribution(n.updated) };
+  return { key, name: n.name, note: n.note, ...(n.marker === true ? { marker: true as const } : {}), updated: readAttribution(n.updated) };
 }
 
 /**

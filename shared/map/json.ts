@@ -98,6 +98,7 @@ const loopNoteSchema = z.object({
   key: z.string().min(1).max(MAP_LIMITS.descriptionMax),
   name: z.string().max(MAP_LIMITS.labelMax),
   note: z.string().max(MAP_LIMITS.descriptionMax),
+  marker: z.boolean().optional(),
   updated: attributionSchema,
 });
 

@@ -87,11 +87,17 @@ export interface MapGroup {
   updated: Attribution;
 }
 
-/** A person's name for a feedback loop and what they noted about it, kept by the loop's key. */
+/**
+ * A person's name for a feedback loop and what they noted about it, kept by the loop's key;
+ * and whether the loop's marker (R1, B2 with its circular arrow) is shown at its centre on the
+ * map, for everyone and in exports. A note may hold only the marker, with no name or words.
+ */
 export interface LoopNote {
   key: string;
   name: string;
   note: string;
+  /** True when the marker is shown; plain copies leave it out otherwise, so older notes read the same. */
+  marker?: boolean;
   updated: Attribution;
 }
 
@@ -177,5 +183,10 @@ export function plainGroup(g: MapGroup): MapGroup {
 }
 
 export function plainLoopNote(n: LoopNote): LoopNote {
-  return { key: n.key, name: n.name, note: n.note, updated: plainAttribution(n.updated) };
+  return { key: n.key, name: n.name, note: n.note, ...(n.marker === true ? { marker: true as const } : {}), updated: plainAttribution(n.updated) };
+}
+
+/** Whether a loop note says anything in words (not only that its marker is shown). */
+export function loopNoteHasWords(n: Pick<LoopNote, 'name' | 'note'>): boolean {
+  return n.name.trim() !== '' || n.note.trim() !== '';
 }

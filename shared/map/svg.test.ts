@@ -107,6 +107,27 @@ describe('renderMapSvg', () => {
     expect(onlyNamed.map((m) => m.getAttribute('data-type'))).toEqual(['balancing']);
   });
 
+  it('draws the markers of the loops switched on in the loops panel, by their notes’ keys', () => {
+    const respite = loopKey(['a', 'b', 'c']);
+    const marked: MapData = {
+      ...loopMap,
+      loopNotes: [
+        { key: respite, name: '', note: '', marker: true, updated: by },
+        { key: loopKey(['a', 'b']), name: 'Named, not shown', note: '', updated: by },
+      ],
+    };
+    const keys = marked.loopNotes.filter((n) => n.marker).map((n) => n.key);
+    const markers = byClass(parse(renderMapSvg(marked, { loops: keys })), 'g', 'loop-marker');
+    expect(markers.map((m) => m.getAttribute('data-loop'))).toEqual([respite]);
+    const texts = Array.from(markers[0]!.getElementsByTagName('text')).map((t) => t.textContent);
+    // Numbered as the loops panel numbers it (shortest first: a→b→a is 1), and no name drawn.
+    expect(texts).toEqual(['B2']);
+    // Centred on the loop's elements, as the canvas draws it (loopMarkerGeometry).
+    const path = markers[0]!.getElementsByTagName('path')[0]!.getAttribute('d')!;
+    expect(path).toMatch(/ A17,17 0 1 1 /);
+    expect(byClass(parse(renderMapSvg(marked, { loops: [] })), 'g', 'loop-marker')).toHaveLength(0);
+  });
+
   it('draws only what lies in a given viewport, at 1 px per map unit plus margins', () => {
     const svg = renderMapSvg(loopMap, { viewport: { x: -20, y: -20, width: 300, height: 200 }, legend: false });
     const doc = parse(svg);

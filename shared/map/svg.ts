@@ -13,6 +13,7 @@
  * Text is measured by an estimate of character widths, so wrapping is close to, not exactly,
  * the canvas's.
  */
+import { LOOP_COLOUR, LOOP_LETTER, delayMark, fmt, labelPoint, linkBends, linkGeometry, loopMarkerGeometry, polarityPoint } from './geometry.js';
 import { findLoops, matchLoopNotes, type FeedbackLoop, type LoopSearchOptions } from './loops.js';
 import { ELEMENT_KIND_LABELS, polarityDisputed, type ElementKind, type MapConnection, type MapData, type MapElement } from './model.js';
 
@@ -74,7 +75,6 @@ const KIND_STYLE: Record<ElementKind, KindStyle> = {
 };
 
 const POLARITY_TEXT = { '+': '+', '-': '−', '?': '?' } as const;
-const LOOP_LETTER = { reinforcing: 'R', balancing: 'B', unknown: '?' } as const;
 
 // XML 1.0 refuses these code points even escaped; a label pasted from elsewhere may hold them.
 // eslint-disable-next-line no-control-regex
@@ -179,27 +179,6 @@ function layoutBox(element: MapElement): Box {
   return { element, x: element.x, y: element.y, width: SVG_ELEMENT_WIDTH, height: 2 * PAD_Y + caption + lines.length * LABEL_LINE + agency, lines };
 }
 
-interface Point {
-  x: number;
-  y: number;
-}
-
-const centre = (b: Box): Point => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
-
-/** Where the ray from the box's centre towards `towards` leaves the box, `gap` px further out. */
-function exitPoint(b: Box, towards: Point, gap: number): Point {
-  const c = centre(b);
-  const dx = towards.x - c.x;
-  const dy = towards.y - c.y;
-  const length = Math.hypot(dx, dy) || 1;
-  const tx = dx === 0 ? Infinity : b.width / 2 / Math.abs(dx);
-  const ty = dy === 0 ? Infinity : b.height / 2 / Math.abs(dy);
-  const t = Math.min(tx, ty);
-  return { x: c.x + dx * t + (dx / length) * gap, y: c.y + dy * t + (dy / length) * gap };
-}
-
-const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
-
 function intersects(a: SvgRect, b: SvgRect): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
@@ -250,78 +229,27 @@ function drawBox(b: Box): string {
 }
 
 /**
- * One connection: a quadratic curve bowed to its left (so A→B and B→A part), ending at the
- * target's edge with the arrowhead marker, the polarity just before the arrowhead on the
- * outside of the bow, and ‖ across the middle when delayed.
+ * One connection, as `linkGeometry` lays it out: the curve ending at the target's edge with the
+ * arrowhead marker, the polarity just before the arrowhead on the outside of the bow, and ‖
+ * across the middle when delayed.
  */
 function drawConnection(c: MapConnection, from: Box, to: Box, bend: number): { line: string; marks: string } {
-  const a = centre(from);
-  const b = centre(to);
-  let d: string;
-  let end: Point;
-  let tangent: Point;
-  let normal: Point;
-  let middle: Point;
-  // The curve's direction at its middle, for the delay mark across it.
-  let along: Point = { x: 1, y: 0 };
-  if (from === to) {
-    // A self-loop: a round trip over the top of the box.
-    const top = from.y;
-    const start = { x: a.x - 25, y: top - 2 };
-    end = { x: a.x + 25, y: top - 6 };
-    d = `M${fmt(start.x)},${fmt(start.y)} C${fmt(a.x - 45)},${fmt(top - 70)} ${fmt(a.x + 45)},${fmt(top - 70)} ${fmt(end.x)},${fmt(end.y)}`;
-    tangent = { x: -20 / Math.hypot(20, 64), y: 64 / Math.hypot(20, 64) };
-    normal = { x: 1, y: 0 };
-    middle = { x: a.x, y: top - 54 };
-  } else {
-    const dx = b.x - a.x;
-    const dy = b.y - a.y;
-    const length = Math.hypot(dx, dy) || 1;
-    normal = { x: dy / length, y: -dx / length };
-    const offset = Math.min(length * 0.18, 90) * bend;
-    const control = { x: (a.x + b.x) / 2 + normal.x * offset, y: (a.y + b.y) / 2 + normal.y * offset };
-    const start = exitPoint(from, control, 2);
-    // The arrowhead's tip touches the box; the marker's refX puts the tip at the path's end.
-    end = exitPoint(to, control, 2);
-    const tx = end.x - control.x;
-    const ty = end.y - control.y;
-    const tl = Math.hypot(tx, ty) || 1;
-    tangent = { x: tx / tl, y: ty / tl };
-    d = `M${fmt(start.x)},${fmt(start.y)} Q${fmt(control.x)},${fmt(control.y)} ${fmt(end.x)},${fmt(end.y)}`;
-    middle = { x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y };
-    const ml = Math.hypot(end.x - start.x, end.y - start.y) || 1;
-    along = { x: (end.x - start.x) / ml, y: (end.y - start.y) / ml };
-  }
+  const link = linkGeometry(from, to, { bend, self: from === to });
   const disputed = polarityDisputed(c);
   const out = [
     `<g class="connection" data-id="${escapeXml(c.id)}" data-from="${escapeXml(c.from)}" data-to="${escapeXml(c.to)}" data-polarity="${c.polarity}"${c.delay ? ' data-delay="true"' : ''}>`,
-    `<path d="${d}" fill="none" stroke="${LINK}" stroke-width="2"${c.polarity === '?' ? ' stroke-dasharray="5 4"' : ''} marker-end="url(#arrow)"/>`,
+    `<path d="${link.d}" fill="none" stroke="${LINK}" stroke-width="2"${c.polarity === '?' ? ' stroke-dasharray="5 4"' : ''} marker-end="url(#arrow)"/>`,
   ];
-  if (c.delay) {
-    const { x: tx, y: ty } = along;
-    const ends = [-3, 3].map((shift) => {
-      const cx = middle.x + tx * shift;
-      const cy = middle.y + ty * shift;
-      return `M${fmt(cx - ty * 9)},${fmt(cy + tx * 9)} L${fmt(cx + ty * 9)},${fmt(cy - tx * 9)}`;
-    });
-    out.push(`<path class="delay" d="${ends.join(' ')}" fill="none" stroke="${INK}" stroke-width="2.2"><title>delay</title></path>`);
-  }
+  if (c.delay) out.push(`<path class="delay" d="${delayMark(link).d}" fill="none" stroke="${INK}" stroke-width="2.2"><title>delay</title></path>`);
   out.push('</g>');
-  // Just behind the arrowhead, on the outside of the bow, and stepped back along the curve
-  // until it is clear of the target's box (drawn over the lines).
-  let back = 18;
-  let p = { x: 0, y: 0 };
-  for (; back <= 80; back += 4) {
-    p = { x: end.x - tangent.x * back + normal.x * 12, y: end.y - tangent.y * back + normal.y * 12 };
-    if (!intersects({ x: p.x - 10, y: p.y - 11, width: 20, height: 22 }, to)) break;
-  }
+  const p = polarityPoint(link, to);
   const mark = POLARITY_TEXT[c.polarity] + (disputed ? '*' : '');
   const marks = [`<g class="marks" data-for="${escapeXml(c.id)}">`];
   marks.push(
     `<text class="polarity" x="${fmt(p.x)}" y="${fmt(p.y + 6)}" text-anchor="middle" font-size="17" font-weight="700" fill="${c.polarity === '-' ? '#b1122b' : INK}" stroke="#ffffff" stroke-width="4" paint-order="stroke">${escapeText(mark)}</text>`,
   );
   if (c.label) {
-    const q = { x: middle.x + normal.x * 12, y: middle.y + normal.y * 12 };
+    const q = labelPoint(link, 12);
     marks.push(`<text class="connection-label" x="${fmt(q.x)}" y="${fmt(q.y + 4)}" text-anchor="middle" font-size="${SMALL_SIZE}" fill="${MUTED}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeText(c.label)}</text>`);
   }
   marks.push('</g>');
@@ -329,21 +257,18 @@ function drawConnection(c: MapConnection, from: Box, to: Box, bend: number): { l
 }
 
 function drawLoopMarker(loop: FeedbackLoop, number: number, name: string, boxes: ReadonlyMap<string, Box>): string {
-  const points = loop.elementIds.map((id) => boxes.get(id)).filter((b): b is Box => b !== undefined).map(centre);
-  if (points.length === 0) return '';
-  const cx = points.reduce((s, p) => s + p.x, 0) / points.length;
-  const cy = points.reduce((s, p) => s + p.y, 0) / points.length;
-  const r = 17;
-  // An arc of about 300°, clockwise, ending in an arrowhead: the loop goes round.
-  const from = { x: cx + r * Math.cos(-Math.PI / 3), y: cy + r * Math.sin(-Math.PI / 3) };
-  const to = { x: cx + r * Math.cos(-Math.PI / 2 - 0.35), y: cy + r * Math.sin(-Math.PI / 2 - 0.35) };
+  const marker = loopMarkerGeometry(loop.elementIds.map((id) => boxes.get(id)).filter((b): b is Box => b !== undefined));
+  if (!marker) return '';
+  const { centre, arcD, nameAt } = marker;
   const text = `${LOOP_LETTER[loop.type]}${number}`;
-  const colour = loop.type === 'reinforcing' ? '#1d70b8' : loop.type === 'balancing' ? '#00703c' : MUTED;
+  const colour = LOOP_COLOUR[loop.type];
   return [
     `<g class="loop-marker" data-loop="${escapeXml(loop.key)}" data-type="${loop.type}">`,
-    `<path d="M${fmt(from.x)},${fmt(from.y)} A${r},${r} 0 1 1 ${fmt(to.x)},${fmt(to.y)}" fill="none" stroke="${colour}" stroke-width="2.5" marker-end="url(#loop-arrow-${loop.type})"/>`,
-    `<text x="${fmt(cx)}" y="${fmt(cy + 5)}" text-anchor="middle" font-size="14" font-weight="700" fill="${colour}">${escapeText(text)}</text>`,
-    name ? `<text x="${fmt(cx)}" y="${fmt(cy + r + 18)}" text-anchor="middle" font-size="13" font-style="italic" fill="${colour}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeText(name)}</text>` : '',
+    // A white ground, so the letter reads where the loop's centre falls on a link.
+    `<circle cx="${fmt(centre.x)}" cy="${fmt(centre.y)}" r="${marker.radius - 2}" fill="#ffffff" fill-opacity="0.85"/>`,
+    `<path d="${arcD}" fill="none" stroke="${colour}" stroke-width="2.5" marker-end="url(#loop-arrow-${loop.type})"/>`,
+    `<text x="${fmt(centre.x)}" y="${fmt(centre.y + 5)}" text-anchor="middle" font-size="14" font-weight="700" fill="${colour}">${escapeText(text)}</text>`,
+    name ? `<text x="${fmt(nameAt.x)}" y="${fmt(nameAt.y)}" text-anchor="middle" font-size="13" font-style="italic" fill="${colour}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeText(name)}</text>` : '',
     '</g>',
   ].join('');
 }
@@ -422,17 +347,14 @@ export function renderMapSvg(map: MapData, options: RenderMapSvgOptions = {}): s
 
   // Parallel connections (same two elements, either way) bow apart: the nth one in a direction
   // bows further out.
-  const seen = new Map<string, number>();
+  const bends = linkBends(map.connections, (c) => [c.from, c.to]);
   const connections: string[] = [];
   const marks: string[] = [];
   for (const c of map.connections) {
     const from = byId.get(c.from);
     const to = byId.get(c.to);
     if (!from || !to || (!shown.has(c.from) && !shown.has(c.to))) continue;
-    const pair = `${c.from}\u0000${c.to}`;
-    const n = seen.get(pair) ?? 0;
-    seen.set(pair, n + 1);
-    const drawn = drawConnection(c, from, to, 1 + n * 0.9);
+    const drawn = drawConnection(c, from, to, bends.get(c.id) ?? 1);
     connections.push(drawn.line);
     marks.push(drawn.marks);
   }
@@ -457,7 +379,7 @@ export function renderMapSvg(map: MapData, options: RenderMapSvgOptions = {}): s
     `<marker id="arrow" viewBox="0 0 12 10" refX="11" refY="5" markerWidth="12" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L12,5 L0,10 z" fill="${LINK}"/></marker>`,
     ...(['reinforcing', 'balancing', 'unknown'] as const).map(
       (type) =>
-        `<marker id="loop-arrow-${type}" viewBox="0 0 10 10" refX="6" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${type === 'reinforcing' ? '#1d70b8' : type === 'balancing' ? '#00703c' : MUTED}"/></marker>`,
+        `<marker id="loop-arrow-${type}" viewBox="0 0 10 10" refX="6" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${LOOP_COLOUR[type]}"/></marker>`,
     ),
     `<clipPath id="map-area"><rect x="${fmt(area.x - MARGIN)}" y="${fmt(area.y - MARGIN)}" width="${fmt(area.width + 2 * MARGIN)}" height="${fmt(area.height + 2 * MARGIN)}"/></clipPath>`,
   ];

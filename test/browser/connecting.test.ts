@@ -56,7 +56,9 @@ describe('dragging connections in a real browser', { timeout: 90_000 }, () => {
     await poll(() => counts(cal)).toBe('2 elements · 1 connections');
     await poll(() => cal.polarities()).toEqual(['?']);
 
-    // Back again, dropped on the body away from its middle and from every handle.
+    // Back again, dropped on the body away from its middle and from every handle. (The new
+    // link's details opened beside the canvas: the elements are brought out from under them.)
+    await cal.bringIntoReach('Hospital admissions');
     const target = (await cal.node('Carer stress').boundingBox())!;
     await cal.dragConnection('Hospital admissions', { x: target.x + target.width * 0.3, y: target.y + target.height * 0.3 }, 'bottom');
     await poll(() => counts(cal)).toBe('2 elements · 2 connections');

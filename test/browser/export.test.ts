@@ -43,6 +43,7 @@ describe('map pictures in a real browser', { timeout: 90_000 }, () => {
   const openMap = async (roomId: string, title: string) => MapPage.open(await suite.people.page(council), suite.ws.url, roomId, title);
 
   async function save(map: MapPage, button: string): Promise<{ name: string; bytes: Buffer }> {
+    await map.openPanel('Import and export');
     const [download] = (await Promise.all([map.page.waitForEvent('download'), map.page.getByRole('button', { name: button, exact: true }).click()])) as [Download, void];
     return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
   }
@@ -99,6 +100,7 @@ describe('map pictures in a real browser', { timeout: 90_000 }, () => {
       addMapData(seeder.doc, template, { userId: council.id, name: 'Cal Council', organisation: 'Torbay Council' });
       const map = await openMap(roomId, 'Fixes that fail');
       await poll(() => map.labels()).toHaveLength(3);
+      await map.openPanel('Import and export');
       await map.page.getByLabel('Loop markers').selectOption({ label: 'Every loop' });
       await map.page.getByLabel('PNG size').selectOption({ label: '1×' });
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
-import { RoomPage, SitePage } from './pages.js';
+import { RoomPage, SitePage, openPanel } from './pages.js';
 
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 });
 
@@ -30,6 +30,7 @@ describe('locking a room', { timeout: 60_000 }, () => {
   it('a member’s page says who locked the map and offers no edits; unlocking gives them back', async () => {
     const roomId = await createRoom(suite.ws, member, 'torbay', 'map', 'Presented map');
     const [fran, mo] = await Promise.all([liveIn(facilitator, roomId, 'Presented map'), liveIn(member, roomId, 'Presented map')]);
+    await openPanel(mo.page, 'Parking lot');
     await mo.page.getByLabel('New note').waitFor();
     // Members are not offered the lock.
     expect(await mo.page.getByRole('button', { name: 'Lock editing' }).count()).toBe(0);

@@ -130,6 +130,17 @@ export class SitePage {
   }
 }
 
+/**
+ * Opens one of a map room's panels ("Loops", "Look at", "Parking lot"…) from its rail unless it
+ * is open already. A room with no rail (a document) shows its panels in the page.
+ */
+export async function openPanel(page: Page, name: string): Promise<void> {
+  const rail = page.getByRole('toolbar', { name: 'Panels' });
+  if ((await rail.count()) === 0) return;
+  const button = rail.getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}`) });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+}
+
 export class RoomPage {
   constructor(readonly page: Page) {}
 
@@ -172,11 +183,13 @@ export class RoomPage {
   }
 
   async addNote(text: string) {
+    await openPanel(this.page, 'Parking lot');
     await this.page.getByLabel('New note').fill(text);
     await this.page.getByRole('button', { name: 'Add note' }).click();
   }
 
   async notes(): Promise<string[]> {
+    await openPanel(this.page, 'Parking lot');
     return this.page.locator('.note-text').allInnerTexts();
   }
 
@@ -185,6 +198,7 @@ export class RoomPage {
   }
 
   async undo() {
+    await openPanel(this.page, 'Parking lot');
     await this.page.getByRole('region', { name: 'Parking lot' }).getByRole('button', { name: 'Undo' }).click();
   }
 }
@@ -192,6 +206,11 @@ export class RoomPage {
 /** The map editor inside a room of kind `map`. */
 export class MapPage {
   constructor(readonly page: Page) {}
+
+  /** Opens one of the map's panels from the rail ("Loops", "Look at", "Versions"…). */
+  openPanel(name: string): Promise<void> {
+    return openPanel(this.page, name);
+  }
 
   /** Opens a map room in `page` and waits until it is live and its canvas is drawn. */
   static async open(page: Page, baseUrl: string, roomId: string, title: string): Promise<MapPage> {
@@ -224,7 +243,24 @@ export class MapPage {
     await this.node(label).waitFor();
   }
 
+  /**
+   * Makes sure an element can be pointed at: one under a floating panel or the tools is brought
+   * into the open part of the canvas with "Fit view", as a person would.
+   */
+  async bringIntoReach(label: string) {
+    const reachable = () =>
+      this.node(label).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return hit !== null && el.contains(hit);
+      });
+    if (await reachable()) return;
+    await this.page.locator('.react-flow__controls-fitview').click();
+    await this.viewSettled();
+  }
+
   async select(label: string) {
+    await this.bringIntoReach(label);
     await this.node(label).click();
     await this.page.locator('.inspector h2', { hasText: label }).waitFor();
   }
@@ -280,6 +316,7 @@ export class MapPage {
   }
 
   async drag(label: string, dx: number, dy: number) {
+    await this.bringIntoReach(label);
     const box = (await this.node(label).boundingBox())!;
     const x = box.x + box.width / 2;
     const y = box.y + box.height / 2;

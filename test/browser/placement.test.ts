@@ -63,7 +63,9 @@ describe('placing new elements in a real browser', { timeout: 90_000 }, () => {
     await cal.addElement('Footfall');
     await fitAll(cal);
     // Nothing selected: the new element goes to the middle of the view.
-    await cal.page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    // Low in the middle: the tools float over the top, the zoom buttons and overview bottom left.
+    const pane = (await cal.page.locator('.react-flow__pane').boundingBox())!;
+    await cal.page.locator('.react-flow__pane').click({ position: { x: pane.width / 2, y: pane.height - 50 } });
     await cal.page.getByRole('button', { name: 'Outline', exact: true }).click();
     await tool(cal, 'Add element').click();
     await poll(() => counts(cal)).toBe('2 elements · 0 connections');

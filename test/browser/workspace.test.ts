@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_VISION_SITES } from '../../server/seed/sites.js';
 import { BrowserPeople, launchBrowser, seriousAxeViolations, startWorkspace } from '../helpers/browser.js';
 import { createPerson, createRoom, type Person } from '../helpers/server.js';
-import { RoomPage, SignInPage, SitePage, SitesPage } from './pages.js';
+import { RoomPage, SignInPage, SitePage, SitesPage, openPanel } from './pages.js';
 
 type Workspace = Awaited<ReturnType<typeof startWorkspace>>;
 
@@ -186,6 +186,7 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
     const dee = await createPerson(ws, { site: 'torbay', role: 'member', name: 'Dee Demoted', organisation: 'Torbay Council' });
     const roomId = await createRoom(ws, facilitator, 'torbay', 'map', 'Changing roles');
     const room = await liveIn(dee, roomId, 'Changing roles');
+    await openPanel(room.page, 'Parking lot');
     await room.page.getByLabel('New note').waitFor();
 
     const asFacilitator = (method: 'PUT' | 'DELETE', body?: object) =>

@@ -30,7 +30,7 @@ import { useFullscreen } from '../ui/useFullscreen.js';
 import { addConnectedElement, addConnection, addElement, addGroup, addMapData, mapUndoScope, moveElements, removeConnections, removeElements, removeGroup, updateGroup, type Actor } from '../../shared/map/doc.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
 import { TEMPLATES, instantiate, type TemplateId } from '../../shared/map/templates.js';
-import { ELEMENT_KINDS, ELEMENT_KIND_LABELS, type ElementKind, type MapElement } from '../../shared/map/model.js';
+import { ELEMENT_KIND_LABELS, type ElementKind, type MapElement } from '../../shared/map/model.js';
 import { ELEMENT_BOX, elementBoxes, enclosingBox, placeMapData, spotForElement, type Box, type Size } from '../../shared/map/placement.js';
 import { openThreadCounts } from '../../shared/map/comments.js';
 import { NO_LENS, applyLens, lensActive, type Lens } from '../../shared/map/lens.js';
@@ -64,6 +64,7 @@ import { LoopMarkers } from './LoopMarkers.js';
 import { PanelDock, PanelRail, usePanelDock, type DockPanel } from './PanelDock.js';
 import { openArea } from './openArea.js';
 import { useLoops } from './useLoops.js';
+import { MapTools } from './MapTools.js';
 import { Outline } from './Outline.js';
 import { RemoteCursors, usePublishMapPresence, useRemoteMapPresence } from './RemotePresence.js';
 import { useMapData, useWithoutMoves } from './useMap.js';
@@ -700,70 +701,18 @@ function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnl
       <div className="map-stage">
         <div className="map-overlay">
           {!readOnly && (
-            <div className="toolbar map-toolbar" role="toolbar" aria-label="Map tools">
-              <label htmlFor={kindId} className="visually-hidden">
-                Kind of element to add
-              </label>
-              <select id={kindId} value={kind} onChange={(e) => setKind(e.target.value as ElementKind)}>
-                {ELEMENT_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {ELEMENT_KIND_LABELS[k]}
-                  </option>
-                ))}
-              </select>
-              <button type="button" onClick={() => addNear(selectedElement)}>
-                Add element
-              </button>
-              <button
-                type="button"
-                className="button-secondary"
-                onClick={() => selectedElement && addNear(selectedElement, true)}
-                disabled={!selectedElement}
-                aria-keyshortcuts="Control+Enter Meta+Enter"
-                title="Add an element connected from the selected one (Ctrl+Enter)"
-              >
-                Add connected element
-              </button>
-              <button type="button" className="button-secondary" onClick={addFrame}>
-                Add frame
-              </button>
-              <button type="button" className="button-secondary" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z">
-                Undo
-              </button>
-              <button type="button" className="button-secondary" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
-                Redo
-              </button>
-              <label htmlFor={`${kindId}-template`} className="visually-hidden">
-                Add a template
-              </label>
-              <select
-                id={`${kindId}-template`}
-                value=""
-                onChange={(e) => {
-                  if (e.target.value) addTemplate(e.target.value as TemplateId);
-                }}
-              >
-                <option value="">Add a template…</option>
-                {TEMPLATES.filter((t) => t.id !== 'blank').map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-              <button type="button" className="button-secondary" disabled={map.elements.length < 2} onClick={() => tidy()}>
-                Tidy layout
-              </button>
-              {selectedNodes.length > 0 && (
-                <button
-                  type="button"
-                  className="button-secondary"
-                  onClick={() => tidy(selectedNodes.map((n) => n.id))}
-                  title="Arrange the selected elements around the others, which stay where they are"
-                >
-                  Tidy selection
-                </button>
-              )}
-            </div>
+            <MapTools
+              kind={kind}
+              onKind={setKind}
+              onAdd={() => addNear(selectedElement)}
+              onAddConnected={selectedElement ? () => addNear(selectedElement, true) : null}
+              onAddFrame={addFrame}
+              undo={canUndo ? undo : null}
+              redo={canRedo ? redo : null}
+              onTemplate={addTemplate}
+              onTidy={map.elements.length < 2 ? null : () => tidy()}
+              onTidySelection={selectedNodes.length > 0 ? () => tidy(selectedNodes.map((n) => n.id)) : null}
+            />
           )}
           {bar.notices}
           <ErrorMessage>{error ?? fullscreen.error}</ErrorMessage>

@@ -11,6 +11,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { HealthSchema } from '../shared/api.js';
+import { ServerTimeSchema } from '../shared/workshops/api.js';
 import { ErrorCode, type ErrorBody } from '../shared/errors.js';
 import { API_PREFIX, SYNC_PREFIX } from '../shared/routes.js';
 import { originAllowed, readCredential } from './auth/credentials.js';
@@ -20,6 +21,7 @@ import { type AppDeps, type AppEnv, jsonResponse } from './http/context.js';
 import { registerSearchRoutes } from './http/searchRoutes.js';
 import { registerSiteRoutes } from './http/siteRoutes.js';
 import { registerVersionRoutes } from './http/versionRoutes.js';
+import { registerWorkshopRoutes } from './http/workshopRoutes.js';
 import { VERSION } from './version.js';
 
 export type { AppDeps } from './http/context.js';
@@ -146,10 +148,26 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
     },
   );
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/time',
+      tags: ['system'],
+      summary: "The server's clock (ms since 1970), so clients can show the workshop timer in server time",
+      responses: { 200: jsonResponse(ServerTimeSchema, 'The time') },
+    }),
+    (c) => {
+      // A cached answer would be an old time: the estimate of the offset would be off by its age.
+      c.header('Cache-Control', 'no-store');
+      return c.json({ now: Date.now() }, 200);
+    },
+  );
+
   registerAuthRoutes(app, deps);
   registerSiteRoutes(app, deps);
   registerSearchRoutes(app, deps);
   if (deps.versions) registerVersionRoutes(app, deps, deps.versions);
+  if (deps.workshops) registerWorkshopRoutes(app, deps, deps.workshops);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

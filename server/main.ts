@@ -21,6 +21,7 @@ import type { Storage } from './storage/types.js';
 import { SyncServer } from './sync/server.js';
 import { moveInDocVersions } from './versions/inDoc.js';
 import { VersionService } from './versions/service.js';
+import { WorkshopService } from './workshops/service.js';
 import { createDocReader } from './ydoc/reader.js';
 
 export interface RunningServer {
@@ -124,6 +125,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxVersionBytes: config.maxVersionBytes,
   });
 
+  const workshops = new WorkshopService({ store: storage, docs, writeAsServer, log: log.child({ component: 'workshops' }) });
+
   const app = createApp(
     {
       config,
@@ -134,6 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onAccessChanged: (userId) => void (userId ? sync.refreshUser(userId) : sync.recheckAll()),
       onRoomChanged: (roomId) => search.changed(roomId),
       versions,
+      workshops,
     },
     { clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR },
   );

@@ -10,9 +10,12 @@ import { mapDataSchema } from './map/json.js';
 import type { SearchTargetKind } from './search/types.js';
 import { unsafeTextMessage } from './text.js';
 
-export const ROOM_KINDS = ['map', 'doc', 'log'] as const;
+export const ROOM_KINDS = ['map', 'doc', 'log', 'workshop'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
-/** The kinds people create. A site's one learning log (`log`) comes with the site instead. */
+/**
+ * The kinds people create. A site's one learning log (`log`) comes with the site instead, and a
+ * workshop's live room (`workshop`) with its workshop.
+ */
 export const CREATABLE_ROOM_KINDS = ['map', 'doc'] as const satisfies readonly RoomKind[];
 export type CreatableRoomKind = (typeof CREATABLE_ROOM_KINDS)[number];
 /** The title every site's learning log has; it cannot be renamed. */

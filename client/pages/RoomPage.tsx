@@ -19,7 +19,7 @@ import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import { Breadcrumb } from '../ui/Breadcrumb.js';
 
-const KIND = { map: 'System map', doc: 'Document', log: 'Learning log' } as const;
+const KIND = { map: 'System map', doc: 'Document', log: 'Learning log', workshop: 'Workshop' } as const;
 
 export function RoomPage() {
   const { id = '' } = useParams();
@@ -41,6 +41,20 @@ export function RoomPage() {
   const r = room.data;
   // The learning log has its own page (filters, entries); its room address leads there.
   if (r.kind === 'log') return <Navigate to={`/sites/${r.siteSlug}/log`} replace />;
+  // A workshop's room holds only its live state (step, timer), which the server writes: there is
+  // nothing to edit here until the workshop has a page of its own.
+  if (r.kind === 'workshop') {
+    return (
+      <div className="room room-kind-workshop">
+        <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={r.title} />
+        <h1>{r.title}</h1>
+        <p>
+          This is the live room of the workshop “{r.title}”: its current step and timer. Workshops are run from{' '}
+          <Link to={`/sites/${site.data.slug}`}>{site.data.name}</Link>.
+        </p>
+      </div>
+    );
+  }
   const role = site.data.role;
   // The registry of room kinds answers as the server does: viewers, archived rooms, and
   // everyone but facilitators in a locked room write nothing.

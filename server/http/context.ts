@@ -16,6 +16,7 @@ import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RoomRecord, SiteRecord, Storage, UserRecord } from '../storage/types.js';
 import type { VersionService } from '../versions/service.js';
+import type { WorkshopService } from '../workshops/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +31,8 @@ export interface AppDeps {
   onRoomChanged?: (roomId: string) => void;
   /** Named versions of rooms; without it (an app built without sync) the version endpoints are not served. */
   versions?: VersionService;
+  /** Workshops, whose live state the server writes into their rooms; without it (no sync) their endpoints are not served. */
+  workshops?: WorkshopService;
 }
 
 export interface AppEnv {

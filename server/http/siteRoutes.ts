@@ -230,7 +230,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       description:
         'Rooms in use, most recently changed first; with `archived=true` the archived ones follow, with `archived=only` only they are listed. ' +
         'At most `limit` rooms (default 100, at most 500) per page; pass `nextCursor` back as `cursor` for the next page. `total` counts every page. ' +
-        "The site's learning log is not listed: it has its own endpoint.",
+        "The site's learning log is not listed (it has its own endpoint), nor are workshops' rooms (see the site's workshops).",
       request: { params: SlugParams, query: RoomListQuerySchema },
       responses: { 200: jsonResponse(RoomPageSchema, 'One page of rooms'), ...errorResponses(400, 401, 403, 404) },
     }),
@@ -349,6 +349,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       const patch = c.req.valid('json');
       if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers cannot change rooms of ${site.name}.`);
       if (room.kind === 'log') throw errors.conflict(`The learning log of ${site.name} is part of the site: it cannot be renamed or archived.`);
+      if (room.kind === 'workshop') throw errors.conflict("A workshop's live room is part of the workshop: it cannot be renamed, archived or locked.");
       if (patch.archived !== undefined && !roleAtLeast(role, 'facilitator')) {
         throw errors.forbidden('Only facilitators can archive or restore a room.');
       }

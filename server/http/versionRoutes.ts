@@ -46,7 +46,9 @@ export function registerVersionRoutes(app: App, deps: AppDeps, versions: Version
   async function versionedRoom(c: Parameters<typeof requirePrincipal>[0], id: string) {
     const { user } = await requirePrincipal(c, deps);
     const { room, site, role } = await roomAndRole(deps, id, user);
-    if (!isVersioned(room.kind)) throw errors.conflict(`The learning log of ${site.name} has no versions.`);
+    if (!isVersioned(room.kind)) {
+      throw errors.conflict(room.kind === 'log' ? `The learning log of ${site.name} has no versions.` : "A workshop's live room has no versions.");
+    }
     const versioned: VersionedRoom = { id: room.id, kind: room.kind };
     return { user, room, site, role, versioned };
   }

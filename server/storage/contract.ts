@@ -73,6 +73,9 @@ const STORAGE_METHODS = Object.keys({
   listVersions: true,
   getVersion: true,
   deleteVersion: true,
+  createWorkshop: true,
+  getWorkshop: true,
+  listWorkshops: true,
   close: true,
 } satisfies Record<StorageMethod, true>);
 
@@ -993,6 +996,63 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.deleteVersion('room-v', 'v1')).toBe(false);
         expect((await storage.listVersions('room-v')).map((v) => v.id)).toEqual(['v2']);
         expect(await storage.getVersion('room-v', 'v1')).toBeNull();
+      });
+    });
+
+    describe('workshops', () => {
+      const steps = [
+        { id: 's1', title: 'Check-in', kind: 'round' as const, minutes: 10, roomId: null },
+        { id: 's2', title: 'Map the causes', kind: 'brainstorm' as const, minutes: 45, roomId: 'room-map-1' },
+      ];
+
+      it('stores a workshop with its agenda and reads it back by id, with its site', async () => {
+        const site = await storage.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+        const room = await storage.createRoom({ siteId: site.id, kind: 'workshop', title: 'Mapping morning', createdBy: null });
+        expect(room.kind).toBe('workshop');
+        const made = await storage.createWorkshop({
+          siteId: site.id,
+          roomId: room.id,
+          title: 'Mapping morning',
+          startsAt: '2026-03-02T10:00:00.000Z',
+          steps,
+          createdBy: 'u-fran',
+        });
+        expect(made).toEqual({
+          id: made.id,
+          siteId: site.id,
+          siteSlug: 'torbay',
+          roomId: room.id,
+          title: 'Mapping morning',
+          startsAt: '2026-03-02T10:00:00.000Z',
+          steps,
+          createdBy: 'u-fran',
+          createdAt: made.createdAt,
+          endedAt: null,
+        });
+        expect(made.id).toMatch(/^[A-Za-z0-9_-]{10,64}$/);
+        expect(Date.parse(made.createdAt)).not.toBeNaN();
+        expect(await storage.getWorkshop(made.id)).toEqual(made);
+        expect(await storage.getWorkshop('no-such-workshop')).toBeNull();
+        // A workshop's room is neither listed with the site's rooms nor counted in them.
+        expect(await storage.countRooms(site.id)).toBe(0);
+        expect((await storage.listRoomPage(site.id, { archived: 'include', limit: 10, after: null })).total).toBe(0);
+      });
+
+      it("lists a site's workshops newest first, and only that site's", async () => {
+        const site = await storage.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+        const other = await storage.upsertSite({ slug: 'york', name: 'York', issue: 'i', sponsor: 's' });
+        const make = async (siteId: string, title: string) => {
+          const room = await storage.createRoom({ siteId, kind: 'workshop', title, createdBy: null });
+          return storage.createWorkshop({ siteId, roomId: room.id, title, startsAt: '2026-03-02T10:00:00.000Z', steps, createdBy: null });
+        };
+        // Made in the same millisecond or not, the one stored later counts as newer.
+        const first = await make(site.id, 'First');
+        const second = await make(site.id, 'Second');
+        await make(other.id, 'Elsewhere');
+        expect((await storage.listWorkshops(site.id)).map((w) => w.id)).toEqual([second.id, first.id]);
+        expect(await storage.listWorkshops(site.id)).toContainEqual(first);
+        expect((await storage.listWorkshops(other.id)).map((w) => w.title)).toEqual(['Elsewhere']);
+        expect(await storage.listWorkshops('nowhere')).toEqual([]);
       });
     });
 

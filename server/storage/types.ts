@@ -10,6 +10,7 @@
 import type { RoomKind } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
 import type { SearchEntry, SearchTargetKind, SnippetPart } from '../../shared/search/types.js';
+import type { WorkshopStep } from '../../shared/workshops/api.js';
 
 export interface StoredDoc {
   /** The compacted state, or null when the doc has never been compacted. */
@@ -280,12 +281,12 @@ export interface Directory {
   /** Every room of the site, the learning log included: for the CLI and seeding, not for requests. */
   listRooms(siteId: string, options: { includeArchived: boolean }): Promise<RoomRecord[]>;
   /**
-   * One page of the site's maps and documents (never the learning log), in use first, then
+   * One page of the site's maps and documents (never the learning log or a workshop's room), in use first, then
    * most recently changed first, ties broken by id; `total` counts the whole list. Paging by
    * position, not offset, so rooms created meanwhile do not shift later pages.
    */
   listRoomPage(siteId: string, query: RoomPageQuery): Promise<{ rooms: RoomRecord[]; total: number; more: boolean }>;
-  /** Maps and documents that are not archived (the site's learning log is not counted). */
+  /** Maps and documents that are not archived (the learning log and workshops' rooms are not counted). */
   countRooms(siteId: string): Promise<number>;
   /**
    * The site's one learning log (a room of kind `log`), created on the first call. Concurrent
@@ -460,7 +461,35 @@ export interface VersionStore {
   deleteVersion(roomId: string, id: string): Promise<boolean>;
 }
 
-export interface Storage extends DocStore, Directory, SearchIndex, VersionStore {
+/** A workshop as stored: its agenda and who made it. Its live state is in its room's doc. */
+export interface WorkshopRecord {
+  id: string;
+  siteId: string;
+  siteSlug: string;
+  /** Its room, of kind `workshop`. */
+  roomId: string;
+  title: string;
+  startsAt: string;
+  steps: WorkshopStep[];
+  createdBy: string | null;
+  createdAt: string;
+  /** When it was ended; null while it is planned or running. */
+  endedAt: string | null;
+}
+
+/** A workshop to store: its room is created first (`createRoom`, kind `workshop`). */
+export type NewWorkshop = Pick<WorkshopRecord, 'siteId' | 'roomId' | 'title' | 'startsAt' | 'steps' | 'createdBy'>;
+
+/** Workshops of sites: their agendas, beside the rooms that hold their live state. */
+export interface WorkshopStore {
+  /** Stores a new workshop with a new id, created now. */
+  createWorkshop(workshop: NewWorkshop): Promise<WorkshopRecord>;
+  getWorkshop(id: string): Promise<WorkshopRecord | null>;
+  /** The site's workshops, newest first (by `createdAt`, then the order they were stored). */
+  listWorkshops(siteId: string): Promise<WorkshopRecord[]>;
+}
+
+export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore {
   /** Short name for logs and health output, e.g. `sqlite`. */
   readonly kind: string;
   close(): Promise<void>;

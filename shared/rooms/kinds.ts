@@ -5,7 +5,7 @@
  * offers an edit the server will drop.
  *
  * A root not listed for a kind does not exist in it: an update that writes one is refused.
- * Adding a root (a workshop's settings, say) means adding it here, with its writers.
+ * Adding a root means adding it here, with its writers.
  */
 import type { RoomKind } from '../api.js';
 import { DOC_COMMENTS_ROOT } from '../doc/comments.js';
@@ -18,6 +18,7 @@ import { COMMENTS_ROOT } from '../map/comments.js';
 import { MAP_ROOTS } from '../map/doc.js';
 import { VERSIONS_ROOT } from '../map/versions.js';
 import { roleAtLeast, type SiteRole } from '../roles.js';
+import { WORKSHOP_LIVE_ROOT } from '../workshops/live.js';
 
 /** The Yjs type of a root, as `doc.getMap` / `getArray` / `getXmlFragment` / `getText` make it. */
 export type RootType = 'map' | 'array' | 'xml' | 'text';
@@ -73,6 +74,15 @@ export const ROOM_KINDS_RULES: Readonly<Record<RoomKind, RoomKindRules>> = {
     roots: {
       [LOG_ENTRIES_ROOT]: members('map'),
       [LOG_BEHAVIOURS_ROOT]: members('array'),
+      [PARKING_LOT_KEY]: members('array'),
+    },
+  },
+  workshop: {
+    kind: 'workshop',
+    roots: {
+      // The current step and the timer: set through the API, written by the server with its
+      // clock, so no participant's page can move the workshop on or stop the time.
+      [WORKSHOP_LIVE_ROOT]: { type: 'map', write: 'server' },
       [PARKING_LOT_KEY]: members('array'),
     },
   },

@@ -27,4 +27,8 @@ describe('searchEntriesFor', () => {
       { target: 'entry', targetId: 'l1', title: '2026-03-04 Walked the high street', body: 'Una, Age UK' },
     ]);
   });
+
+  it('gives a workshop’s live room nothing, not even its title', () => {
+    expect(searchEntriesFor('workshop', new Y.Doc(), 'Mapping morning')).toEqual([]);
+  });
 });

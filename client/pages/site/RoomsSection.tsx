@@ -9,7 +9,7 @@ import { ErrorMessage, Status } from '../../ui/Notice.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.js';
 
-const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document', log: 'Learning log' };
+const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document', log: 'Learning log', workshop: 'Workshop' };
 
 export function RoomsSection({ slug, role }: { slug: string; role: SiteRole }) {
   const [showArchived, setShowArchived] = useState(false);

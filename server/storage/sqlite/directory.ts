@@ -49,13 +49,18 @@ const INVITE_COLUMNS = `i.id, i.site_id AS siteId, s.slug AS siteSlug, i.role, i
 const INVITE_SELECT = `SELECT ${INVITE_COLUMNS} FROM invites i JOIN sites s ON s.id = i.site_id`;
 const INSERT_USER = `INSERT INTO users (id, email, name, organisation, password_hash, is_admin, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
-/** Rooms in use in a site: not archived, not its learning log. */
-const ACTIVE_ROOMS = `SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND kind != 'log'`;
+/**
+ * The rooms people make: maps and documents. A site's learning log comes with the site and a
+ * workshop's room with its workshop, so neither is listed with the rooms nor counted in them.
+ */
+const MADE_ROOMS = `kind IN ('map', 'doc')`;
+/** Rooms in use in a site: maps and documents, not archived. */
+const ACTIVE_ROOMS = `SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND ${MADE_ROOMS}`;
 /** The filter of each `RoomPageQuery.archived` on a site's maps and documents. */
 const PAGE_FILTERS: Record<RoomPageQuery['archived'], string> = {
-  exclude: `r.site_id = ? AND r.kind != 'log' AND r.archived = 0`,
-  include: `r.site_id = ? AND r.kind != 'log'`,
-  only: `r.site_id = ? AND r.kind != 'log' AND r.archived = 1`,
+  exclude: `r.site_id = ? AND r.${MADE_ROOMS} AND r.archived = 0`,
+  include: `r.site_id = ? AND r.${MADE_ROOMS}`,
+  only: `r.site_id = ? AND r.${MADE_ROOMS} AND r.archived = 1`,
 };
 const PAGE_ORDER = 'ORDER BY r.archived, r.updated_at DESC, r.id DESC LIMIT ?';
 

@@ -5,7 +5,7 @@
  *
  * One module per concern, each preparing its statements once on the shared connection:
  * `migrations.ts` (the schema), `docLog.ts` (DocStore), `directory.ts` (people, sites, rooms,
- * invites), `search.ts` (SearchIndex), `settings.ts`, `versions.ts` (VersionStore). This file
+ * invites), `search.ts` (SearchIndex), `settings.ts`, `versions.ts` (VersionStore), `workshops.ts` (WorkshopStore). This file
  * opens the connection and assembles them into one `Storage`.
  */
 import Database from 'better-sqlite3';
@@ -17,6 +17,7 @@ import { migrate } from './migrations.js';
 import { openSearchIndex } from './search.js';
 import { openSettings } from './settings.js';
 import { openVersionStore } from './versions.js';
+import { openWorkshopStore } from './workshops.js';
 
 export { SCHEMA_VERSION } from './migrations.js';
 
@@ -75,6 +76,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     ...openSettings(db),
     ...openSearchIndex(db),
     ...openVersionStore(db),
+    ...openWorkshopStore(db),
 
     async checkpointNow() {
       flushAppends();

@@ -234,6 +234,46 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (doc, key)
   ) WITHOUT ROWID;
   `,
+  // 10. Workshops. Each has a room of kind 'workshop' (its live state), so the CHECK on rooms.kind
+  // is widened by rebuilding the table as migration 4 did, with the lock columns of migration 7.
+  // A workshop's agenda (steps) is JSON: it is read and written whole, never queried by step.
+  // No foreign key to rooms, as for versions: a rebuild of rooms must not cascade into it.
+  {
+    foreignKeysOff: true,
+    sql: `
+  CREATE TABLE rooms_new (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('map', 'doc', 'log', 'workshop')),
+    title TEXT NOT NULL,
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    locked INTEGER NOT NULL DEFAULT 0,
+    locked_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    locked_at TEXT
+  );
+  INSERT INTO rooms_new (rowid, id, site_id, kind, title, archived, created_by, created_at, updated_at, locked, locked_by, locked_at)
+    SELECT rowid, id, site_id, kind, title, archived, created_by, created_at, updated_at, locked, locked_by, locked_at FROM rooms;
+  DROP TABLE rooms;
+  ALTER TABLE rooms_new RENAME TO rooms;
+  CREATE INDEX rooms_site ON rooms (site_id, archived);
+  CREATE UNIQUE INDEX rooms_site_log ON rooms (site_id) WHERE kind = 'log';
+  CREATE TABLE workshops (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    room_id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    steps TEXT NOT NULL,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    ended_at TEXT
+  );
+  CREATE INDEX workshops_site ON workshops (site_id, created_at);
+  `,
+  },
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */

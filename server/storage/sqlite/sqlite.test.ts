@@ -288,4 +288,38 @@ describe('sqlite storage', () => {
     expect(migrated.db.prepare('SELECT COUNT(*) FROM rooms').pluck().get()).toBe(0);
     await migrated.close();
   });
+
+  it('keeps rooms with their locks through the rebuild of rooms that admits workshops (version 9 to 10)', async () => {
+    const { file, raw } = databaseAt(9);
+    raw.exec(`
+      INSERT INTO sites (id, slug, name, issue, sponsor, created_at) VALUES ('old-site-1', 'torbay', 'Torbay', 'i', 's', '2029-01-01T00:00:00.000Z');
+      INSERT INTO users (id, email, name, organisation, password_hash, created_at) VALUES ('old-user-1', 'f@x.org', 'F', 'O', 'h', '2029-01-01T00:00:00.000Z');
+      INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at, locked, locked_by, locked_at)
+        VALUES ('old-map-room-1', 'old-site-1', 'map', 'Locked map', 0, 'old-user-1', '2029-01-01T00:00:00.000Z', '2029-01-02T00:00:00.000Z', 1, 'old-user-1', '2029-01-03T00:00:00.000Z');
+      INSERT INTO rooms (id, site_id, kind, title, archived, created_by, created_at, updated_at)
+        VALUES ('old-log-room-1', 'old-site-1', 'log', 'Learning log', 0, NULL, '2029-01-01T00:00:00.000Z', '2029-01-01T00:00:00.000Z');
+    `);
+    expect(() =>
+      raw.prepare("INSERT INTO rooms (id, site_id, kind, title, created_at, updated_at) VALUES ('old-ws-room-1', 'old-site-1', 'workshop', 'W', '', '')").run(),
+    ).toThrow(/CHECK/);
+    const rowids = raw.prepare('SELECT id, rowid FROM rooms ORDER BY id').all();
+    raw.close();
+
+    const migrated = openSqliteStorage({ filename: file });
+    expect(await migrated.getRoom('old-map-room-1')).toMatchObject({
+      kind: 'map',
+      locked: true,
+      lockedBy: 'old-user-1',
+      lockedAt: '2029-01-03T00:00:00.000Z',
+      createdBy: 'old-user-1',
+    });
+    expect(migrated.db.prepare('SELECT id, rowid FROM rooms ORDER BY id').all()).toEqual(rowids);
+    expect((await migrated.getOrCreateLogRoom('old-site-1')).id).toBe('old-log-room-1');
+    expect((await migrated.createRoom({ siteId: 'old-site-1', kind: 'workshop', title: 'W', createdBy: null })).kind).toBe('workshop');
+    expect(migrated.db.pragma('foreign_key_check')).toEqual([]);
+    expect(migrated.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rooms' ORDER BY name").pluck().all()).toEqual(
+      expect.arrayContaining(['rooms_site', 'rooms_site_log']),
+    );
+    await migrated.close();
+  });
 });

@@ -39,12 +39,6 @@ export const paths = {
   roomVersion: (id: string, versionId: string) => `/api/rooms/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}`,
   roomVersionRestore: (id: string, versionId: string) =>
     `/api/rooms/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/restore`,
-  siteWorkshops: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/workshops`,
-  workshop: (id: string) => `/api/workshops/${encodeURIComponent(id)}`,
-  workshopStep: (id: string) => `/api/workshops/${encodeURIComponent(id)}/step`,
-  workshopTimer: (id: string) => `/api/workshops/${encodeURIComponent(id)}/timer`,
-  /** The server's clock, for the workshop timer's clock offset. */
-  time: '/api/time',
   invite: (token: string) => `/api/invites/${encodeURIComponent(token)}`,
   acceptInvite: (token: string) => `/api/invites/${encodeURIComponent(token)}/accept`,
   /** The y-websocket server URL; the provider appends `/:roomId`. */

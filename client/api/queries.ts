@@ -33,15 +33,6 @@ import {
   type Version,
 } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
-import { WorkshopLiveSchema } from '../../shared/workshops/live.js';
-import {
-  ServerTimeSchema,
-  WorkshopListSchema,
-  WorkshopSchema,
-  type CreateWorkshopRequest,
-  type WorkshopTimerRequest,
-} from '../../shared/workshops/api.js';
-import type { ClockSample } from '../../shared/workshops/timer.js';
 import { paths } from '../../shared/routes.js';
 import { ApiError, request } from './http.js';
 
@@ -58,8 +49,6 @@ export const keys = {
   sessions: ['sessions'] as const,
   versions: (roomId: string) => ['rooms', roomId, 'versions'] as const,
   version: (roomId: string, versionId: string) => ['rooms', roomId, 'versions', versionId] as const,
-  workshops: (slug: string) => ['sites', slug, 'workshops'] as const,
-  workshop: (id: string) => ['workshops', id] as const,
 };
 
 /** The signed-in person, or null when signed out (a 401 is an answer here, not an error). */
@@ -339,52 +328,4 @@ export function useRestoreVersion(roomId: string) {
     mutationFn: (version: Version) => request(paths.roomVersionRestore(roomId, version.id), { method: 'POST', schema: RestoredVersionSchema }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.versions(roomId), exact: true }),
   });
-}
-
-/** A site's workshops, newest first (their agendas; the live state is in each one's room). */
-export function useWorkshops(slug: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.workshops(slug),
-    queryFn: ({ signal }) => request(paths.siteWorkshops(slug), { schema: WorkshopListSchema, signal }),
-    enabled,
-  });
-}
-
-/** One workshop; its `live` is only the state when it was read (the page follows the room's doc). */
-export function useWorkshop(id: string) {
-  return useQuery({
-    queryKey: keys.workshop(id),
-    queryFn: ({ signal }) => request(paths.workshop(id), { schema: WorkshopSchema, signal }),
-  });
-}
-
-export function useCreateWorkshop(slug: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (body: CreateWorkshopRequest) => request(paths.siteWorkshops(slug), { body, schema: WorkshopSchema }),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.workshops(slug) }),
-  });
-}
-
-/*
- * Running a workshop changes its room's doc, which every open page (this one too) receives over
- * sync: nothing to invalidate.
- */
-export function useWorkshopStep(id: string) {
-  return useMutation({
-    mutationFn: (index: number) => request(paths.workshopStep(id), { body: { index }, schema: WorkshopLiveSchema }),
-  });
-}
-
-export function useWorkshopTimer(id: string) {
-  return useMutation({
-    mutationFn: (body: WorkshopTimerRequest) => request(paths.workshopTimer(id), { body, schema: WorkshopLiveSchema }),
-  });
-}
-
-/** One exchange with the server's clock, timed with this one, for `clockOffset`. */
-export async function sampleServerClock(signal?: AbortSignal): Promise<ClockSample> {
-  const sentAt = Date.now();
-  const { now } = await request(paths.time, { schema: ServerTimeSchema, signal });
-  return { sentAt, serverNow: now, receivedAt: Date.now() };
 }

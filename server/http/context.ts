@@ -59,17 +59,30 @@ export async function principal(c: Context<AppEnv>, deps: AppDeps): Promise<Prin
   return found;
 }
 
+/** The site with this slug; 404 when there is none. */
+export async function siteOr404(deps: AppDeps, slug: string): Promise<SiteRecord> {
+  const site = await deps.storage.getSite(slug);
+  if (!site) throw errors.notFound(`The site "${slug}"`);
+  return site;
+}
+
 /**
- * A room with its site and the caller's role there. A room of a site the caller is not in
- * reads as missing (404), so room ids cannot be probed.
+ * The site that something found by id belongs to (a room, a workshop), and the caller's role
+ * there. For anyone not in the site the thing reads as missing (404, as `what`), so ids cannot
+ * be probed.
  */
+export async function siteAndRoleOf(deps: AppDeps, siteSlug: string, user: Pick<UserRecord, 'id' | 'isAdmin'>, what: string): Promise<{ site: SiteRecord; role: SiteRole }> {
+  const site = (await deps.storage.getSite(siteSlug))!;
+  const role = await deps.auth.roleOn(site, user);
+  if (!role) throw errors.notFound(what);
+  return { site, role };
+}
+
+/** A room with its site and the caller's role there (404 for anyone not in the site). */
 export async function roomAndRole(deps: AppDeps, id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<{ room: RoomRecord; site: SiteRecord; role: SiteRole }> {
   const room = await deps.storage.getRoom(id);
   if (!room) throw errors.notFound('That room');
-  const site = (await deps.storage.getSite(room.siteSlug))!;
-  const role = await deps.auth.roleOn(site, user);
-  if (!role) throw errors.notFound('That room');
-  return { room, site, role };
+  return { room, ...(await siteAndRoleOf(deps, room.siteSlug, user, 'That room')) };
 }
 
 /** The signed-in caller; throws 401 when there is none. */

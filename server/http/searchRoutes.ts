@@ -9,9 +9,9 @@ import {
   SlugSchema,
 } from '../../shared/api.js';
 import { ErrorCode } from '../../shared/errors.js';
-import { AppError, errors } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { MentionRef } from '../storage/types.js';
-import { type App, type AppDeps, errorResponses, jsonResponse, requirePrincipal } from './context.js';
+import { type App, type AppDeps, errorResponses, jsonResponse, requirePrincipal, siteOr404 } from './context.js';
 
 const SlugParams = z.object({ slug: SlugSchema });
 
@@ -37,8 +37,7 @@ export function registerSearchRoutes(app: App, deps: AppDeps): void {
 
   async function readableSite(c: Parameters<typeof requirePrincipal>[0], slug: string) {
     const { user } = await requirePrincipal(c, deps);
-    const site = await storage.getSite(slug);
-    if (!site) throw errors.notFound(`The site "${slug}"`);
+    const site = await siteOr404(deps, slug);
     await auth.requireRole(site, user, 'viewer');
     return site;
   }

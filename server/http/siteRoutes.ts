@@ -37,6 +37,7 @@ import {
   requirePrincipal,
   roomAndRole,
   setSessionCookie,
+  siteOr404,
 } from './context.js';
 
 const SlugParams = z.object({ slug: SlugSchema });
@@ -101,12 +102,6 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     );
   }
 
-  async function siteOr404(slug: string): Promise<SiteRecord> {
-    const site = await storage.getSite(slug);
-    if (!site) throw errors.notFound(`The site "${slug}"`);
-    return site;
-  }
-
   app.openapi(
     createRoute({
       method: 'get',
@@ -143,7 +138,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       const role = await auth.roleOn(site, user);
       const members = role ? await storage.listMembers(site.id) : [];
       return c.json(
@@ -172,7 +167,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'viewer');
       return c.json(await storage.listMembers(site.id), 200);
     },
@@ -190,7 +185,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
       const { slug, userId } = c.req.valid('param');
-      const site = await siteOr404(slug);
+      const site = await siteOr404(deps, slug);
       await auth.requireRole(site, user, 'facilitator');
       const target = await storage.getUserById(userId);
       if (!target) throw errors.notFound('That person');
@@ -213,7 +208,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
       const { slug, userId } = c.req.valid('param');
-      const site = await siteOr404(slug);
+      const site = await siteOr404(deps, slug);
       await auth.requireRole(site, user, 'facilitator');
       if (!(await storage.removeMember(site.id, userId))) throw errors.notFound('That member');
       deps.onAccessChanged?.(userId);
@@ -236,7 +231,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'viewer');
       const query = c.req.valid('query');
       const page = await storage.listRoomPage(site.id, {
@@ -262,7 +257,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'member');
       const { kind, title } = c.req.valid('json');
       const { maxRoomsPerSite, maxRoomsPerMember } = deps.config;
@@ -301,7 +296,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'viewer');
       const room = await storage.getOrCreateLogRoom(site.id);
       return c.json({ id: room.id, kind: 'log' as const, title: room.title }, 200);
@@ -382,7 +377,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'facilitator');
       const body = c.req.valid('json');
       const { record, token, url } = await auth.createInvite({
@@ -420,7 +415,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'facilitator');
       return c.json((await auth.listPendingInvites(site)).map(pendingInviteView), 200);
     },
@@ -440,7 +435,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
       const { slug, inviteId } = c.req.valid('param');
-      const site = await siteOr404(slug);
+      const site = await siteOr404(deps, slug);
       await auth.requireRole(site, user, 'facilitator');
       await auth.revokeInvite(site, inviteId);
       deps.log.info('invite withdrawn', { invite: inviteId, site: site.slug, user: user.id });

@@ -20,7 +20,7 @@ import { WorkshopLiveSchema, type WorkshopLive } from '../../shared/workshops/li
 import { errors } from '../errors.js';
 import type { SiteRecord, UserRecord, WorkshopRecord } from '../storage/types.js';
 import type { WorkshopService } from '../workshops/service.js';
-import { type App, type AppDeps, errorResponses, jsonBody, jsonResponse, requirePrincipal } from './context.js';
+import { type App, type AppDeps, errorResponses, jsonBody, jsonResponse, requirePrincipal, siteAndRoleOf, siteOr404 } from './context.js';
 
 const SlugParams = z.object({ slug: SlugSchema });
 const WorkshopParams = z.object({ id: WorkshopIdSchema });
@@ -40,22 +40,13 @@ function workshopView(w: WorkshopRecord) {
 }
 
 export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: WorkshopService): void {
-  const { storage, auth } = deps;
-
-  async function siteOr404(slug: string): Promise<SiteRecord> {
-    const site = await storage.getSite(slug);
-    if (!site) throw errors.notFound(`The site "${slug}"`);
-    return site;
-  }
+  const { auth } = deps;
 
   /** The workshop, its site and the caller's role there; missing for anyone not in the site. */
   async function workshopAndRole(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }> {
     const workshop = await workshops.get(id);
     if (!workshop) throw errors.notFound('That workshop');
-    const site = (await storage.getSite(workshop.siteSlug))!;
-    const role = await auth.roleOn(site, user);
-    if (!role) throw errors.notFound('That workshop');
-    return { workshop, site, role };
+    return { workshop, ...(await siteAndRoleOf(deps, workshop.siteSlug, user, 'That workshop')) };
   }
 
   /** The workshop for a facilitator of its site to run. */
@@ -82,7 +73,7 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'facilitator');
       const workshop = await workshops.create(site, c.req.valid('json'), user.id);
       return c.json(withLive(workshop, await workshops.live(workshop)), 201);
@@ -101,7 +92,7 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const site = await siteOr404(c.req.valid('param').slug);
+      const site = await siteOr404(deps, c.req.valid('param').slug);
       await auth.requireRole(site, user, 'viewer');
       return c.json({ workshops: (await workshops.list(site.id)).map(workshopView) }, 200);
     },

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { newId } from '../../../shared/ids.js';
-import { LOG_ROOM_TITLE, type RoomKind } from '../../../shared/api.js';
+import { CREATABLE_ROOM_KINDS, LOG_ROOM_TITLE, type RoomKind } from '../../../shared/api.js';
 import { roleAtLeast, type SiteRole } from '../../../shared/roles.js';
 import type {
   Directory,
@@ -50,10 +50,11 @@ const INVITE_SELECT = `SELECT ${INVITE_COLUMNS} FROM invites i JOIN sites s ON s
 const INSERT_USER = `INSERT INTO users (id, email, name, organisation, password_hash, is_admin, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
 /**
- * The rooms people make: maps and documents. A site's learning log comes with the site and a
- * workshop's room with its workshop, so neither is listed with the rooms nor counted in them.
+ * The rooms people make (`CREATABLE_ROOM_KINDS`: maps and documents). A site's learning log
+ * comes with the site and a workshop's room with its workshop, so neither is listed with the
+ * rooms nor counted in them.
  */
-const MADE_ROOMS = `kind IN ('map', 'doc')`;
+const MADE_ROOMS = `kind IN (${CREATABLE_ROOM_KINDS.map((k) => `'${k}'`).join(', ')})`;
 /** Rooms in use in a site: maps and documents, not archived. */
 const ACTIVE_ROOMS = `SELECT COUNT(*) FROM rooms WHERE site_id = ? AND archived = 0 AND ${MADE_ROOMS}`;
 /** The filter of each `RoomPageQuery.archived` on a site's maps and documents. */

@@ -26,10 +26,18 @@ export function EdgeLabelLayer({ hidden, children }: { hidden: boolean; children
   return <LabelLayer.Provider value={hidden ? null : layer}>{children}</LabelLayer.Provider>;
 }
 
-/** React Flow's edge-label layer (in map coordinates, above the edges, below the nodes), found once. */
-export function useEdgeLabelLayerElement(): HTMLElement | null {
+/**
+ * One of React Flow's layers, found once for the canvas rather than by a `querySelector` at
+ * every store change (as its own `EdgeLabelRenderer` and `ViewportPortal` do).
+ */
+export function useFlowLayer(selector: string): HTMLElement | null {
   const domNode = useStore((s) => s.domNode);
-  return useMemo(() => domNode?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null, [domNode]);
+  return useMemo(() => domNode?.querySelector<HTMLElement>(selector) ?? null, [domNode, selector]);
+}
+
+/** React Flow's edge-label layer (in map coordinates, above the edges, below the nodes). */
+export function useEdgeLabelLayerElement(): HTMLElement | null {
+  return useFlowLayer('.react-flow__edgelabel-renderer');
 }
 
 /** Dashes a link whose polarity is not known shows at most, however long it is. */

@@ -1,9 +1,10 @@
-import { useStore, type Rect } from '@xyflow/react';
+import type { Rect } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { createPortal } from 'react-dom';
 import { LOOP_COLOUR, LOOP_LETTER, fmt, loopMarkerGeometry } from '../../shared/map/geometry.js';
 import type { FeedbackLoop } from '../../shared/map/loops.js';
 import type { LoopNote } from '../../shared/map/model.js';
+import { useFlowLayer } from './ConnectionEdge.js';
 
 const TYPE_NAME = { reinforcing: 'reinforcing', balancing: 'balancing', unknown: 'not known yet' } as const;
 
@@ -37,10 +38,8 @@ export const LoopMarkers = memo(function LoopMarkers({
       }),
     [loops, notes],
   );
-  // React Flow's `ViewportPortal` finds its layer with a `querySelector` at every store change
-  // (each pan and zoom step); this finds it once.
-  const domNode = useStore((s) => s.domNode);
-  const layer = useMemo(() => domNode?.querySelector<HTMLElement>('.react-flow__viewport-portal') ?? null, [domNode]);
+  // Where React Flow's `ViewportPortal` draws, found once.
+  const layer = useFlowLayer('.react-flow__viewport-portal');
   if (chosen.length === 0 || !layer) return null;
   return createPortal(
     <svg className="map-loop-markers" data-testid="loop-markers">

@@ -107,14 +107,14 @@ export interface MapRoomParts {
 export function MapEditor({ readOnly, title, room }: { readOnly: boolean; title: string; room: MapRoomParts }) {
   return (
     <ReactFlowProvider>
-      <MapCanvas readOnly={readOnly} title={title} bar={room} roomPanels={room.panels ?? NO_PANELS} />
+      <MapCanvas readOnly={readOnly} title={title} room={room} />
     </ReactFlowProvider>
   );
 }
 
 const NO_PANELS: readonly DockPanel[] = [];
 
-function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnly: boolean; title: string; bar: MapRoomParts; roomPanels: readonly DockPanel[] }) {
+function MapCanvas({ readOnly: readOnlyRole, title, room }: { readOnly: boolean; title: string; room: MapRoomParts }) {
   const conn = useRoomConnection();
   const liveMap = useMapData();
   // Viewing a saved version shows it in place of the live map, read-only.
@@ -327,6 +327,21 @@ function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnl
     const { width, height } = storeApi.getState();
     return openArea(canvasRef.current, { width, height }, { top: '.map-overlay > .map-toolbar', side: '.panel-rail, .panel-dock:not([hidden])' });
   }, [storeApi]);
+  /** That open part of the canvas in map coordinates, as the view is now. */
+  const openInMap = useCallback((): Box => {
+    const { transform: [tx, ty, zoom] } = storeApi.getState();
+    const open = openView();
+    return { x: (open.x - tx) / zoom, y: (open.y - ty) / zoom, width: open.width / zoom, height: open.height / zoom };
+  }, [storeApi, openView]);
+  /** Moves the view so `bounds` fill the open part of the canvas, within the zoom limits given. */
+  const showInOpen = useCallback(
+    (bounds: Box, minZoom: number, maxZoom: number, padding: number, duration: number) => {
+      const open = openView();
+      const target = getViewportForBounds(bounds, open.width, open.height, minZoom, maxZoom, padding);
+      void flow.setViewport({ ...target, x: target.x + open.x, y: target.y + open.y }, { duration });
+    },
+    [flow, openView],
+  );
 
   /** Elements' drawn sizes where React Flow has measured them (long labels wrap taller). */
   function drawnSizes(): (id: string) => Size | undefined {
@@ -365,9 +380,8 @@ function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnl
    * React Flow's store, which keeps the canvas's last size while the outline hides it.
    */
   function viewCentre(): { x: number; y: number } {
-    const { transform: [tx, ty, zoom] } = storeApi.getState();
-    const open = openView();
-    return { x: (open.x + open.width / 2 - tx) / zoom, y: (open.y + open.height / 2 - ty) / zoom };
+    const open = openInMap();
+    return { x: open.x + open.width / 2, y: open.y + open.height / 2 };
   }
 
   /**
@@ -375,13 +389,10 @@ function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnl
    * only as far as it takes to keep what was in view there too.
    */
   function reveal(box: Box) {
-    const { minZoom, transform: [tx, ty, zoom] } = storeApi.getState();
-    const open = openView();
-    const view = { x: (open.x - tx) / zoom, y: (open.y - ty) / zoom, width: open.width / zoom, height: open.height / zoom };
+    const { minZoom, transform: [, , zoom] } = storeApi.getState();
+    const view = openInMap();
     if (box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width && box.y + box.height <= view.y + view.height) return;
-    const both = enclosingBox([view, box])!;
-    const target = getViewportForBounds(both, open.width, open.height, minZoom, zoom, 0.05);
-    void flow.setViewport({ ...target, x: target.x + open.x, y: target.y + open.y }, { duration: glide });
+    showInOpen(enclosingBox([view, box])!, minZoom, zoom, 0.05, glide);
   }
 
   function addFrame() {
@@ -485,14 +496,11 @@ function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnl
       const wanted = options.ids ? new Set(options.ids) : null;
       const bounds = boundsOf(wanted ? allNodes.current.filter((n) => wanted.has(n.id)) : allNodes.current);
       if (!bounds) return;
-      // Within the zoom limits given to <ReactFlow>, as its own fitView keeps; into the part of
-      // the canvas the tools and panels leave open.
+      // Within the zoom limits given to <ReactFlow>, as its own fitView keeps.
       const { minZoom, maxZoom } = storeApi.getState();
-      const open = openView();
-      const target = getViewportForBounds(bounds, open.width, open.height, minZoom, options.maxZoom ?? maxZoom, options.padding ?? 0.1);
-      void flow.setViewport({ ...target, x: target.x + open.x, y: target.y + open.y }, { duration: options.duration ?? 0 });
+      showInOpen(bounds, minZoom, options.maxZoom ?? maxZoom, options.padding ?? 0.1, options.duration ?? 0);
     },
-    [flow, storeApi, openView],
+    [storeApi, showInOpen],
   );
   const shownEdges = useMemo(() => {
     const inLoop = highlight ? new Set(highlight.connectionIds) : null;
@@ -665,37 +673,37 @@ function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnl
       label: 'Import and export',
       content: <ImportExport getMap={getMap} fitMap={fitMap} empty={map.elements.length === 0} title={title} readOnly={readOnly} actor={actor} />,
     },
-    ...roomPanels,
+    ...(room.panels ?? NO_PANELS),
   ];
 
   return (
     <div className={`map-editor${dock.open.size > 0 ? ' has-open-panel' : ''}`} ref={fullscreen.ref} onKeyDown={onKeyDown}>
       <header className="room-bar">
-        {bar.start}
+        {room.start}
         <div className="room-bar-tools">
-        <div className="room-bar-group" role="group" aria-label="View">
-          <button type="button" className="button-secondary" aria-pressed={view === 'canvas'} onClick={() => setView('canvas')}>
-            Map
-          </button>
-          <button type="button" className="button-secondary" aria-pressed={view === 'outline'} onClick={() => setView('outline')}>
-            Outline
-          </button>
-          <div className="field-check">
-            <input id={`${kindId}-motion`} type="checkbox" checked={reduceMotion} onChange={(e) => setReduceMotion(e.target.checked)} />
-            <label htmlFor={`${kindId}-motion`}>Reduce motion</label>
-          </div>
-        </div>
-        {bar.end}
-        <div className="room-bar-group">
-          <button type="button" className="button-secondary" aria-expanded={dock.open.has('import-export')} aria-controls="panel-import-export" onClick={() => dock.toggle('import-export', true)}>
-            Export
-          </button>
-          {fullscreen.supported && (
-            <button type="button" className="button-secondary map-fullscreen" aria-pressed={fullscreen.active} onClick={fullscreen.toggle}>
-              Full screen
+          <div className="room-bar-group" role="group" aria-label="View">
+            <button type="button" className="button-secondary" aria-pressed={view === 'canvas'} onClick={() => setView('canvas')}>
+              Map
             </button>
-          )}
-        </div>
+            <button type="button" className="button-secondary" aria-pressed={view === 'outline'} onClick={() => setView('outline')}>
+              Outline
+            </button>
+            <div className="field-check">
+              <input id={`${kindId}-motion`} type="checkbox" checked={reduceMotion} onChange={(e) => setReduceMotion(e.target.checked)} />
+              <label htmlFor={`${kindId}-motion`}>Reduce motion</label>
+            </div>
+          </div>
+          {room.end}
+          <div className="room-bar-group">
+            <button type="button" className="button-secondary" aria-expanded={dock.open.has('import-export')} aria-controls="panel-import-export" onClick={() => dock.toggle('import-export', true)}>
+              Export
+            </button>
+            {fullscreen.supported && (
+              <button type="button" className="button-secondary map-fullscreen" aria-pressed={fullscreen.active} onClick={fullscreen.toggle}>
+                Full screen
+              </button>
+            )}
+          </div>
         </div>
       </header>
       <div className="map-stage">
@@ -714,7 +722,7 @@ function MapCanvas({ readOnly: readOnlyRole, title, bar, roomPanels }: { readOnl
               onTidySelection={selectedNodes.length > 0 ? () => tidy(selectedNodes.map((n) => n.id)) : null}
             />
           )}
-          {bar.notices}
+          {room.notices}
           <ErrorMessage>{error ?? fullscreen.error}</ErrorMessage>
           <Status>{connectNote}</Status>
           {viewing && (

@@ -29,8 +29,8 @@ export interface PanelDockState {
   focusRequest: React.MutableRefObject<string | null>;
 }
 
-export function usePanelDock(initial: readonly string[] = []): PanelDockState {
-  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set(initial));
+export function usePanelDock(): PanelDockState {
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
   const focusRequest = useRef<string | null>(null);
   const toggle = useCallback((id: string, focus = false) => {
     setOpen((was) => {
@@ -61,7 +61,7 @@ const railButtonId = (id: string) => `panel-button-${id}`;
 const panelId = (id: string) => `panel-${id}`;
 
 /** The buttons that open and close the panels: always in view, one press from any panel. */
-export function PanelRail({ panels, dock, extra }: { panels: readonly DockPanel[]; dock: PanelDockState; extra?: ReactNode }) {
+export function PanelRail({ panels, dock }: { panels: readonly DockPanel[]; dock: PanelDockState }) {
   return (
     <div className="panel-rail" role="toolbar" aria-label="Panels" aria-orientation="vertical">
       {panels.map((p) => (
@@ -78,7 +78,6 @@ export function PanelRail({ panels, dock, extra }: { panels: readonly DockPanel[
           {p.count !== undefined && <span className="panel-rail-count"> ({p.count})</span>}
         </button>
       ))}
-      {extra}
     </div>
   );
 }

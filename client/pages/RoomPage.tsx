@@ -119,23 +119,27 @@ export function RoomPage() {
   );
 }
 
+/**
+ * Whether the open room is read-only here. Edits are offered only when the role allows them and
+ * the server has neither said (permission denied: read-only) that it now drops them nor ended
+ * the connection for good (edits made then would go nowhere); either can arrive before the page
+ * has re-read the role, and it applies to every panel alike.
+ */
+function useReadOnly(readOnlyByRole: boolean): boolean {
+  const status = useRoomStatus();
+  return readOnlyByRole || refusesEdits(status);
+}
+
 /** The open map room: the parking lot is one of its panels. */
 function MapRoomBody({ title, readOnlyByRole, room }: { title: string; readOnlyByRole: boolean; room: MapRoomParts }) {
-  const status = useRoomStatus();
-  const readOnly = readOnlyByRole || refusesEdits(status);
+  const readOnly = useReadOnly(readOnlyByRole);
   const panels = useMemo(() => [{ id: 'parking', label: 'Parking lot', content: <ParkingLotPanel readOnly={readOnly} /> }], [readOnly]);
   return <MapEditor readOnly={readOnly} title={title} room={{ ...room, panels }} />;
 }
 
-/**
- * The open room. Edits are offered only when the role allows them and the server has neither
- * said (permission denied: read-only) that it now drops them nor ended the connection for good
- * (edits made then would go nowhere); either can arrive before the page has re-read the role,
- * and it applies to every panel alike.
- */
+/** The open document: the text, with the parking lot and the room's state beside it. */
 function RoomBody({ title, siteSlug, readOnlyByRole }: { title: string; siteSlug: string; readOnlyByRole: boolean }) {
-  const status = useRoomStatus();
-  const readOnly = readOnlyByRole || refusesEdits(status);
+  const readOnly = useReadOnly(readOnlyByRole);
   return (
     <div className="room-layout">
       <div className="room-main">

@@ -5,7 +5,7 @@
  * (R1, B2 with a circular arrow) at its centre on the map, for everyone and in exports. The
  * note and the marker stay with the loop through edits that keep it.
  */
-import { memo, useId, useMemo, useState, type FormEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { removeLoopNote, setLoopMarkers, setLoopNote, type Actor } from '../../shared/map/doc.js';
 import { LOOP_LETTER } from '../../shared/map/geometry.js';
 import { type FeedbackLoop, type LoopSearchResult } from '../../shared/map/loops.js';
@@ -142,6 +142,11 @@ const LoopItem = memo(function LoopItem({
   const [text, setText] = useState(note?.note ?? '');
   const { error, attempt } = useAttempt();
   const id = useId();
+  // The panel reads the map a render behind the canvas (deferred, see MapEditor): the switch
+  // shows what was asked at once, not the old state for a moment, until the map says so.
+  const stored = note?.marker === true;
+  const [asked, setAsked] = useState<boolean | null>(null);
+  useEffect(() => setAsked(null), [stored]);
 
   // A note found through a changed key (see `matchLoopNotes`) is written back under its own key,
   // or the loop would end up with two notes.
@@ -181,9 +186,12 @@ const LoopItem = memo(function LoopItem({
           <input
             id={`${id}-marker`}
             type="checkbox"
-            checked={note?.marker === true}
+            checked={asked ?? stored}
             disabled={readOnly}
-            onChange={(e) => attempt(() => setLoopMarkers(conn.doc, [{ key, note }], e.target.checked, actor))}
+            onChange={(e) => {
+              const show = e.target.checked;
+              setAsked(attempt(() => setLoopMarkers(conn.doc, [{ key, note }], show, actor)) ? show : null);
+            }}
           />
           <label htmlFor={`${id}-marker`}>
             Show marker on the map<span className="visually-hidden"> for {path}</span>

@@ -39,6 +39,17 @@ export const paths = {
   roomVersion: (id: string, versionId: string) => `/api/rooms/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}`,
   roomVersionRestore: (id: string, versionId: string) =>
     `/api/rooms/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/restore`,
+  siteWorkshops: (slug: string) => `/api/sites/${encodeURIComponent(slug)}/workshops`,
+  workshop: (id: string) => `/api/workshops/${encodeURIComponent(id)}`,
+  workshopStep: (id: string) => `/api/workshops/${encodeURIComponent(id)}/step`,
+  workshopTimer: (id: string) => `/api/workshops/${encodeURIComponent(id)}/timer`,
+  workshopRounds: (id: string) => `/api/workshops/${encodeURIComponent(id)}/rounds`,
+  workshopRound: (id: string, roundId: string) => `/api/workshops/${encodeURIComponent(id)}/rounds/${encodeURIComponent(roundId)}`,
+  /** `votes`, `notes`, `close`, `reveal` or `to-map` of a round. */
+  workshopRoundAction: (id: string, roundId: string, action: 'votes' | 'notes' | 'close' | 'reveal' | 'to-map') =>
+    `/api/workshops/${encodeURIComponent(id)}/rounds/${encodeURIComponent(roundId)}/${action}`,
+  /** The server's clock, for the workshop timer's clock offset. */
+  time: '/api/time',
   invite: (token: string) => `/api/invites/${encodeURIComponent(token)}`,
   acceptInvite: (token: string) => `/api/invites/${encodeURIComponent(token)}/accept`,
   /** The y-websocket server URL; the provider appends `/:roomId`. */

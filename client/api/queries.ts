@@ -33,6 +33,22 @@ import {
   type Version,
 } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
+import { WorkshopLiveSchema } from '../../shared/workshops/live.js';
+import {
+  ServerTimeSchema,
+  WorkshopListSchema,
+  WorkshopSchema,
+  type CreateWorkshopRequest,
+  type WorkshopTimerRequest,
+} from '../../shared/workshops/api.js';
+import type { ClockSample } from '../../shared/workshops/timer.js';
+import {
+  NotesToMapResponseSchema,
+  RoundListSchema,
+  RoundSchema,
+  type CreateRoundRequest,
+  type NotesToMapRequest,
+} from '../../shared/workshops/rounds.js';
 import { paths } from '../../shared/routes.js';
 import { ApiError, request } from './http.js';
 
@@ -49,6 +65,9 @@ export const keys = {
   sessions: ['sessions'] as const,
   versions: (roomId: string) => ['rooms', roomId, 'versions'] as const,
   version: (roomId: string, versionId: string) => ['rooms', roomId, 'versions', versionId] as const,
+  workshops: (slug: string) => ['sites', slug, 'workshops'] as const,
+  workshop: (id: string) => ['workshops', id] as const,
+  rounds: (id: string) => ['workshops', id, 'rounds'] as const,
 };
 
 /** The signed-in person, or null when signed out (a 401 is an answer here, not an error). */
@@ -328,4 +347,99 @@ export function useRestoreVersion(roomId: string) {
     mutationFn: (version: Version) => request(paths.roomVersionRestore(roomId, version.id), { method: 'POST', schema: RestoredVersionSchema }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.versions(roomId), exact: true }),
   });
+}
+
+/** A site's workshops, newest first (their agendas; the live state is in each one's room). */
+export function useWorkshops(slug: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.workshops(slug),
+    queryFn: ({ signal }) => request(paths.siteWorkshops(slug), { schema: WorkshopListSchema, signal }),
+    enabled,
+  });
+}
+
+/** One workshop; its `live` is only the state when it was read (the page follows the room's doc). */
+export function useWorkshop(id: string) {
+  return useQuery({
+    queryKey: keys.workshop(id),
+    queryFn: ({ signal }) => request(paths.workshop(id), { schema: WorkshopSchema, signal }),
+  });
+}
+
+export function useCreateWorkshop(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateWorkshopRequest) => request(paths.siteWorkshops(slug), { body, schema: WorkshopSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.workshops(slug) }),
+  });
+}
+
+/*
+ * Running a workshop changes its room's doc, which every open page (this one too) receives over
+ * sync: nothing to invalidate.
+ */
+export function useWorkshopStep(id: string) {
+  return useMutation({
+    mutationFn: (index: number) => request(paths.workshopStep(id), { body: { index }, schema: WorkshopLiveSchema }),
+  });
+}
+
+export function useWorkshopTimer(id: string) {
+  return useMutation({
+    mutationFn: (body: WorkshopTimerRequest) => request(paths.workshopTimer(id), { body, schema: WorkshopLiveSchema }),
+  });
+}
+
+/**
+ * The workshop's rounds with this person's own entries (all the API gives anyone before a round
+ * closes). Read again when the rounds' public state in the room changes (`version`).
+ */
+export function useRounds(id: string) {
+  return useQuery({
+    queryKey: keys.rounds(id),
+    queryFn: ({ signal }) => request(paths.workshopRounds(id), { schema: RoundListSchema, signal }),
+  });
+}
+
+/** Each round action answers with the round as the caller sees it: the list is read again. */
+function useRoundMutation<V>(id: string, call: (variables: V) => Promise<unknown>) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: call, onSettled: () => client.invalidateQueries({ queryKey: keys.rounds(id) }) });
+}
+
+export function useOpenRound(id: string) {
+  return useRoundMutation(id, (body: CreateRoundRequest) => request(paths.workshopRounds(id), { body, schema: RoundSchema }));
+}
+
+export function useCastVotes(id: string) {
+  return useRoundMutation(id, ({ roundId, targets }: { roundId: string; targets: string[] }) =>
+    request(paths.workshopRoundAction(id, roundId, 'votes'), { method: 'PUT', body: { targets }, schema: RoundSchema }),
+  );
+}
+
+export function useAddNote(id: string) {
+  return useRoundMutation(id, ({ roundId, text }: { roundId: string; text: string }) =>
+    request(paths.workshopRoundAction(id, roundId, 'notes'), { body: { text }, schema: RoundSchema }),
+  );
+}
+
+/** Closes a vote or reveals notes and answers (the action the round's kind takes). */
+export function useCloseRound(id: string) {
+  return useRoundMutation(id, ({ roundId, action }: { roundId: string; action: 'close' | 'reveal' }) =>
+    request(paths.workshopRoundAction(id, roundId, action), { method: 'POST', schema: RoundSchema }),
+  );
+}
+
+export function useNotesToMap(id: string) {
+  return useMutation({
+    mutationFn: ({ roundId, body }: { roundId: string; body: NotesToMapRequest }) =>
+      request(paths.workshopRoundAction(id, roundId, 'to-map'), { body, schema: NotesToMapResponseSchema }),
+  });
+}
+
+/** One exchange with the server's clock, timed with this one, for `clockOffset`. */
+export async function sampleServerClock(signal?: AbortSignal): Promise<ClockSample> {
+  const sentAt = Date.now();
+  const { now } = await request(paths.time, { schema: ServerTimeSchema, signal });
+  return { sentAt, serverNow: now, receivedAt: Date.now() };
 }

@@ -1,5 +1,5 @@
 /**
- * The client's routes. Readable URLs: `/`, `/sites/:slug`, `/rooms/:id`, `/account`, plus `/signin`,
+ * The client's routes. Readable URLs: `/`, `/sites/:slug`, `/rooms/:id`, `/workshops/:id`, `/account`, plus `/signin`,
  * `/setup` and `/invite` whose secrets travel in the URL fragment (never sent to servers or
  * written to logs).
  */
@@ -22,6 +22,9 @@ import { Status } from '../ui/Notice.js';
 const RoomPage = lazy(() => import('../pages/RoomPage.js').then((m) => ({ default: m.RoomPage })));
 // The log shares the editors' code (Tiptap, Yjs) with rooms: loaded on demand like them.
 const LogPage = lazy(() => import('../log/LogPage.js').then((m) => ({ default: m.LogPage })));
+
+// A workshop opens its room (Yjs, sync) like a room does.
+const WorkshopPage = lazy(() => import('../pages/WorkshopPage.js').then((m) => ({ default: m.WorkshopPage })));
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -62,6 +65,14 @@ export function App({ client = createQueryClient() }: { client?: QueryClient }) 
                 element={
                   <Suspense fallback={<Status>Opening the room…</Status>}>
                     <RoomPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/workshops/:id"
+                element={
+                  <Suspense fallback={<Status>Opening the workshop…</Status>}>
+                    <WorkshopPage />
                   </Suspense>
                 }
               />

@@ -9,7 +9,10 @@ import { useElement } from './elementStore.js';
  * description) are read by the node itself (`useElement`), so changing them leaves React Flow's
  * nodes alone.
  */
-export type ElementNodeData = { kind: ElementKind; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number; scale?: number };
+export type ElementNodeData = { kind: ElementKind; dimmed: boolean; highlighted: boolean; selectedBy?: PresenceUser[]; openComments?: number; scale?: number;
+  /** Votes from workshops' dot votes, once closed. */
+  votes?: number;
+};
 export type ElementNodeType = Node<ElementNodeData, 'element'>;
 
 /** Where a connection can be dragged from: every side. */
@@ -47,6 +50,11 @@ export const ElementNode = memo(function ElementNode({ id, data, selected, isCon
       <span className="map-node-kind">{ELEMENT_KIND_LABELS[kind]}</span>
       <span className="map-node-label">{element?.label}</span>
       {element?.agency && <span className="map-node-agency">{element.agency}</span>}
+      {data.votes ? (
+        <span className="map-node-votes" data-testid="votes">
+          <span aria-hidden="true">●</span> {data.votes} {data.votes === 1 ? 'vote' : 'votes'}
+        </span>
+      ) : null}
       {data.openComments ? (
         <span className="map-node-comments" title={`${data.openComments} open comment thread(s)`}>
           💬 {data.openComments}

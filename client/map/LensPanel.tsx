@@ -7,7 +7,7 @@ import { lensActive, lensChoices, type Lens, NO_LENS } from '../../shared/map/le
 import { ELEMENT_KIND_LABELS, polarityDisputed, type ElementKind, type MapData } from '../../shared/map/model.js';
 
 export type LensMode = 'highlight' | 'hide';
-export type SizeBy = 'none' | 'degree' | 'betweenness';
+export type SizeBy = 'none' | 'degree' | 'betweenness' | 'votes';
 /** Betweenness costs O(elements × connections); above this it is offered only on request. */
 export const BETWEENNESS_LIVE_MAX = 1500;
 
@@ -106,11 +106,12 @@ export const LensPanel = memo(function LensPanel({
           <option value="betweenness" disabled={map.elements.length > BETWEENNESS_LIVE_MAX}>
             Betweenness (how often it lies between others)
           </option>
+          <option value="votes">Votes (from workshops’ dot votes)</option>
         </select>
       </div>
       {ranking.length > 0 && (
         <>
-          <p className="hint">Most central:</p>
+          <p className="hint">{sizeBy === 'votes' ? 'Most votes:' : 'Most central:'}</p>
           <ol className="ranking" data-testid="ranking">
             {ranking.map((r) => (
               <li key={r.label}>

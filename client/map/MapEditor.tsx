@@ -59,6 +59,7 @@ import { Inspector } from './Inspector.js';
 import { VersionsPanel, type ViewedVersion } from './VersionsPanel.js';
 import { useComments } from './CommentsSection.js';
 import { LensPanel, type LensMode, type SizeBy } from './LensPanel.js';
+import { useVoteScores } from './useVoteScores.js';
 import { LoopsPanel } from './LoopsPanel.js';
 import { LoopMarkers } from './LoopMarkers.js';
 import { PanelDock, PanelRail, usePanelDock, type DockPanel } from './PanelDock.js';
@@ -428,14 +429,16 @@ function MapCanvas({ readOnly: readOnlyRole, title, room }: { readOnly: boolean;
   const [lensMode, setLensMode] = useState<LensMode>('highlight');
   const kept = useMemo(() => (lensActive(lens) ? applyLens(panelMap, lens) : null), [panelMap, lens]);
   const [sizeBy, setSizeBy] = useState<SizeBy>('none');
+  const votes = useVoteScores();
   const sizes = useMemo(() => {
     if (sizeBy === 'none' || map.elements.length === 0) return null;
+    if (sizeBy === 'votes') return votes;
     const values =
       sizeBy === 'degree' ? new Map([...degrees(panelMap)].map(([id, d]) => [id, d.total])) : betweenness(panelMap);
     return values;
     // Recomputed when the graph changes, not when someone drags.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [loops.graphKey, sizeBy]);
+  }, [loops.graphKey, sizeBy, sizeBy === 'votes' ? votes : null]);
   const scaleOf = useMemo(() => {
     if (!sizes) return null;
     const max = Math.max(...sizes.values(), 0);
@@ -454,13 +457,14 @@ function MapCanvas({ readOnly: readOnlyRole, title, room }: { readOnly: boolean;
     const inLoop = highlight ? new Set(highlight.elementIds) : null;
     const elementNodes = nodes.map((n) => {
       const outOfLens = kept !== null && !kept.has(n.id);
-      if (!othersSelecting.has(n.id) && !inLoop && !outOfLens && !n.hidden && !commentCounts.has(n.id) && !scaleOf) return n;
+      if (!othersSelecting.has(n.id) && !inLoop && !outOfLens && !n.hidden && !commentCounts.has(n.id) && !scaleOf && !votes.has(n.id)) return n;
       return {
         ...n,
         hidden: outOfLens && lensMode === 'hide',
         data: {
           ...n.data,
           openComments: commentCounts.get(n.id),
+          votes: votes.get(n.id),
           scale: scaleOf?.(n.id),
           selectedBy: othersSelecting.get(n.id),
           // A hovered loop wins over the lens while it is hovered.
@@ -470,7 +474,7 @@ function MapCanvas({ readOnly: readOnlyRole, title, room }: { readOnly: boolean;
       };
     });
     return [...groupNodes, ...elementNodes];
-  }, [nodes, groupNodes, othersSelecting, highlight, kept, lensMode, commentCounts, scaleOf]);
+  }, [nodes, groupNodes, othersSelecting, highlight, kept, lensMode, commentCounts, scaleOf, votes]);
   // What React Flow draws. Zoomed out, the canvas draws every element and connection, and React
   // Flow only the frames and the elements in play: pointed at, selected (here or by others),
   // dragged, or having their label edited.

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { ApiError, messageOf } from '../api/http.js';
-import { keys, useMe, useRoom, useSite } from '../api/queries.js';
+import { keys, useMe, useRoom, useSite, useWorkshops } from '../api/queries.js';
 import { DocRoom } from '../doc/DocRoom.js';
 import { MapEditor, type MapRoomParts } from '../map/MapEditor.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
@@ -27,6 +27,8 @@ export function RoomPage() {
   const room = useRoom(id);
   const site = useSite(room.data?.siteSlug ?? '');
   const client = useQueryClient();
+  // A workshop's room is found in its site's list of workshops (one request, often cached).
+  const workshops = useWorkshops(room.data?.siteSlug ?? '', room.data?.kind === 'workshop');
   useDocumentTitle(room.data?.title);
 
   // Once the room is open, a failed re-read (access just removed) keeps it on screen: the
@@ -41,9 +43,12 @@ export function RoomPage() {
   const r = room.data;
   // The learning log has its own page (filters, entries); its room address leads there.
   if (r.kind === 'log') return <Navigate to={`/sites/${r.siteSlug}/log`} replace />;
-  // A workshop's room holds only its live state (step, timer), which the server writes: there is
-  // nothing to edit here until the workshop has a page of its own.
+  // A workshop's room holds only its live state (step, timer), which the server writes: the
+  // workshop's page shows it. Without the workshop (the list failed), nothing to edit here.
   if (r.kind === 'workshop') {
+    if (workshops.isPending) return <Status>Opening the room…</Status>;
+    const workshop = workshops.data?.workshops.find((w) => w.roomId === r.id);
+    if (workshop) return <Navigate to={`/workshops/${workshop.id}`} replace />;
     return (
       <div className="room room-kind-workshop">
         <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={r.title} />

@@ -10,6 +10,7 @@ import { InvitesSection } from './site/InvitesSection.js';
 import { MembersSection } from './site/MembersSection.js';
 import { RoomsSection } from './site/RoomsSection.js';
 import { SearchSection } from './site/SearchSection.js';
+import { WorkshopsSection } from './site/WorkshopsSection.js';
 import { Breadcrumb } from '../ui/Breadcrumb.js';
 
 export function SitePage() {
@@ -46,6 +47,7 @@ export function SitePage() {
             <Link to={`/sites/${s.slug}/log`}>Open the learning log</Link> – what this site tried, what happened and what it learned.
           </p>
           <RoomsSection slug={s.slug} role={s.role} />
+          <WorkshopsSection slug={s.slug} role={s.role} />
           <MembersSection slug={s.slug} members={s.members} canManage={isFacilitator} />
           {isFacilitator && <InvitesSection slug={s.slug} />}
         </>

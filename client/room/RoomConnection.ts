@@ -224,6 +224,29 @@ export class RoomConnection {
     return () => this.listeners.delete(listener);
   };
 
+  /**
+   * Resolves once the server has acknowledged storing every edit made here (or after
+   * `timeoutMs`, when it cannot: offline, closed). A request that acts on the room as the
+   * server holds it (save a version, start a round) waits for this first, so what someone has
+   * just typed is in it: the request goes over HTTP and could overtake edits on the socket.
+   */
+  whenSaved(timeoutMs = 5000): Promise<boolean> {
+    if (this.status.pendingEdits === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (saved: boolean) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve(saved);
+      };
+      const check = () => {
+        if (this.status.pendingEdits === 0) done(true);
+        else if (this.status.connection === 'closed') done(false);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.listeners.add(check);
+    });
+  }
+
   /** Try to reconnect now (after a terminal close, or from an "offline" state). */
   reconnect(): void {
     if (this.destroyed) return;

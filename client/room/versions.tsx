@@ -18,7 +18,8 @@ import { useRoomConnection } from './RoomProvider.js';
  * `what` names the content in the confirmations ("the map", "the text").
  */
 export function useRoomVersions(what: string) {
-  const { roomId } = useRoomConnection();
+  const conn = useRoomConnection();
+  const { roomId } = conn;
   const list = useVersions(roomId);
   // Both already loaded by the room page; read here from the cache.
   const room = useRoom(roomId).data;
@@ -39,7 +40,8 @@ export function useRoomVersions(what: string) {
     /** Asks first; `then` runs once the server has restored it. */
     restore(version: Version, then?: () => void) {
       const question = `Replace ${what} with the version “${version.name}”? Everyone sees the change. ${what[0]!.toUpperCase()}${what.slice(1)} as it is now is saved first, as a version to go back to.`;
-      if (window.confirm(question)) restoring.mutate(version, { onSuccess: () => then?.() });
+      // The server saves the room as it holds it first: edits still on their way go into that.
+      if (window.confirm(question)) void conn.whenSaved().then(() => restoring.mutate(version, { onSuccess: () => then?.() }));
     },
   };
 }
@@ -66,14 +68,21 @@ export function VersionByline({ version }: { version: Version }) {
 
 /** The form that saves the room as it is now under a name (the server takes the snapshot). */
 export function SaveVersionForm({ label, placeholder }: { label: string; placeholder: string }) {
-  const { roomId } = useRoomConnection();
-  const saving = useSaveVersion(roomId);
+  const conn = useRoomConnection();
+  const saving = useSaveVersion(conn.roomId);
   const [name, setName] = useState('');
+  const [waiting, setWaiting] = useState(false);
   const id = useId();
 
   function save(event: FormEvent) {
     event.preventDefault();
-    saving.mutate(name, { onSuccess: () => setName('') });
+    if (waiting || saving.isPending) return;
+    setWaiting(true);
+    // The server snapshots the room as it holds it: what was typed a moment ago goes first.
+    void conn.whenSaved().then(() => {
+      setWaiting(false);
+      saving.mutate(name, { onSuccess: () => setName('') });
+    });
   }
 
   return (
@@ -81,7 +90,7 @@ export function SaveVersionForm({ label, placeholder }: { label: string; placeho
       <label htmlFor={`${id}-name`}>{label}</label>
       <div className="inline-row">
         <input id={`${id}-name`} value={name} maxLength={VERSION_LIMITS.nameMax} placeholder={placeholder} required onChange={(e) => setName(e.target.value)} />
-        <button type="submit" className="button-secondary" disabled={saving.isPending}>
+        <button type="submit" className="button-secondary" disabled={saving.isPending || waiting}>
           Save version
         </button>
       </div>

@@ -17,6 +17,17 @@ import {
   WorkshopTimerRequestSchema,
 } from '../../shared/workshops/api.js';
 import { WorkshopLiveSchema, type WorkshopLive } from '../../shared/workshops/live.js';
+import {
+  AddNoteRequestSchema,
+  CastVotesRequestSchema,
+  CreateRoundRequestSchema,
+  NotesToMapRequestSchema,
+  NotesToMapResponseSchema,
+  ROUND_LIMITS,
+  RoundIdSchema,
+  RoundListSchema,
+  RoundSchema,
+} from '../../shared/workshops/rounds.js';
 import { errors } from '../errors.js';
 import type { SiteRecord, UserRecord, WorkshopRecord } from '../storage/types.js';
 import type { WorkshopService } from '../workshops/service.js';
@@ -24,6 +35,7 @@ import { type App, type AppDeps, errorResponses, jsonBody, jsonResponse, require
 
 const SlugParams = z.object({ slug: SlugSchema });
 const WorkshopParams = z.object({ id: WorkshopIdSchema });
+const RoundParams = z.object({ id: WorkshopIdSchema, roundId: RoundIdSchema });
 
 function workshopView(w: WorkshopRecord) {
   return {
@@ -53,6 +65,13 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
   async function runnable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord> {
     const { workshop, site, role } = await workshopAndRole(id, user);
     if (!roleAtLeast(role, 'facilitator')) throw errors.forbidden(`Only facilitators of ${site.name} run its workshops.`);
+    return workshop;
+  }
+
+  /** The workshop for someone who takes part in it: members of its site and up (viewers watch). */
+  async function joinable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord> {
+    const { workshop, site, role } = await workshopAndRole(id, user);
+    if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers of ${site.name} follow its workshops; members take part in rounds.`);
     return workshop;
   }
 
@@ -150,4 +169,158 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
       return c.json(await workshops.timer(workshop, c.req.valid('json'), user.id), 200);
     },
   );
+
+  registerRoundRoutes(app, deps, workshops, { workshopAndRole, runnable, joinable });
+}
+
+interface WorkshopAccess {
+  workshopAndRole(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }>;
+  runnable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord>;
+  joinable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord>;
+}
+
+/**
+ * Rounds: votes, private notes and check-ins. Before a round is closed, every answer here holds
+ * only the caller's own entries; the round's public state (open, how many took part) is in the
+ * workshop's room for everyone.
+ */
+function registerRoundRoutes(app: App, deps: AppDeps, workshops: WorkshopService, access: WorkshopAccess): void {
+  const { rounds } = workshops;
+  const roundResponses = { 200: jsonResponse(RoundSchema, 'The round, with your own entries (and its results once closed)'), ...errorResponses(400, 401, 403, 404, 409) };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workshops/{id}/rounds',
+      tags: ['workshops'],
+      summary: 'Open a round: a dot vote, private notes or a check-in round (facilitators)',
+      description:
+        `A \`vote\` is on a map of the site (\`roomId\`), with \`votesPerPerson\` dots each (1 to ${ROUND_LIMITS.votesPerPersonMax}, default ${ROUND_LIMITS.votesPerPersonDefault}; ` +
+        'several may go on one item) and `anonymous` (default true). `private-notes`: each person adds notes nobody else receives until revealed. ' +
+        '`check-in`: one line each, shown together when revealed. What people put in a round is held by the server until it is closed or revealed.',
+      request: { params: WorkshopParams, body: jsonBody(CreateRoundRequestSchema) },
+      responses: { 201: jsonResponse(RoundSchema, 'Opened'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const workshop = await access.runnable(c.req.valid('param').id, user);
+      return c.json(await rounds.open(workshop, c.req.valid('json'), user.id), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workshops/{id}/rounds',
+      tags: ['workshops'],
+      summary: "The workshop's rounds, oldest first, each with your own entries",
+      request: { params: WorkshopParams },
+      responses: { 200: jsonResponse(RoundListSchema, 'Rounds'), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { workshop } = await access.workshopAndRole(c.req.valid('param').id, user);
+      return c.json({ rounds: await rounds.list(workshop, user.id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workshops/{id}/rounds/{roundId}',
+      tags: ['workshops'],
+      summary: 'One round: your own votes or notes, and its results once closed',
+      request: { params: RoundParams },
+      responses: roundResponses,
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { id, roundId } = c.req.valid('param');
+      const { workshop } = await access.workshopAndRole(id, user);
+      return c.json(await rounds.get(workshop, roundId, user.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/workshops/{id}/rounds/{roundId}/votes',
+      tags: ['workshops'],
+      summary: 'Place your dots in an open vote, replacing any you placed (members)',
+      description: "Each target is an element or connection of the round's map; repeat an id to stack dots on it. An empty list takes your votes back.",
+      request: { params: RoundParams, body: jsonBody(CastVotesRequestSchema) },
+      responses: roundResponses,
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { id, roundId } = c.req.valid('param');
+      const workshop = await access.joinable(id, user);
+      return c.json(await rounds.vote(workshop, roundId, user.id, c.req.valid('json').targets), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workshops/{id}/rounds/{roundId}/notes',
+      tags: ['workshops'],
+      summary: 'Add a private note, or give your check-in answer (members)',
+      description: `Private notes: up to ${ROUND_LIMITS.notesPerPersonMax} each, ${ROUND_LIMITS.noteMax} characters. Check-in: one answer each (${ROUND_LIMITS.answerMax} characters); a second replaces the first.`,
+      request: { params: RoundParams, body: jsonBody(AddNoteRequestSchema) },
+      responses: roundResponses,
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { id, roundId } = c.req.valid('param');
+      const workshop = await access.joinable(id, user);
+      return c.json(await rounds.note(workshop, roundId, user.id, c.req.valid('json').text), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workshops/{id}/rounds/{roundId}/to-map',
+      tags: ['workshops'],
+      summary: 'Make chosen revealed notes elements of a map (facilitators)',
+      description:
+        "Each note becomes an element (kind `variable` unless `kind` says otherwise) with its author's organisation as agency, " +
+        "placed in free space on the round's map (or `roomId`, another map of the site), inside a frame titled `group` when given.",
+      request: { params: RoundParams, body: jsonBody(NotesToMapRequestSchema) },
+      responses: { 200: jsonResponse(NotesToMapResponseSchema, 'The map and the new elements'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { id, roundId } = c.req.valid('param');
+      const workshop = await access.runnable(id, user);
+      return c.json(await rounds.notesToMap(workshop, roundId, user, c.req.valid('json')), 200);
+    },
+  );
+
+  for (const [action, kinds, summary] of [
+    ['close', ['vote'], 'Close a vote: the tallies go to everyone and onto the map as scores (facilitators)'],
+    ['reveal', ['private-notes', 'check-in'], "Reveal a round's notes or answers to everyone at once (facilitators)"],
+  ] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/api/workshops/{id}/rounds/{roundId}/${action}`,
+        tags: ['workshops'],
+        summary,
+        description: 'Once only: a second call answers 409.',
+        request: { params: RoundParams },
+        responses: roundResponses,
+      }),
+      async (c) => {
+        const { user } = await requirePrincipal(c, deps);
+        const { id, roundId } = c.req.valid('param');
+        const workshop = await access.runnable(id, user);
+        const round = await rounds.get(workshop, roundId, user.id);
+        if (!(kinds as readonly string[]).includes(round.kind)) {
+          throw errors.badRequest(round.kind === 'vote' ? 'A vote is closed, not revealed: use …/close.' : 'Notes and answers are revealed, not closed: use …/reveal.');
+        }
+        return c.json(await rounds.close(workshop, roundId, user.id), 200);
+      },
+    );
+  }
 }

@@ -76,6 +76,13 @@ const STORAGE_METHODS = Object.keys({
   createWorkshop: true,
   getWorkshop: true,
   listWorkshops: true,
+  createRound: true,
+  getRound: true,
+  listRounds: true,
+  replaceRoundEntries: true,
+  addRoundEntry: true,
+  listRoundEntries: true,
+  closeRound: true,
   close: true,
 } satisfies Record<StorageMethod, true>);
 
@@ -1053,6 +1060,69 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.listWorkshops(site.id)).toContainEqual(first);
         expect((await storage.listWorkshops(other.id)).map((w) => w.title)).toEqual(['Elsewhere']);
         expect(await storage.listWorkshops('nowhere')).toEqual([]);
+      });
+
+      async function workshopOf(title = 'Rounds morning') {
+        const site = await storage.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+        const room = await storage.createRoom({ siteId: site.id, kind: 'workshop', title, createdBy: null });
+        return storage.createWorkshop({ siteId: site.id, roomId: room.id, title, startsAt: '2026-03-02T10:00:00.000Z', steps, createdBy: null });
+      }
+      const vote = { kind: 'vote' as const, roomId: 'room-map-1', prompt: 'Which causes matter most?', votesPerPerson: 3, anonymous: true, createdBy: 'u-fran' };
+
+      it('stores rounds of a workshop, open, oldest first, up to a limit per workshop', async () => {
+        const workshop = await workshopOf();
+        const first = await storage.createRound({ ...vote, workshopId: workshop.id }, { max: 2 });
+        expect(first).toEqual({
+          id: first!.id,
+          workshopId: workshop.id,
+          kind: 'vote',
+          roomId: 'room-map-1',
+          prompt: 'Which causes matter most?',
+          votesPerPerson: 3,
+          anonymous: true,
+          status: 'open',
+          createdBy: 'u-fran',
+          createdAt: first!.createdAt,
+          closedAt: null,
+        });
+        const second = await storage.createRound(
+          { workshopId: workshop.id, kind: 'check-in', roomId: null, prompt: 'How are you arriving?', votesPerPerson: null, anonymous: false, createdBy: null },
+          { max: 2 },
+        );
+        expect(second?.anonymous).toBe(false);
+        expect(await storage.createRound({ ...vote, workshopId: workshop.id }, { max: 2 })).toBeNull();
+        expect((await storage.listRounds(workshop.id)).map((r) => r.id)).toEqual([first!.id, second!.id]);
+        expect(await storage.getRound(workshop.id, second!.id)).toEqual(second);
+        // A round is found only through its own workshop.
+        const other = await workshopOf('Another');
+        expect(await storage.getRound(other.id, first!.id)).toBeNull();
+        expect(await storage.listRounds(other.id)).toEqual([]);
+      });
+
+      it("replaces a person's entries and adds notes up to a limit while the round is open, and refuses both once it is closed, which happens once", async () => {
+        const workshop = await workshopOf();
+        const round = (await storage.createRound({ ...vote, workshopId: workshop.id }, { max: 10 }))!;
+        expect(await storage.replaceRoundEntries(round.id, 'u-mo', ['a', 'a', 'b'])).toBe(true);
+        expect(await storage.replaceRoundEntries(round.id, 'u-pat', ['c'])).toBe(true);
+        expect(await storage.replaceRoundEntries(round.id, 'u-mo', ['b'])).toBe(true);
+        const values = (entries: { userId: string; value: string }[]) => entries.map((e) => `${e.userId}:${e.value}`);
+        expect(values(await storage.listRoundEntries(round.id))).toEqual(['u-pat:c', 'u-mo:b']);
+
+        // The limit counts all the person's entries in the round (here one dot and two notes).
+        const note = await storage.addRoundEntry(round.id, 'u-mo', 'Bus routes cut', { max: 3 });
+        expect(note).toMatchObject({ roundId: round.id, userId: 'u-mo', value: 'Bus routes cut' });
+        expect(await storage.addRoundEntry(round.id, 'u-mo', 'Second', { max: 3 })).toMatchObject({ value: 'Second' });
+        expect(await storage.addRoundEntry(round.id, 'u-mo', 'Third', { max: 3 })).toBe('full');
+
+        const closes = await Promise.all([storage.closeRound(round.id), storage.closeRound(round.id)]);
+        expect(closes.filter((c) => c !== null)).toHaveLength(1);
+        const closed = closes.find((c) => c !== null)!;
+        expect(closed).toMatchObject({ id: round.id, status: 'closed' });
+        expect(Date.parse(closed.closedAt!)).not.toBeNaN();
+        expect(await storage.replaceRoundEntries(round.id, 'u-mo', ['a'])).toBe(false);
+        expect(await storage.addRoundEntry(round.id, 'u-pat', 'Late', { max: 3 })).toBe('closed');
+        expect(values(await storage.listRoundEntries(round.id))).toEqual(['u-pat:c', 'u-mo:b', 'u-mo:Bus routes cut', 'u-mo:Second']);
+        expect(await storage.closeRound('no-such-round')).toBeNull();
       });
     });
 

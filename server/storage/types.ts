@@ -11,6 +11,7 @@ import type { RoomKind } from '../../shared/api.js';
 import type { SiteRole } from '../../shared/roles.js';
 import type { SearchEntry, SearchTargetKind, SnippetPart } from '../../shared/search/types.js';
 import type { WorkshopStep } from '../../shared/workshops/api.js';
+import type { RoundKind } from '../../shared/workshops/rounds.js';
 
 export interface StoredDoc {
   /** The compacted state, or null when the doc has never been compacted. */
@@ -487,6 +488,63 @@ export interface WorkshopStore {
   getWorkshop(id: string): Promise<WorkshopRecord | null>;
   /** The site's workshops, newest first (by `createdAt`, then the order they were stored). */
   listWorkshops(siteId: string): Promise<WorkshopRecord[]>;
+
+  /**
+   * Stores a new round of the workshop, open, with a new id; null when the workshop has `max`
+   * rounds already (nothing stored).
+   */
+  createRound(round: NewRound, options: { max: number }): Promise<RoundRecord | null>;
+  /** One round of the workshop; null when the workshop has none with that id. */
+  getRound(workshopId: string, roundId: string): Promise<RoundRecord | null>;
+  /** The workshop's rounds, oldest first. */
+  listRounds(workshopId: string): Promise<RoundRecord[]>;
+  /**
+   * Replaces the person's entries in the round with `values`, in one transaction, if the round
+   * is open; false (nothing changed) once it is closed. A vote stores a dot per value.
+   */
+  replaceRoundEntries(roundId: string, userId: string, values: readonly string[]): Promise<boolean>;
+  /**
+   * Adds one entry of the person to the round if it is open and they have fewer than `max`:
+   * the entry, or why not.
+   */
+  addRoundEntry(roundId: string, userId: string, value: string, options: { max: number }): Promise<RoundEntryRecord | 'closed' | 'full'>;
+  /** The round's entries, in the order they were stored. */
+  listRoundEntries(roundId: string): Promise<RoundEntryRecord[]>;
+  /**
+   * Closes the round now if it is open, and returns it closed; null when it was closed already
+   * (of two closes at once, one wins) or does not exist.
+   */
+  closeRound(roundId: string): Promise<RoundRecord | null>;
+}
+
+/**
+ * A round of a workshop: a dot vote, private notes or a check-in round. What people put in it
+ * (`RoundEntryRecord`) is held here, never in a doc, until the round is closed.
+ */
+export interface RoundRecord {
+  id: string;
+  workshopId: string;
+  kind: RoundKind;
+  /** The map voted on, or that notes may become elements of. */
+  roomId: string | null;
+  prompt: string;
+  votesPerPerson: number | null;
+  anonymous: boolean;
+  status: 'open' | 'closed';
+  createdBy: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export type NewRound = Pick<RoundRecord, 'workshopId' | 'kind' | 'roomId' | 'prompt' | 'votesPerPerson' | 'anonymous' | 'createdBy'>;
+
+/** One dot of a vote (`value` is the target's id), one note, or one answer (`value` is the text). */
+export interface RoundEntryRecord {
+  id: string;
+  roundId: string;
+  userId: string;
+  value: string;
+  createdAt: string;
 }
 
 export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore {

@@ -13,9 +13,10 @@ import type { Logger } from '../logger.js';
 import type { Directory, SiteRecord, WorkshopRecord, WorkshopStore } from '../storage/types.js';
 import type { WriteAsServer } from '../versions/service.js';
 import type { DocReader } from '../ydoc/reader.js';
+import { RoundService } from './rounds.js';
 
 export interface WorkshopServiceDeps {
-  store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom'>;
+  store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById'>;
   docs: DocReader;
   writeAsServer: WriteAsServer;
   log: Logger;
@@ -24,7 +25,12 @@ export interface WorkshopServiceDeps {
 const MINUTE = 60_000;
 
 export class WorkshopService {
-  constructor(private readonly deps: WorkshopServiceDeps) {}
+  /** Its votes, private notes and check-in rounds. */
+  readonly rounds: RoundService;
+
+  constructor(private readonly deps: WorkshopServiceDeps) {
+    this.rounds = new RoundService(deps);
+  }
 
   /**
    * Creates a workshop of `site` with its room. Each step's map or document must be one of the

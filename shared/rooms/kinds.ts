@@ -17,8 +17,10 @@ import { LOG_ENTRIES_ROOT } from '../log/doc.js';
 import { COMMENTS_ROOT } from '../map/comments.js';
 import { MAP_ROOTS } from '../map/doc.js';
 import { VERSIONS_ROOT } from '../map/versions.js';
+import { MAP_VOTES_ROOT } from '../map/votes.js';
 import { roleAtLeast, type SiteRole } from '../roles.js';
 import { WORKSHOP_LIVE_ROOT } from '../workshops/live.js';
+import { WORKSHOP_ROUNDS_ROOT } from '../workshops/rounds.js';
 
 /** The Yjs type of a root, as `doc.getMap` / `getArray` / `getXmlFragment` / `getText` make it. */
 export type RootType = 'map' | 'array' | 'xml' | 'text';
@@ -58,6 +60,8 @@ export const ROOM_KINDS_RULES: Readonly<Record<RoomKind, RoomKindRules>> = {
       [COMMENTS_ROOT]: members('map'),
       [PARKING_LOT_KEY]: members('array'),
       [VERSIONS_ROOT]: retired('map'),
+      // Scores from workshops' dot votes, written when a vote closes from the votes the server held.
+      [MAP_VOTES_ROOT]: { type: 'map', write: 'server' },
     },
   },
   doc: {
@@ -83,6 +87,9 @@ export const ROOM_KINDS_RULES: Readonly<Record<RoomKind, RoomKindRules>> = {
       // The current step and the timer: set through the API, written by the server with its
       // clock, so no participant's page can move the workshop on or stop the time.
       [WORKSHOP_LIVE_ROOT]: { type: 'map', write: 'server' },
+      // Rounds' public state (open, how many took part, results once closed): the entries
+      // themselves are held by the server until then, never in the doc.
+      [WORKSHOP_ROUNDS_ROOT]: { type: 'map', write: 'server' },
       [PARKING_LOT_KEY]: members('array'),
     },
   },

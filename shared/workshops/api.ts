@@ -9,6 +9,14 @@ import { TIMER_LIMITS } from './timer.js';
 
 export const WORKSHOP_STEP_KINDS = ['discussion', 'brainstorm', 'vote', 'round', 'breakout'] as const;
 export type WorkshopStepKind = (typeof WORKSHOP_STEP_KINDS)[number];
+/** What people call each kind of step, on the site page and the workshop page alike. */
+export const WORKSHOP_STEP_KIND_NAMES: Readonly<Record<WorkshopStepKind, string>> = {
+  discussion: 'Discussion',
+  brainstorm: 'Brainstorm',
+  vote: 'Vote',
+  round: 'Round',
+  breakout: 'Breakout',
+};
 
 export const WORKSHOP_LIMITS = {
   stepsMax: WORKSHOP_STEPS_MAX,

@@ -203,7 +203,9 @@ describe('documents in a real browser', { timeout: 120_000 }, () => {
     await pat.focusEnd();
     await pat.page.keyboard.press('Enter');
     await pat.type('Shops, transport and police trained together.');
-    await poll(() => cal.text()).toContain('trained together');
+    // All of it, to the full stop: compared half-way through typing, the added text can come
+    // out as more than one run.
+    await poll(() => cal.text()).toContain('Shops, transport and police trained together.');
     await cal.page.getByRole('button', { name: 'Compare “First draft” with now' }).click();
     const diff = cal.page.getByRole('region', { name: 'Differences' });
     await diff.locator('.diff-added', { hasText: 'Shops, transport and police trained together.' }).waitFor();

@@ -163,12 +163,22 @@ export function connectClient(
   wsUrl: string,
   roomId: string,
   token: string,
-  options: { doc?: Y.Doc; connect?: boolean } = {},
+  options: { doc?: Y.Doc; connect?: boolean; received?: Uint8Array[] } = {},
 ): SyncClient {
   const doc = options.doc ?? new Y.Doc();
+  const received = options.received;
+  // Every message the server sends this client, byte for byte, for tests of what reaches whom.
+  const Recording = received
+    ? class extends WebSocket {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          this.on('message', (data: Buffer) => received!.push(new Uint8Array(data)));
+        }
+      }
+    : WebSocket;
   const provider = new WebsocketProvider(wsUrl, roomId, doc, {
     params: { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: Recording as unknown as typeof globalThis.WebSocket,
     connect: options.connect ?? true,
     disableBc: true,
   });

@@ -17,6 +17,8 @@ export function MembersSection({ slug, members, canManage }: { slug: string; mem
     <section aria-labelledby={headingId} className="panel">
       <h2 id={headingId}>Members ({members.length})</h2>
       <ErrorMessage>{error ? messageOf(error) : null}</ErrorMessage>
+      {/* On a narrow screen the table scrolls sideways inside its box, never the page. */}
+      <div className="table-scroll" role="region" aria-label={`Members (${members.length})`} tabIndex={0}>
       <table className="members">
         <thead>
           <tr>
@@ -76,6 +78,7 @@ export function MembersSection({ slug, members, canManage }: { slug: string; mem
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }

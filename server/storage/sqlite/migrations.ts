@@ -274,6 +274,33 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX workshops_site ON workshops (site_id, created_at);
   `,
   },
+  // 11. Workshops' rounds (votes, private notes, check-ins) and what people put in them, held
+  // here rather than in any doc until a round is closed. An entry is a vote's dot (the target's
+  // id) or a note's text.
+  `
+  CREATE TABLE workshop_rounds (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('vote', 'private-notes', 'check-in')),
+    room_id TEXT,
+    prompt TEXT NOT NULL,
+    votes_per_person INTEGER,
+    anonymous INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    closed_at TEXT
+  );
+  CREATE INDEX workshop_rounds_workshop ON workshop_rounds (workshop_id, created_at);
+  CREATE TABLE workshop_round_entries (
+    id TEXT PRIMARY KEY,
+    round_id TEXT NOT NULL REFERENCES workshop_rounds(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX workshop_round_entries_round ON workshop_round_entries (round_id, user_id);
+  `,
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */

@@ -115,6 +115,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       return forwarded || request.socket.remoteAddress || 'unknown';
     },
     onDocChanged: (roomId) => search.changed(roomId),
+    // Who came to a workshop, for its record.
+    onJoin: (roomId, kind, userId) => {
+      if (kind !== 'workshop') return;
+      storage.recordAttendance(roomId, userId).catch((error: unknown) => log.warn('recording attendance failed', { room: roomId, error }));
+    },
   });
   const writeAsServer = sync.writeAsServer.bind(sync);
   const versions = new VersionService({
@@ -125,7 +130,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxVersionBytes: config.maxVersionBytes,
   });
 
-  const workshops = new WorkshopService({ store: storage, docs, writeAsServer, log: log.child({ component: 'workshops' }) });
+  const workshops = new WorkshopService({
+    store: storage,
+    docs,
+    writeAsServer,
+    saveVersion: (room, name, author) => versions.save(room, name, author),
+    log: log.child({ component: 'workshops' }),
+  });
 
   const app = createApp(
     {

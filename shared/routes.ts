@@ -43,6 +43,7 @@ export const paths = {
   workshop: (id: string) => `/api/workshops/${encodeURIComponent(id)}`,
   workshopStep: (id: string) => `/api/workshops/${encodeURIComponent(id)}/step`,
   workshopTimer: (id: string) => `/api/workshops/${encodeURIComponent(id)}/timer`,
+  workshopEnd: (id: string) => `/api/workshops/${encodeURIComponent(id)}/end`,
   workshopRounds: (id: string) => `/api/workshops/${encodeURIComponent(id)}/rounds`,
   workshopRound: (id: string, roundId: string) => `/api/workshops/${encodeURIComponent(id)}/rounds/${encodeURIComponent(roundId)}`,
   /** `votes`, `notes`, `close`, `reveal` or `to-map` of a round. */

@@ -81,7 +81,7 @@ describe('creating, listing and reading workshops', () => {
       startsAt: '2026-03-02T09:00:00.000Z',
       createdBy: facilitator.id,
       endedAt: null,
-      live: { step: 0, timer: { status: 'idle' } },
+      live: { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null },
     });
     expect(made.steps.map((s) => [s.title, s.kind, s.minutes, s.roomId])).toEqual([
       ['Check-in', 'round', 10, null],
@@ -133,7 +133,7 @@ describe('creating, listing and reading workshops', () => {
     expect((await api(server, '/api/sites/torbay/workshops', { token: yorkViewer.token })).status).toBe(403);
     expect((await api(server, `/api/workshops/${made.id}`)).status).toBe(401);
     // Nothing changed.
-    expect(((await api(server, `/api/workshops/${made.id}`, { token: member.token })).body as Workshop).live).toEqual({ step: 0, timer: { status: 'idle' } });
+    expect(((await api(server, `/api/workshops/${made.id}`, { token: member.token })).body as Workshop).live).toEqual({ step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null });
   });
 
   it('refuses bad input with 400 and a message that says what is wrong', async () => {

@@ -35,10 +35,12 @@ import {
 import type { SiteRole } from '../../shared/roles.js';
 import { WorkshopLiveSchema } from '../../shared/workshops/live.js';
 import {
+  EndedWorkshopSchema,
   ServerTimeSchema,
   WorkshopListSchema,
   WorkshopSchema,
   type CreateWorkshopRequest,
+  type EndWorkshopRequest,
   type WorkshopTimerRequest,
 } from '../../shared/workshops/api.js';
 import type { ClockSample } from '../../shared/workshops/timer.js';
@@ -387,6 +389,18 @@ export function useWorkshopStep(id: string) {
 export function useWorkshopTimer(id: string) {
   return useMutation({
     mutationFn: (body: WorkshopTimerRequest) => request(paths.workshopTimer(id), { body, schema: WorkshopLiveSchema }),
+  });
+}
+
+/** Ends the workshop; every page sees it end through the room, the site's lists are read again. */
+export function useEndWorkshop(id: string, slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: EndWorkshopRequest) => request(paths.workshopEnd(id), { body, schema: EndedWorkshopSchema }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.workshops(slug) });
+      void client.invalidateQueries({ queryKey: keys.workshop(id) });
+    },
   });
 }
 

@@ -23,6 +23,7 @@ import { ErrorMessage, Status } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { useSubmitOnce } from '../ui/useSubmitOnce.js';
+import { EndWorkshopForm, WorkshopEnded } from '../workshops/EndWorkshop.js';
 import { Rounds } from '../workshops/Rounds.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
@@ -196,7 +197,7 @@ function WorkshopBody({ workshop: w, me, canRun, canTakePart }: { workshop: Work
             <p className="workshop-timer-state" role="status">
               {up ? <strong className="workshop-time-up">Time's up</strong> : live.timer.status === 'paused' ? 'Paused' : live.timer.status === 'idle' ? 'Not started' : ''}
             </p>
-            {canRun && <WorkshopControls workshop={w} live={live} up={up} />}
+            {live.endedAt !== null ? <WorkshopEnded recordRoomId={live.recordRoomId} /> : canRun && <WorkshopControls workshop={w} live={live} up={up} />}
             <div className="field-check">
               <input id={soundId} type="checkbox" checked={sound} onChange={(e) => setSound(e.target.checked)} />
               <label htmlFor={soundId}>Sound at the end</label>
@@ -204,8 +205,9 @@ function WorkshopBody({ workshop: w, me, canRun, canTakePart }: { workshop: Work
           </section>
 
           <Agenda workshop={w} current={live.step} />
+          {canRun && live.endedAt === null && <EndWorkshopForm workshop={w} />}
         </div>
-        <Rounds workshop={w} me={me} canRun={canRun} canTakePart={canTakePart} stepRoomId={step?.roomId ?? null} />
+        <Rounds workshop={w} me={me} canRun={canRun && live.endedAt === null} canTakePart={canTakePart && live.endedAt === null} stepRoomId={step?.roomId ?? null} />
       </div>
     </>
   );

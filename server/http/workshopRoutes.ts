@@ -9,6 +9,8 @@ import { SlugSchema } from '../../shared/api.js';
 import { roleAtLeast, type SiteRole } from '../../shared/roles.js';
 import {
   CreateWorkshopRequestSchema,
+  EndedWorkshopSchema,
+  EndWorkshopRequestSchema,
   SetWorkshopStepRequestSchema,
   WORKSHOP_LIMITS,
   WorkshopIdSchema,
@@ -167,6 +169,28 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
       const { user } = await requirePrincipal(c, deps);
       const workshop = await runnable(c.req.valid('param').id, user);
       return c.json(await workshops.timer(workshop, c.req.valid('json'), user.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workshops/{id}/end',
+      tags: ['workshops'],
+      summary: 'End the workshop, save its maps and documents as versions and write its record (facilitators)',
+      description:
+        'Once only (409 after). Every connected client sees it end; the maps and documents its steps worked on are saved as named versions ' +
+        '("End of …"); a record (attendance by organisation, the agenda with actual timings, votes, revealed notes and answers, and the ' +
+        '`decisions` and `actions` given, one line each) is written as a new document of the site, and an entry in the learning log points to it.',
+      request: { params: WorkshopParams, body: jsonBody(EndWorkshopRequestSchema) },
+      responses: { 200: jsonResponse(EndedWorkshopSchema, 'Ended'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const workshop = await runnable(c.req.valid('param').id, user);
+      const ended = await workshops.end(workshop, c.req.valid('json'), user);
+      deps.onRoomChanged?.(ended.recordRoomId);
+      return c.json({ ...ended, workshop: workshopView(ended.workshop) }, 200);
     },
   );
 

@@ -83,6 +83,9 @@ const STORAGE_METHODS = Object.keys({
   addRoundEntry: true,
   listRoundEntries: true,
   closeRound: true,
+  endWorkshop: true,
+  recordAttendance: true,
+  listAttendance: true,
   close: true,
 } satisfies Record<StorageMethod, true>);
 
@@ -1123,6 +1126,26 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.addRoundEntry(round.id, 'u-pat', 'Late', { max: 3 })).toBe('closed');
         expect(values(await storage.listRoundEntries(round.id))).toEqual(['u-pat:c', 'u-mo:b', 'u-mo:Bus routes cut', 'u-mo:Second']);
         expect(await storage.closeRound('no-such-round')).toBeNull();
+      });
+
+      it('ends a workshop once, and keeps who came in the order they first came', async () => {
+        const workshop = await workshopOf();
+        const ends = await Promise.all([storage.endWorkshop(workshop.id), storage.endWorkshop(workshop.id)]);
+        expect(ends.filter((e) => e !== null)).toHaveLength(1);
+        const ended = ends.find((e) => e !== null)!;
+        expect(ended).toEqual({ ...workshop, endedAt: ended.endedAt });
+        expect(Date.parse(ended.endedAt!)).not.toBeNaN();
+        expect(await storage.getWorkshop(workshop.id)).toEqual(ended);
+        expect(await storage.endWorkshop('no-such-workshop')).toBeNull();
+
+        await storage.recordAttendance(workshop.roomId, 'u-mo');
+        await new Promise((r) => setTimeout(r, 2));
+        await storage.recordAttendance(workshop.roomId, 'u-pat');
+        await storage.recordAttendance(workshop.roomId, 'u-mo');
+        const came = await storage.listAttendance(workshop.roomId);
+        expect(came.map((a) => a.userId)).toEqual(['u-mo', 'u-pat']);
+        expect(Date.parse(came[0]!.firstSeen)).not.toBeNaN();
+        expect(await storage.listAttendance('another-room')).toEqual([]);
       });
     });
 

@@ -515,6 +515,13 @@ export interface WorkshopStore {
    * (of two closes at once, one wins) or does not exist.
    */
   closeRound(roundId: string): Promise<RoundRecord | null>;
+
+  /** Marks the workshop ended now; null when it had ended already (of two ends at once, one wins). */
+  endWorkshop(id: string): Promise<WorkshopRecord | null>;
+  /** Notes that the person joined the workshop whose room this is (once; the first time is kept). */
+  recordAttendance(roomId: string, userId: string): Promise<void>;
+  /** Everyone who joined the workshop's room, in the order they first came. */
+  listAttendance(roomId: string): Promise<{ userId: string; firstSeen: string }[]>;
 }
 
 /**

@@ -61,6 +61,8 @@ export interface SyncServerOptions extends RoomLimits {
    * search. It runs on the sync path: schedule work, do not do it here.
    */
   onDocChanged?: (roomId: string) => void;
+  /** A person's connection to a room was accepted (a workshop counts who came). */
+  onJoin?: (roomId: string, kind: RoomKind, userId: string) => void;
 }
 
 export class SyncServer {
@@ -188,6 +190,7 @@ export class SyncServer {
     conn.readOnly = readOnly;
     const room = this.roomFor(roomId);
     room.setKind(kind);
+    this.options.onJoin?.(roomId, kind, identity.userId);
     // Listeners go on before anything async, or the client's first messages would be lost.
     ws.on('message', (data, isBinary) => {
       if (conn.closed) return;

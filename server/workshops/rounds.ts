@@ -117,7 +117,7 @@ export class RoundService {
   async vote(workshop: WorkshopRecord, roundId: string, userId: string, targets: readonly string[]): Promise<Round> {
     const round = await this.round(workshop, roundId);
     if (round.kind !== 'vote') throw errors.badRequest('This round is not a vote: add notes to it instead.');
-    this.requireOpen(round);
+    this.requireOpen(workshop, round);
     const onMap = await this.deps.docs.read(round.roomId!, (doc) => {
       const map = readMap(doc);
       return new Set([...map.elements.map((e) => e.id), ...map.connections.map((c) => c.id)]);
@@ -136,7 +136,7 @@ export class RoundService {
   async note(workshop: WorkshopRecord, roundId: string, userId: string, text: string): Promise<Round> {
     const round = await this.round(workshop, roundId);
     if (round.kind === 'vote') throw errors.badRequest('This round is a vote: place your votes on the map instead.');
-    this.requireOpen(round);
+    this.requireOpen(workshop, round);
     if (round.kind === 'check-in') {
       if (text.length > ROUND_LIMITS.answerMax) throw errors.badRequest(`An answer is one line: at most ${ROUND_LIMITS.answerMax} characters.`);
       if (!(await this.deps.store.replaceRoundEntries(round.id, userId, [text]))) this.closedMeanwhile();
@@ -205,7 +205,8 @@ export class RoundService {
     return round;
   }
 
-  private requireOpen(round: RoundRecord): void {
+  private requireOpen(workshop: WorkshopRecord, round: RoundRecord): void {
+    if (workshop.endedAt) throw errors.conflict('This workshop has ended: its rounds take nothing more.');
     if (round.status !== 'open') this.closedMeanwhile();
   }
 

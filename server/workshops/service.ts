@@ -5,18 +5,26 @@
  * client connected to the room receives the change live and it is stored like any update.
  */
 import { newId } from '../../shared/ids.js';
-import type { CreateWorkshopRequest, WorkshopTimerRequest } from '../../shared/workshops/api.js';
-import { readWorkshopLive, writeWorkshopLive, type WorkshopLive } from '../../shared/workshops/live.js';
+import { replaceDocContent } from '../../shared/doc/content.js';
+import { addEntry } from '../../shared/log/doc.js';
+import { readMap } from '../../shared/map/doc.js';
+import { LIMITS, VERSION_LIMITS } from '../../shared/api.js';
+import type { CreateWorkshopRequest, EndedWorkshop, EndWorkshopRequest, WorkshopTimerRequest } from '../../shared/workshops/api.js';
+import { workshopRecord } from '../../shared/workshops/record.js';
+import { readRounds } from '../../shared/workshops/rounds.js';
+import { readWorkshopLive, WORKSHOP_HISTORY_MAX, writeWorkshopLive, type WorkshopLive } from '../../shared/workshops/live.js';
 import { addTime, pauseTimer, startTimer } from '../../shared/workshops/timer.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Directory, SiteRecord, WorkshopRecord, WorkshopStore } from '../storage/types.js';
+import type { Directory, SiteRecord, VersionAuthor, WorkshopRecord, WorkshopStore } from '../storage/types.js';
 import type { WriteAsServer } from '../versions/service.js';
 import type { DocReader } from '../ydoc/reader.js';
 import { RoundService } from './rounds.js';
 
 export interface WorkshopServiceDeps {
-  store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById'>;
+  store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById' | 'getOrCreateLogRoom'>;
+  /** Saves a named version of a map or document (the version service's `save`). */
+  saveVersion: (room: { id: string; kind: 'map' | 'doc' }, name: string, author: VersionAuthor) => Promise<{ id: string; name: string }>;
   docs: DocReader;
   writeAsServer: WriteAsServer;
   log: Logger;
@@ -86,7 +94,12 @@ export class WorkshopService {
     if (!step) {
       throw errors.badRequest(`This workshop has ${workshop.steps.length} steps: give an index from 0 to ${workshop.steps.length - 1}.`);
     }
-    return this.change(workshop, userId, (live, now) => ({ step: index, timer: startTimer(live.timer, now, step.minutes * MINUTE) }));
+    return this.change(workshop, userId, (live, now) => ({
+      step: index,
+      timer: startTimer(live.timer, now, step.minutes * MINUTE),
+      // The oldest moves go first past the cap: the record then starts later, but stays honest.
+      history: [...live.history, { step: index, at: now }].slice(-WORKSHOP_HISTORY_MAX),
+    }));
   }
 
   /**
@@ -98,7 +111,9 @@ export class WorkshopService {
       switch (request.action) {
         case 'start': {
           const timebox = live.timer.status === 'idle' ? (workshop.steps[live.step]?.minutes ?? 0) * MINUTE : undefined;
-          return { timer: startTimer(live.timer, now, timebox) };
+          // Starting the first step's time is when the workshop began, for the record.
+          const history = live.history.length === 0 ? { history: [{ step: live.step, at: now }] } : {};
+          return { timer: startTimer(live.timer, now, timebox), ...history };
         }
         case 'pause':
           return { timer: pauseTimer(live.timer, now) };
@@ -106,6 +121,92 @@ export class WorkshopService {
           return { timer: addTime(live.timer, now, request.minutes * MINUTE) };
       }
     });
+  }
+
+  /**
+   * Ends the workshop, once: every client sees it end, the maps and documents its steps worked
+   * on are saved as named versions, and a record (attendance, agenda with actual timings,
+   * rounds, decisions, actions) is written as a new document of the site, with an entry in the
+   * site's learning log that points to it.
+   */
+  async end(
+    workshop: WorkshopRecord,
+    input: EndWorkshopRequest,
+    user: { id: string; name: string; organisation: string },
+  ): Promise<Omit<EndedWorkshop, 'workshop'> & { workshop: WorkshopRecord }> {
+    const ended = await this.deps.store.endWorkshop(workshop.id);
+    if (!ended) throw errors.conflict('This workshop has ended already.');
+    const now = Date.now();
+    const author = { userId: user.id, name: user.name, organisation: user.organisation };
+    const { live, rounds } = await this.deps.writeAsServer(
+      workshop.roomId,
+      (doc) => {
+        writeWorkshopLive(doc, { endedAt: now, timer: pauseTimer(readWorkshopLive(doc).timer, now) });
+        return { live: readWorkshopLive(doc), rounds: readRounds(doc) };
+      },
+      user.id,
+    );
+
+    const versions: EndedWorkshop['versions'] = [];
+    const roomIds = [...new Set(workshop.steps.map((s) => s.roomId).filter((id): id is string => id !== null))];
+    const labels = new Map<string, Map<string, string>>();
+    const versionName = cut(`End of “${workshop.title}”`, VERSION_LIMITS.nameMax);
+    for (const roomId of roomIds) {
+      const room = await this.deps.store.getRoom(roomId);
+      if (!room || room.archived || (room.kind !== 'map' && room.kind !== 'doc')) continue;
+      const version = await this.deps.saveVersion({ id: room.id, kind: room.kind }, versionName, author);
+      versions.push({ roomId, versionId: version.id, name: version.name });
+    }
+    for (const roomId of new Set(rounds.map((r) => r.roomId).filter((id): id is string => id !== null))) {
+      labels.set(roomId, await this.deps.docs.read(roomId, (doc) => new Map(readMap(doc).elements.map((e) => [e.id, e.label]))));
+    }
+    const attendance = await Promise.all(
+      (await this.deps.store.listAttendance(workshop.roomId)).map(async (a) => {
+        const person = await this.deps.store.getUserById(a.userId);
+        return { name: person?.name ?? 'Someone who has left', organisation: person?.organisation ?? '' };
+      }),
+    );
+    const content = workshopRecord({
+      title: workshop.title,
+      startsAt: workshop.startsAt,
+      steps: workshop.steps,
+      history: live.history,
+      endedAt: now,
+      attendance,
+      rounds,
+      labelOf: (roomId, id) => labels.get(roomId)?.get(id),
+      decisions: input.decisions ?? [],
+      actions: input.actions ?? [],
+    });
+    const recordTitle = cut(`Workshop record: ${workshop.title}`, LIMITS.titleMax);
+    const record = await this.deps.store.createRoom({ siteId: workshop.siteId, kind: 'doc', title: recordTitle, createdBy: user.id });
+    await this.deps.writeAsServer(record.id, (doc) => replaceDocContent(doc, content), user.id);
+    await this.deps.writeAsServer(workshop.roomId, (doc) => writeWorkshopLive(doc, { recordRoomId: record.id }), user.id);
+
+    const logRoom = await this.deps.store.getOrCreateLogRoom(workshop.siteId);
+    const logEntryId = newId();
+    const people = attendance.length;
+    const organisations = new Set(attendance.map((a) => a.organisation).filter(Boolean)).size;
+    await this.deps.writeAsServer(
+      logRoom.id,
+      (doc) =>
+        addEntry(
+          doc,
+          {
+            id: logEntryId,
+            date: new Date(now).toISOString().slice(0, 10),
+            title: cut(`Workshop: ${workshop.title}`, 200),
+            text: {
+              happened: `${people} ${people === 1 ? 'person' : 'people'} from ${organisations} ${organisations === 1 ? 'organisation' : 'organisations'} took part; ${rounds.filter((r) => r.status === 'closed').length} rounds were run.`,
+              evidence: `The workshop record: “${recordTitle}” (/rooms/${record.id}).`,
+            },
+          },
+          author,
+        ),
+      user.id,
+    );
+    this.deps.log.info('workshop ended', { workshop: workshop.id, record: record.id, versions: versions.length, people, user: user.id });
+    return { workshop: ended, recordRoomId: record.id, versions, logEntryId };
   }
 
   /**
@@ -127,4 +228,9 @@ export class WorkshopService {
       userId,
     );
   }
+}
+
+/** `text` within `max` characters, with an ellipsis when cut. */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

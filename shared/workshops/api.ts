@@ -3,7 +3,7 @@
  * `/api/workshops/{id}…`), published in `/api/openapi.json` like the rest of `shared/api.ts`.
  */
 import { z } from 'zod';
-import { RoomIdSchema, TitleSchema } from '../api.js';
+import { oneLineText, RoomIdSchema, TitleSchema } from '../api.js';
 import { WORKSHOP_STEPS_MAX, WorkshopLiveSchema } from './live.js';
 import { TIMER_LIMITS } from './timer.js';
 
@@ -94,6 +94,24 @@ export const WorkshopTimerRequestSchema = z.discriminatedUnion('action', [
   }),
 ]);
 export type WorkshopTimerRequest = z.infer<typeof WorkshopTimerRequestSchema>;
+
+/** `POST /api/workshops/{id}/end`: what the facilitator noted, one line each, for the record. */
+export const EndWorkshopRequestSchema = z.object({
+  decisions: z.array(oneLineText('a decision cannot be empty', 500)).max(50).optional(),
+  actions: z.array(oneLineText('an action cannot be empty', 500)).max(50).optional(),
+});
+export type EndWorkshopRequest = z.input<typeof EndWorkshopRequestSchema>;
+
+export const EndedWorkshopSchema = z.object({
+  workshop: WorkshopSummarySchema,
+  /** The document holding the workshop's record (also linked from the site's learning log). */
+  recordRoomId: z.string(),
+  /** The named versions saved of the maps and documents the steps worked on. */
+  versions: z.array(z.object({ roomId: z.string(), versionId: z.string(), name: z.string() })),
+  /** The learning log entry that points to the record. */
+  logEntryId: z.string(),
+});
+export type EndedWorkshop = z.infer<typeof EndedWorkshopSchema>;
 
 /** `GET /api/time`: the server's clock, for `clockOffset`. */
 export const ServerTimeSchema = z.object({ now: z.number().int() });

@@ -24,11 +24,23 @@ export const TimerStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('paused'), remainingMs: Ms, durationMs: Ms }),
 ]) satisfies z.ZodType<TimerState>;
 
+/** Moves between steps kept for the record's actual timings; a workshop moving more is unusual. */
+export const WORKSHOP_HISTORY_MAX = 200;
+
+export const StepStartSchema = z.object({ step: z.number().int().min(0).max(WORKSHOP_STEPS_MAX - 1), at: z.number().int().min(0) });
+export type StepStart = z.infer<typeof StepStartSchema>;
+
 export const WorkshopLiveSchema = z.object({
   /** Index of the current step in the agenda, from 0. */
   step: z.number().int().min(0).max(WORKSHOP_STEPS_MAX - 1),
   /** The countdown, in server milliseconds (see `shared/workshops/timer.ts`). */
   timer: TimerStateSchema,
+  /** When each step was moved to, oldest first (server ms): the record's actual timings. */
+  history: z.array(StepStartSchema).max(WORKSHOP_HISTORY_MAX),
+  /** Set once the workshop has ended (server ms). */
+  endedAt: z.number().int().min(0).nullable(),
+  /** The document the server wrote the workshop's record into when it ended. */
+  recordRoomId: z.string().max(64).nullable(),
 });
 export type WorkshopLive = z.infer<typeof WorkshopLiveSchema>;
 
@@ -42,13 +54,22 @@ function liveMap(doc: Y.Doc): Y.Map<unknown> {
  * way rather than breaking the page.
  *
  * @example
- * readWorkshopLive(new Y.Doc()) // { step: 0, timer: { status: 'idle' } }
+ * readWorkshopLive(new Y.Doc()) // { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null }
  */
 export function readWorkshopLive(doc: Y.Doc): WorkshopLive {
   const map = liveMap(doc);
   const step = WorkshopLiveSchema.shape.step.safeParse(map.get('step'));
   const timer = TimerStateSchema.safeParse(map.get('timer'));
-  return { step: step.success ? step.data : 0, timer: timer.success ? timer.data : IDLE_TIMER };
+  const history = WorkshopLiveSchema.shape.history.safeParse(map.get('history'));
+  const endedAt = WorkshopLiveSchema.shape.endedAt.safeParse(map.get('endedAt'));
+  const recordRoomId = WorkshopLiveSchema.shape.recordRoomId.safeParse(map.get('recordRoomId'));
+  return {
+    step: step.success ? step.data : 0,
+    timer: timer.success ? timer.data : IDLE_TIMER,
+    history: history.success ? history.data : [],
+    endedAt: endedAt.success ? endedAt.data : null,
+    recordRoomId: recordRoomId.success ? recordRoomId.data : null,
+  };
 }
 
 /**
@@ -64,5 +85,9 @@ export function writeWorkshopLive(doc: Y.Doc, patch: Partial<WorkshopLive>): voi
     if (patch.step !== undefined) map.set('step', WorkshopLiveSchema.shape.step.parse(patch.step));
     // A copy, so the doc never holds an object the caller goes on changing.
     if (patch.timer !== undefined) map.set('timer', { ...TimerStateSchema.parse(patch.timer) });
+    // Replaced whole, like the timer: the server is its only writer, so nothing merges.
+    if (patch.history !== undefined) map.set('history', WorkshopLiveSchema.shape.history.parse(patch.history).map((h) => ({ ...h })));
+    if (patch.endedAt !== undefined) map.set('endedAt', WorkshopLiveSchema.shape.endedAt.parse(patch.endedAt));
+    if (patch.recordRoomId !== undefined) map.set('recordRoomId', WorkshopLiveSchema.shape.recordRoomId.parse(patch.recordRoomId));
   });
 }

@@ -142,6 +142,25 @@ describe('workshop rounds in a real browser', { timeout: 120_000 }, () => {
     );
     expect(readMap(seeder.doc).groups.map((g) => g.label)).toEqual(['Staying in']);
     expect(await seriousAxeViolations(patPage)).toEqual([]);
+
+    // The facilitator ends it with a decision and an action; every page says so and links the
+    // record, which opens as a document with the votes and notes in it.
+    await franPage.getByText('End the workshop…').click();
+    await franPage.getByLabel('Decisions, one per line').fill('Benches on Fleet Street first');
+    await franPage.getByLabel('Actions, one per line').fill('Mo to ask about a pilot');
+    franPage.once('dialog', (dialog) => void dialog.accept());
+    await franPage.getByRole('button', { name: 'End the workshop' }).click();
+    for (const page of [franPage, moPage, patPage]) await page.getByRole('link', { name: 'Read the workshop record' }).waitFor();
+    expect(await franPage.getByRole('button', { name: 'Next step' }).count()).toBe(0);
+    await moPage.getByRole('link', { name: 'Read the workshop record' }).click();
+    const record = moPage.locator('.ProseMirror');
+    await record.getByRole('heading', { name: 'Workshop record: Prioritising morning' }).waitFor();
+    await poll(() => record.innerText()).toMatch(/Footfall: 3 votes \(Mo Member, Pat Participant\)/);
+    const text = await record.innerText();
+    expect(text).toContain(`${secret} (Mo Member, Devon and Cornwall Police)`);
+    expect(text).toContain('Benches on Fleet Street first');
+    expect(text).toContain('Mo to ask about a pilot');
+    await moPage.screenshot({ path: `${shots}/workshop-record.png` });
     seeder.destroy();
   });
 });

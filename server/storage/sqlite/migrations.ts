@@ -301,6 +301,16 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   CREATE INDEX workshop_round_entries_round ON workshop_round_entries (round_id, user_id);
   `,
+  // 12. Who came to each workshop: everyone whose connection to its room was accepted, by the
+  // room (a workshop has exactly one), for the record's attendance.
+  `
+  CREATE TABLE workshop_attendance (
+    room_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (room_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */

@@ -80,6 +80,9 @@ export function openWorkshopStore(db: Database.Database): WorkshopStore {
     getEntry: db.prepare(`${SELECT_ENTRY} WHERE id = ?`),
     listEntries: db.prepare(`${SELECT_ENTRY} WHERE round_id = ? ORDER BY rowid`),
     close: db.prepare("UPDATE workshop_rounds SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'"),
+    end: db.prepare('UPDATE workshops SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+    attend: db.prepare('INSERT OR IGNORE INTO workshop_attendance (room_id, user_id, first_seen) VALUES (?, ?, ?)'),
+    attendance: db.prepare('SELECT user_id AS userId, first_seen AS firstSeen FROM workshop_attendance WHERE room_id = ? ORDER BY first_seen, user_id'),
   };
 
   const createRound = db.transaction((round: Parameters<WorkshopStore['createRound']>[0], max: number): RoundRecord | null => {
@@ -153,6 +156,19 @@ export function openWorkshopStore(db: Database.Database): WorkshopStore {
 
     async listRoundEntries(roundId) {
       return stmt.listEntries.all(roundId) as RoundEntryRecord[];
+    },
+
+    async endWorkshop(id) {
+      if (stmt.end.run(nowIso(), id).changes === 0) return null;
+      return recordOf(stmt.get.get(id) as WorkshopRow);
+    },
+
+    async recordAttendance(roomId, userId) {
+      stmt.attend.run(roomId, userId, nowIso());
+    },
+
+    async listAttendance(roomId) {
+      return stmt.attendance.all(roomId) as { userId: string; firstSeen: string }[];
     },
 
     async closeRound(roundId) {

@@ -11,7 +11,9 @@ import {
   type SyncClient,
   type TestServer,
 } from './helpers/server.js';
+import { sendOwnAwarenessOnly } from '../client/room/ownAwareness.js';
 import { createLogger } from '../server/logger.js';
+import { AWARENESS_TICK_MS } from '../server/sync/room.js';
 import { awarenessFrame, decodeServerMessage, docRoomMap, mapUpdate, step1Frame, updateFrame } from './helpers/sync.js';
 
 /**
@@ -247,5 +249,179 @@ describe('awareness (presence)', () => {
     } finally {
       await quiet.dispose();
     }
+  });
+});
+
+/** The awareness messages (with entries: keepalives have none) among `messages` from index `from`. */
+function presenceMessages(messages: readonly Uint8Array[], from = 0): { clientID: number; clock: number; state: unknown }[][] {
+  return messages
+    .slice(from)
+    .map(decodeServerMessage)
+    .flatMap((m) => (m.kind === 'awareness' && m.entries.length > 0 ? [m.entries] : []));
+}
+
+/** The last entry for `clientID` in `messages` (presence messages, oldest first). */
+function lastEntry(messages: { clientID: number; state: unknown }[][], clientID: number): { state: unknown } | undefined {
+  return messages.flat().filter((e) => e.clientID === clientID).at(-1);
+}
+
+describe('awareness in a busy room (issue 16: a 40-person workshop)', () => {
+  let server: TestServer;
+  let alice: Person;
+  let bob: Person;
+  const cleanups: (() => void)[] = [];
+  const presenceOf = (observer: SyncClient, clientID: number) => observer.provider.awareness.getStates().get(clientID) as Presence;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await createPerson(server, { site: 'torbay', role: 'member' });
+    bob = await createPerson(server, { site: 'torbay', role: 'member' });
+  });
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  const raw = async (roomId: string, person: Person) => {
+    const socket = await rawSocket(`${server.wsUrl}/${roomId}?token=${person.token}`);
+    cleanups.push(() => socket.ws.terminate());
+    // Joined once the server's sync step 1 is here: presence sent after it is handled after the join.
+    await eventually(() => expect(socket.messages.length).toBeGreaterThan(0));
+    return socket;
+  };
+
+  it('sends each connection one message a tick, with the latest state of every id that changed', async () => {
+    const roomId = await createRoom(server, alice, 'torbay');
+    const peers = 6;
+    const steps = 30;
+    const sockets = await Promise.all(Array.from({ length: peers }, (_, n) => raw(roomId, n % 2 ? bob : alice)));
+    const from = sockets.map((s) => s.messages.length);
+    const started = Date.now();
+    // Everyone moves their cursor 30 times as fast as they can: 180 changes, a few ticks' worth.
+    for (let step = 1; step <= steps; step++) {
+      for (const [n, s] of sockets.entries()) s.ws.send(awarenessFrame([{ clientID: 7000 + n, clock: step, state: { step } }]));
+    }
+    await eventually(() => {
+      for (const [i, s] of sockets.entries()) {
+        const received = presenceMessages(s.messages, from[i]);
+        for (let n = 0; n < peers; n++) expect(lastEntry(received, 7000 + n)?.state).toEqual(expect.objectContaining({ step: steps }));
+      }
+    });
+    const elapsed = Date.now() - started;
+    // Ticks are at least AWARENESS_TICK_MS apart (a timer may fire a millisecond early).
+    const ticks = Math.floor(elapsed / (AWARENESS_TICK_MS - 2)) + 1;
+    for (const [i, s] of sockets.entries()) {
+      const received = presenceMessages(s.messages, from[i]);
+      expect(received.length, `messages in ${elapsed} ms`).toBeLessThanOrEqual(ticks);
+      // Relayed one by one this would be every change of everyone: 180 messages.
+      expect(received.length).toBeLessThan(peers * steps);
+      for (const entries of received) {
+        const ids = entries.map((e) => e.clientID);
+        expect(new Set(ids).size).toBe(ids.length);
+      }
+    }
+  });
+
+  it('still tells everyone when someone leaves, after the states they sent before, and they stay gone', async () => {
+    const roomId = await createRoom(server, alice, 'torbay');
+    const observer = connectClient(server.wsUrl, roomId, alice.token);
+    cleanups.push(() => observer.destroy());
+    await observer.synced;
+    const watcher = await raw(roomId, bob);
+    const [quitter, dropper, leaver, marker, later] = await Promise.all([
+      raw(roomId, alice),
+      raw(roomId, bob),
+      raw(roomId, alice),
+      raw(roomId, bob),
+      raw(roomId, alice),
+    ]);
+    const from = watcher.messages.length;
+    const states = (clientID: number) => Array.from({ length: 10 }, (_, i) => ({ clientID, clock: i + 1, state: { clock: i + 1 } }));
+    // Two present a while: one will close its socket (the server ends its presence), the other
+    // end its presence itself, each in a tick of its own.
+    leaver.ws.send(awarenessFrame([{ clientID: 8003, clock: 1, state: { clock: 1 } }]));
+    later.ws.send(awarenessFrame([{ clientID: 8004, clock: 1, state: { clock: 1 } }]));
+    await eventually(() => expect(presenceOf(observer, 8003) && presenceOf(observer, 8004)).toBeDefined());
+    leaver.ws.close();
+    later.ws.send(awarenessFrame([{ clientID: 8004, clock: 2, state: null }]));
+    // Within one tick: states, then the end of a presence (null), sent by its owner; states,
+    // then the socket cut.
+    for (const entry of states(8001)) quitter.ws.send(awarenessFrame([entry]));
+    quitter.ws.send(awarenessFrame([{ clientID: 8001, clock: 11, state: null }]));
+    for (const entry of states(8002)) dropper.ws.send(awarenessFrame([entry]));
+    dropper.ws.terminate();
+    const gone = [8001, 8002, 8003, 8004];
+    await eventually(() => {
+      const received = presenceMessages(watcher.messages, from);
+      expect(lastEntry(received, 8001)?.state).toBeNull();
+      expect(lastEntry(received, 8003)?.state).toBeNull();
+      expect(lastEntry(received, 8004)?.state).toBeNull();
+      // The cut socket's states may have been handled before the server saw it go, or not at all.
+      expect(lastEntry(received, 8002)?.state ?? null).toBeNull();
+      for (const id of gone) expect(observer.provider.awareness.getStates().has(id)).toBe(false);
+    });
+
+    // Later ticks (the observer, a stock client, echoes what it is sent) bring none of them back.
+    for (const clock of [1, 2]) {
+      marker.ws.send(awarenessFrame([{ clientID: 8009, clock, state: { marker: clock } }]));
+      await eventually(() => expect((presenceOf(observer, 8009) as { marker?: number } | undefined)?.marker).toBe(clock));
+    }
+    await eventually(() => expect(lastEntry(presenceMessages(watcher.messages, from), 8009)?.state).toEqual(expect.objectContaining({ marker: 2 })));
+    const received = presenceMessages(watcher.messages, from);
+    for (const id of gone) {
+      const entries = received.flat().filter((e) => e.clientID === id);
+      const removedAt = entries.findIndex((e) => e.state === null);
+      expect(entries.slice(removedAt).every((e) => e.state === null), `presence ${id} after its removal`).toBe(true);
+      expect(observer.provider.awareness.getStates().has(id)).toBe(false);
+    }
+  });
+
+  it('our web client sends only its own presence; others still see it arrive, move and leave', async () => {
+    const roomId = await createRoom(server, alice, 'torbay');
+    const ours = connectClient(server.wsUrl, roomId, alice.token);
+    sendOwnAwarenessOnly(ours.provider);
+    const stock = connectClient(server.wsUrl, roomId, bob.token);
+    const other = connectClient(server.wsUrl, roomId, bob.token);
+    cleanups.push(() => [ours, stock, other].forEach((c) => c.destroy()));
+    await Promise.all([ours.synced, stock.synced, other.synced]);
+    /** The client ids each awareness frame a client sends names. */
+    const sentIds = (c: SyncClient): number[][] => {
+      const frames: number[][] = [];
+      const ws = c.provider.ws!;
+      const send = ws.send.bind(ws);
+      ws.send = (data) => {
+        const m = decodeServerMessage(new Uint8Array(data as ArrayBuffer));
+        if (m.kind === 'awareness') frames.push(m.entries.map((e) => e.clientID));
+        send(data);
+      };
+      return frames;
+    };
+    const fromOurs = sentIds(ours);
+    const fromStock = sentIds(stock);
+    for (let i = 1; i <= 10; i++) {
+      for (const c of [ours, stock, other]) c.provider.awareness.setLocalStateField('cursor', { i });
+    }
+    await eventually(() => {
+      for (const observer of [ours, stock, other]) {
+        for (const c of [ours, stock, other]) {
+          expect(observer.provider.awareness.getStates().get(c.doc.clientID)).toMatchObject({ cursor: { i: 10 } });
+        }
+      }
+    });
+    expect(fromOurs.length).toBeGreaterThan(0);
+    expect(fromOurs.flat().every((id) => id === ours.doc.clientID)).toBe(true);
+    // The stock provider sends back what the server relayed about the others.
+    expect(fromStock.flat().some((id) => id !== stock.doc.clientID)).toBe(true);
+
+    // Leaving as RoomConnection.destroy does: its own state set to null, then the provider goes.
+    ours.provider.awareness.setLocalState(null);
+    expect(fromOurs.at(-1)).toEqual([ours.doc.clientID]);
+    ours.destroy();
+    await eventually(() => {
+      expect(stock.provider.awareness.getStates().has(ours.doc.clientID)).toBe(false);
+      expect(other.provider.awareness.getStates().has(ours.doc.clientID)).toBe(false);
+    });
   });
 });

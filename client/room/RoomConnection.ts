@@ -23,6 +23,7 @@ import {
   syncEditKind,
 } from '../../shared/sync/saved.js';
 import { isRoomPending, offlineDatabaseName, rememberRoom, setRoomPending } from './offlineRegistry.js';
+import { sendOwnAwarenessOnly } from './ownAwareness.js';
 import { SaveTracker } from './saveTracker.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'closed';
@@ -200,6 +201,9 @@ export class RoomConnection {
       options.onPermissionChanged?.();
     };
     this.awareness = this.provider.awareness;
+    // The provider would send everyone's presence it receives back to the server; the server
+    // has it already. Our own state set to null (destroy) is still sent, so others see us leave.
+    sendOwnAwarenessOnly(this.provider);
     this.awareness.setLocalStateField(PRESENCE_FIELD, this.user);
 
     this.provider.on('status', () => this.refreshConnection());

@@ -135,6 +135,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     docs,
     writeAsServer,
     saveVersion: (room, name, author) => versions.save(room, name, author),
+    onAccessChanged: () => sync.recheckAll(),
     log: log.child({ component: 'workshops' }),
   });
 

@@ -81,7 +81,7 @@ describe('creating, listing and reading workshops', () => {
       startsAt: '2026-03-02T09:00:00.000Z',
       createdBy: facilitator.id,
       endedAt: null,
-      live: { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null },
+      live: { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null },
     });
     expect(made.steps.map((s) => [s.title, s.kind, s.minutes, s.roomId])).toEqual([
       ['Check-in', 'round', 10, null],
@@ -133,7 +133,7 @@ describe('creating, listing and reading workshops', () => {
     expect((await api(server, '/api/sites/torbay/workshops', { token: yorkViewer.token })).status).toBe(403);
     expect((await api(server, `/api/workshops/${made.id}`)).status).toBe(401);
     // Nothing changed.
-    expect(((await api(server, `/api/workshops/${made.id}`, { token: member.token })).body as Workshop).live).toEqual({ step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null });
+    expect(((await api(server, `/api/workshops/${made.id}`, { token: member.token })).body as Workshop).live).toEqual({ step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null });
   });
 
   it('refuses bad input with 400 and a message that says what is wrong', async () => {
@@ -250,6 +250,51 @@ describe('running a workshop live', () => {
     m.doc.getArray('parkingLot').push(['plain value']);
     await eventually(() => expect(witness.doc.getArray('parkingLot').length).toBe(1));
     expect(m.closeCodes).not.toContain(CloseCode.PolicyViolation);
+  });
+
+  it('locks the map a step says to lock while it is current, for everyone but facilitators, and lifts only its own lock', async () => {
+    const lockMap = await createRoom(server, facilitator, 'torbay', 'map', 'Locked during mapping');
+    const res = await api(server, '/api/sites/torbay/workshops', {
+      token: facilitator.token,
+      body: {
+        title: 'Locks',
+        startsAt: '2026-03-02T10:00:00Z',
+        steps: [
+          { title: 'Open', kind: 'discussion', minutes: 5, roomId: lockMap },
+          { title: 'Hands off', kind: 'discussion', minutes: 5, roomId: lockMap, lock: true },
+          { title: 'Open again', kind: 'brainstorm', minutes: 5 },
+        ],
+      },
+    });
+    const w = res.body as Workshop;
+    expect(w.steps.map((s) => s.lock)).toEqual([false, true, false]);
+    const lockedNow = async () => ((await api(server, `/api/rooms/${lockMap}`, { token: member.token })).body as { locked: boolean }).locked;
+    const writer = connect(lockMap, member);
+    await writer.synced;
+    const write = (key: string) => writer.doc.getMap('mapLoopNotes').set(key, { key, name: key, note: '', updated: { userId: member.id, name: 'Mo', organisation: 'Devon Police', at: new Date().toISOString() } });
+
+    expect(((await run(w.id, facilitator, 'step', { index: 1 })).body as WorkshopLive).lockedRoomId).toBe(lockMap);
+    expect(await lockedNow()).toBe(true);
+    await eventually(() => expect(writer.permissionDenied).toContain('locked'));
+    write('while-locked');
+    // A drop is silent after the first notice: give the edit time to arrive, and find it absent.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await storedDoc(server.storage, lockMap)).doc.getMap('mapLoopNotes').has('while-locked')).toBe(false);
+    // Moving on lifts the lock it set; the member writes again, and the edit the server dropped
+    // arrives with the resync (the member's copy kept it), so nothing is lost.
+    expect(((await run(w.id, facilitator, 'step', { index: 2 })).body as WorkshopLive).lockedRoomId).toBeNull();
+    expect(await lockedNow()).toBe(false);
+    write('after');
+    await eventually(async () => {
+      const notes = (await storedDoc(server.storage, lockMap)).doc.getMap('mapLoopNotes');
+      expect([notes.has('after'), notes.has('while-locked')]).toEqual([true, true]);
+    });
+
+    // A lock a facilitator set by hand is theirs: the workshop neither takes it over nor lifts it.
+    await api(server, `/api/rooms/${lockMap}`, { method: 'PATCH', token: facilitator.token, body: { locked: true } });
+    expect(((await run(w.id, facilitator, 'step', { index: 1 })).body as WorkshopLive).lockedRoomId).toBeNull();
+    await run(w.id, facilitator, 'step', { index: 2 });
+    expect(await lockedNow()).toBe(true);
   });
 });
 

@@ -283,7 +283,7 @@ function Agenda({ workshop: w, current }: { workshop: Workshop; current: number 
             <li key={s.id} aria-current={i === current ? 'step' : undefined} className={i === current ? 'current' : undefined}>
               <span className="agenda-title">{s.title}</span>{' '}
               <span className="agenda-meta">
-                {WORKSHOP_STEP_KIND_NAMES[s.kind]} · {s.minutes} min
+                {WORKSHOP_STEP_KIND_NAMES[s.kind]} · {s.minutes} min{s.lock && ' · locked for all but facilitators'}
               </span>
               {s.roomId && (
                 <>

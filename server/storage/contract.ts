@@ -1011,8 +1011,8 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
 
     describe('workshops', () => {
       const steps = [
-        { id: 's1', title: 'Check-in', kind: 'round' as const, minutes: 10, roomId: null },
-        { id: 's2', title: 'Map the causes', kind: 'brainstorm' as const, minutes: 45, roomId: 'room-map-1' },
+        { id: 's1', title: 'Check-in', kind: 'round' as const, minutes: 10, roomId: null, lock: false },
+        { id: 's2', title: 'Map the causes', kind: 'brainstorm' as const, minutes: 45, roomId: 'room-map-1', lock: true },
       ];
 
       it('stores a workshop with its agenda and reads it back by id, with its site', async () => {

@@ -22,7 +22,9 @@ import type { DocReader } from '../ydoc/reader.js';
 import { RoundService } from './rounds.js';
 
 export interface WorkshopServiceDeps {
-  store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById' | 'getOrCreateLogRoom'>;
+  store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById' | 'getOrCreateLogRoom' | 'updateRoom'>;
+  /** A room was locked or unlocked: connected clients' write access is checked again. */
+  onAccessChanged: () => void;
   /** Saves a named version of a map or document (the version service's `save`). */
   saveVersion: (room: { id: string; kind: 'map' | 'doc' }, name: string, author: VersionAuthor) => Promise<{ id: string; name: string }>;
   docs: DocReader;
@@ -56,7 +58,7 @@ export class WorkshopService {
             throw errors.badRequest(`Step ${index + 1} ("${step.title}"): its room must be a map or document of ${site.name}.`);
           }
         }
-        return { id: newId(), title: step.title, kind: step.kind, minutes: step.minutes, roomId: step.roomId ?? null };
+        return { id: newId(), title: step.title, kind: step.kind, minutes: step.minutes, roomId: step.roomId ?? null, lock: Boolean(step.roomId && step.lock) };
       }),
     );
     // The room first: a workshop row never names a room that does not exist. A failure between
@@ -88,18 +90,50 @@ export class WorkshopService {
     return this.deps.docs.read(workshop.roomId, readWorkshopLive);
   }
 
-  /** Moves everyone to step `index`, starting its timebox now (server time). */
-  goToStep(workshop: WorkshopRecord, index: number, userId: string): Promise<WorkshopLive> {
+  /**
+   * Moves everyone to step `index`, starting its timebox now (server time), and locks the step's
+   * map or document if the agenda says so (unlocking the one the previous step locked).
+   */
+  async goToStep(workshop: WorkshopRecord, index: number, userId: string): Promise<WorkshopLive> {
     const step = workshop.steps[index];
     if (!step) {
       throw errors.badRequest(`This workshop has ${workshop.steps.length} steps: give an index from 0 to ${workshop.steps.length - 1}.`);
     }
-    return this.change(workshop, userId, (live, now) => ({
+    await this.change(workshop, userId, (live, now) => ({
       step: index,
       timer: startTimer(live.timer, now, step.minutes * MINUTE),
       // The oldest moves go first past the cap: the record then starts later, but stays honest.
       history: [...live.history, { step: index, at: now }].slice(-WORKSHOP_HISTORY_MAX),
     }));
+    return this.holdLock(workshop, step.lock && step.roomId ? step.roomId : null, userId);
+  }
+
+  /**
+   * Makes `roomId` (or none) the room the workshop holds locked: unlocks the one it held, and
+   * locks the new one unless someone locked it already (their lock is theirs to lift, so the
+   * workshop does not take it over). Returns the live state with what it holds.
+   */
+  private async holdLock(workshop: WorkshopRecord, roomId: string | null, userId: string): Promise<WorkshopLive> {
+    const held = (await this.live(workshop)).lockedRoomId;
+    if (held === roomId) return this.live(workshop);
+    let changed = false;
+    if (held) changed = (await this.deps.store.updateRoom(held, { locked: false })) !== null;
+    let holding: string | null = null;
+    const room = roomId ? await this.deps.store.getRoom(roomId) : null;
+    if (room && !room.locked && !room.archived) {
+      await this.deps.store.updateRoom(room.id, { locked: true, lockedBy: userId });
+      holding = room.id;
+      changed = true;
+    }
+    if (changed) this.deps.onAccessChanged();
+    return this.deps.writeAsServer(
+      workshop.roomId,
+      (doc) => {
+        writeWorkshopLive(doc, { lockedRoomId: holding });
+        return readWorkshopLive(doc);
+      },
+      userId,
+    );
   }
 
   /**
@@ -147,6 +181,7 @@ export class WorkshopService {
       user.id,
     );
 
+    await this.holdLock(workshop, null, user.id);
     const versions: EndedWorkshop['versions'] = [];
     const roomIds = [...new Set(workshop.steps.map((s) => s.roomId).filter((id): id is string => id !== null))];
     const labels = new Map<string, Map<string, string>>();

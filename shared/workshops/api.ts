@@ -34,6 +34,8 @@ export const WorkshopStepInputSchema = z.object({
   minutes: z.number().int('minutes must be a whole number').min(1, 'a step needs at least 1 minute').max(WORKSHOP_LIMITS.stepMinutesMax),
   /** The map or document of the workshop's site the step works on. */
   roomId: RoomIdSchema.optional(),
+  /** Lock that map or document while the step is current: only facilitators change it. */
+  lock: z.boolean().optional(),
 });
 
 /** `POST /api/sites/{slug}/workshops` */
@@ -54,6 +56,8 @@ export const WorkshopStepSchema = z.object({
   kind: z.enum(WORKSHOP_STEP_KINDS),
   minutes: z.number().int(),
   roomId: z.string().nullable(),
+  /** Locked for everyone but facilitators while the step is current (agendas stored before locks read as false). */
+  lock: z.boolean().default(false),
 });
 export type WorkshopStep = z.infer<typeof WorkshopStepSchema>;
 

@@ -12,6 +12,8 @@ export interface WorkshopFormStep {
   minutes: string;
   /** '' for none. */
   roomId: string;
+  /** Lock the room while the step is current. */
+  lock?: boolean;
 }
 
 export interface WorkshopForm {
@@ -59,6 +61,7 @@ export function workshopRequest(form: WorkshopForm, offsetMinutes = localOffsetM
       kind: step.kind,
       minutes: step.minutes.trim() === '' ? 0 : Number(step.minutes),
       ...(step.roomId ? { roomId: step.roomId } : {}),
+      ...(step.roomId && step.lock ? { lock: true } : {}),
     })),
   };
 }

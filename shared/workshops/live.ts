@@ -41,6 +41,8 @@ export const WorkshopLiveSchema = z.object({
   endedAt: z.number().int().min(0).nullable(),
   /** The document the server wrote the workshop's record into when it ended. */
   recordRoomId: z.string().max(64).nullable(),
+  /** The map or document the workshop locked for the current step; it unlocks it on moving on. */
+  lockedRoomId: z.string().max(64).nullable(),
 });
 export type WorkshopLive = z.infer<typeof WorkshopLiveSchema>;
 
@@ -54,7 +56,7 @@ function liveMap(doc: Y.Doc): Y.Map<unknown> {
  * way rather than breaking the page.
  *
  * @example
- * readWorkshopLive(new Y.Doc()) // { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null }
+ * readWorkshopLive(new Y.Doc()) // { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null }
  */
 export function readWorkshopLive(doc: Y.Doc): WorkshopLive {
   const map = liveMap(doc);
@@ -63,12 +65,14 @@ export function readWorkshopLive(doc: Y.Doc): WorkshopLive {
   const history = WorkshopLiveSchema.shape.history.safeParse(map.get('history'));
   const endedAt = WorkshopLiveSchema.shape.endedAt.safeParse(map.get('endedAt'));
   const recordRoomId = WorkshopLiveSchema.shape.recordRoomId.safeParse(map.get('recordRoomId'));
+  const lockedRoomId = WorkshopLiveSchema.shape.lockedRoomId.safeParse(map.get('lockedRoomId'));
   return {
     step: step.success ? step.data : 0,
     timer: timer.success ? timer.data : IDLE_TIMER,
     history: history.success ? history.data : [],
     endedAt: endedAt.success ? endedAt.data : null,
     recordRoomId: recordRoomId.success ? recordRoomId.data : null,
+    lockedRoomId: lockedRoomId.success ? lockedRoomId.data : null,
   };
 }
 
@@ -89,5 +93,6 @@ export function writeWorkshopLive(doc: Y.Doc, patch: Partial<WorkshopLive>): voi
     if (patch.history !== undefined) map.set('history', WorkshopLiveSchema.shape.history.parse(patch.history).map((h) => ({ ...h })));
     if (patch.endedAt !== undefined) map.set('endedAt', WorkshopLiveSchema.shape.endedAt.parse(patch.endedAt));
     if (patch.recordRoomId !== undefined) map.set('recordRoomId', WorkshopLiveSchema.shape.recordRoomId.parse(patch.recordRoomId));
+    if (patch.lockedRoomId !== undefined) map.set('lockedRoomId', WorkshopLiveSchema.shape.lockedRoomId.parse(patch.lockedRoomId));
   });
 }

@@ -161,6 +161,12 @@ function CreateWorkshopForm({ slug }: { slug: string }) {
                       ))}
                     </select>
                   </div>
+                  {step.roomId && (
+                    <div className="field-check">
+                      <input id={`${id}-s${i}-lock`} type="checkbox" checked={step.lock ?? false} onChange={(e) => change(i, { lock: e.target.checked })} />
+                      <label htmlFor={`${id}-s${i}-lock`}>Lock it during this step (only facilitators change it)</label>
+                    </div>
+                  )}
                 </div>
                 <div className="inline-row workshop-step-actions">
                   <button type="button" className="button-link" disabled={i === 0} onClick={() => move(i, -1)}>

@@ -18,6 +18,7 @@ import { originAllowed, readCredential } from './auth/credentials.js';
 import { AppError } from './errors.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
 import { type AppDeps, type AppEnv, jsonResponse } from './http/context.js';
+import { guestScope, registerGuestRoutes } from './http/guestRoutes.js';
 import { registerSearchRoutes } from './http/searchRoutes.js';
 import { registerSiteRoutes } from './http/siteRoutes.js';
 import { registerVersionRoutes } from './http/versionRoutes.js';
@@ -125,6 +126,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
     }),
   );
 
+  // Before every route: a guest of a workshop reaches that workshop and nothing else.
+  app.use(`${API_PREFIX}/*`, guestScope(deps));
+
   app.openapi(
     createRoute({
       method: 'get',
@@ -167,7 +171,10 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
   registerSiteRoutes(app, deps);
   registerSearchRoutes(app, deps);
   if (deps.versions) registerVersionRoutes(app, deps, deps.versions);
-  if (deps.workshops) registerWorkshopRoutes(app, deps, deps.workshops);
+  if (deps.workshops) {
+    registerWorkshopRoutes(app, deps, deps.workshops);
+    registerGuestRoutes(app, deps);
+  }
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -86,6 +86,13 @@ async function userByEmail(storage: Storage, flags: Flags) {
   return user;
 }
 
+/** The account for a command that grants something; a guest of a workshop is no account to grant a password, role, admin or token. */
+async function accountByEmail(storage: Storage, flags: Flags) {
+  const user = await userByEmail(storage, flags);
+  if (user.guestOf !== null) throw new UsageError(`${user.email} is a guest of one workshop, not an account (invite them to a site instead)`);
+  return user;
+}
+
 async function siteBySlug(storage: Storage, flags: Flags) {
   const slug = need(flags, 'site');
   const site = await storage.getSite(slug);
@@ -156,7 +163,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         );
       }
       case 'user set-password': {
-        const user = await userByEmail(storage, flags);
+        const user = await accountByEmail(storage, flags);
         // This process cannot reach the server's sockets: the server's periodic re-check
         // (PERMISSION_RECHECK_MS) closes those whose session is gone.
         const ended = await auth.setPassword(user, password(flags));
@@ -174,12 +181,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         });
       }
       case 'user admin': {
-        const user = await userByEmail(storage, flags);
+        const user = await accountByEmail(storage, flags);
         await storage.setAdmin(user.id, !flags.revoke);
         return out(`${user.email} is ${flags.revoke ? 'no longer' : 'now'} an admin.`, { email: user.email, isAdmin: !flags.revoke });
       }
       case 'token create': {
-        const user = await userByEmail(storage, flags);
+        const user = await accountByEmail(storage, flags);
         const days = flags.days === undefined ? undefined : valid(z.coerce.number().int().min(1).max(366), flags.days, 'days');
         const { record, token } = await auth.createApiToken(user.id, need(flags, 'name'), days);
         return out(token, { id: record.id, name: record.name, expiresAt: record.expiresAt, token });
@@ -202,7 +209,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'member add': {
         const site = await siteBySlug(storage, flags);
-        const user = await userByEmail(storage, flags);
+        const user = await accountByEmail(storage, flags);
         const role = valid(SiteRoleSchema, need(flags, 'role'), 'role');
         await storage.setRole(site.id, user.id, role);
         return out(`${user.email} is now ${role} of ${site.name}.`, { site: site.slug, email: user.email, role });

@@ -135,6 +135,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     docs,
     writeAsServer,
     saveVersion: (room, name, author) => versions.save(room, name, author),
+    readVersion: async (room, versionId) => (await versions.read(room, versionId))?.content ?? null,
     onAccessChanged: () => sync.recheckAll(),
     log: log.child({ component: 'workshops' }),
   });

@@ -89,6 +89,11 @@ export const UserSchema = z.object({
   organisation: z.string(),
   isAdmin: z.boolean(),
   createdAt: z.string(),
+  /**
+   * The workshop this person is a guest of (invited to it alone, by link), or null for someone
+   * with an account. A guest opens only that workshop and what its steps work on.
+   */
+  guestOf: z.string().nullable().default(null),
 });
 export type User = z.infer<typeof UserSchema>;
 

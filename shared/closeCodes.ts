@@ -74,3 +74,12 @@ export type ReadOnlyReason = typeof READ_ONLY_REASON | typeof LOCKED_REASON;
  * tells the person to open the workspace at its public address, instead of "no access".
  */
 export const ORIGIN_NOT_ALLOWED_REASON = 'origin not allowed';
+
+/**
+ * Reason of the Forbidden (4403) close when a guest's workshop has ended: guests lose access
+ * with it. The client thanks them rather than saying access was taken away.
+ */
+export const WORKSHOP_ENDED_REASON = 'workshop ended';
+
+/** Reason of the Forbidden (4403) close when a guest opens a room their workshop does not open. */
+export const NOT_IN_WORKSHOP_REASON = 'not a room of your workshop';

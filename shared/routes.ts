@@ -43,12 +43,26 @@ export const paths = {
   workshop: (id: string) => `/api/workshops/${encodeURIComponent(id)}`,
   workshopStep: (id: string) => `/api/workshops/${encodeURIComponent(id)}/step`,
   workshopTimer: (id: string) => `/api/workshops/${encodeURIComponent(id)}/timer`,
+  workshopBreakouts: (id: string) => `/api/workshops/${encodeURIComponent(id)}/breakouts`,
+  /** `changes` or `merge` of one breakout group, by its map's room id. */
+  workshopBreakoutGroup: (id: string, groupRoomId: string, action: 'changes' | 'merge') =>
+    `/api/workshops/${encodeURIComponent(id)}/breakouts/${encodeURIComponent(groupRoomId)}/${action}`,
+  workshopFollow: (id: string) => `/api/workshops/${encodeURIComponent(id)}/follow`,
+  workshopSummon: (id: string) => `/api/workshops/${encodeURIComponent(id)}/summon`,
+  workshopHand: (id: string) => `/api/workshops/${encodeURIComponent(id)}/hand`,
+  workshopPeople: (id: string) => `/api/workshops/${encodeURIComponent(id)}/people`,
   workshopEnd: (id: string) => `/api/workshops/${encodeURIComponent(id)}/end`,
   workshopRounds: (id: string) => `/api/workshops/${encodeURIComponent(id)}/rounds`,
   workshopRound: (id: string, roundId: string) => `/api/workshops/${encodeURIComponent(id)}/rounds/${encodeURIComponent(roundId)}`,
   /** `votes`, `notes`, `close`, `reveal` or `to-map` of a round. */
   workshopRoundAction: (id: string, roundId: string, action: 'votes' | 'notes' | 'close' | 'reveal' | 'to-map') =>
     `/api/workshops/${encodeURIComponent(id)}/rounds/${encodeURIComponent(roundId)}/${action}`,
+  /** POST: a link that lets guests from other agencies join the workshop (facilitators). */
+  workshopGuestInvites: (id: string) => `/api/workshops/${encodeURIComponent(id)}/guest-invites`,
+  /** GET: what a guest link is for (no sign-in). */
+  guestInvite: (token: string) => `/api/guest-invites/${encodeURIComponent(token)}`,
+  /** POST: join a workshop as a guest with a link's token, a name and an organisation. */
+  guestSessions: '/api/guest-sessions',
   /** The server's clock, for the workshop timer's clock offset. */
   time: '/api/time',
   invite: (token: string) => `/api/invites/${encodeURIComponent(token)}`,
@@ -57,6 +71,17 @@ export const paths = {
   sync: SYNC_PREFIX,
   syncRoom: (roomId: string) => `${SYNC_PREFIX}/${encodeURIComponent(roomId)}`,
 } as const;
+
+/**
+ * The page a guest link opens; the token travels in the fragment, as invite links' do, so it
+ * is never sent to a server or written to a log.
+ *
+ * @example
+ * guestLinkPath('k3J…') // '/workshops/guest#token=k3J…'
+ */
+export function guestLinkPath(token: string): string {
+  return `/workshops/guest#token=${encodeURIComponent(token)}`;
+}
 
 /**
  * The page that shows one element, connection or loop of a map: the map room, with it selected

@@ -81,7 +81,7 @@ describe('creating, listing and reading workshops', () => {
       startsAt: '2026-03-02T09:00:00.000Z',
       createdBy: facilitator.id,
       endedAt: null,
-      live: { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null },
+      live: { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null, hands: [], follow: null, summon: null, breakout: null },
     });
     expect(made.steps.map((s) => [s.title, s.kind, s.minutes, s.roomId])).toEqual([
       ['Check-in', 'round', 10, null],
@@ -133,7 +133,7 @@ describe('creating, listing and reading workshops', () => {
     expect((await api(server, '/api/sites/torbay/workshops', { token: yorkViewer.token })).status).toBe(403);
     expect((await api(server, `/api/workshops/${made.id}`)).status).toBe(401);
     // Nothing changed.
-    expect(((await api(server, `/api/workshops/${made.id}`, { token: member.token })).body as Workshop).live).toEqual({ step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null });
+    expect(((await api(server, `/api/workshops/${made.id}`, { token: member.token })).body as Workshop).live).toEqual({ step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null, hands: [], follow: null, summon: null, breakout: null });
   });
 
   it('refuses bad input with 400 and a message that says what is wrong', async () => {
@@ -295,6 +295,41 @@ describe('running a workshop live', () => {
     expect(((await run(w.id, facilitator, 'step', { index: 1 })).body as WorkshopLive).lockedRoomId).toBeNull();
     await run(w.id, facilitator, 'step', { index: 2 });
     expect(await lockedNow()).toBe(true);
+  });
+});
+
+describe('raised hands', () => {
+  it('keeps hands in the order they went up, for everyone; people lower their own, facilitators anyone’s', async () => {
+    const made = await createWorkshop();
+    const watcher = connect(made.roomId, viewer);
+    await watcher.synced;
+    const hand = (by: Person, body: unknown) => api(server, `/api/workshops/${made.id}/hand`, { token: by.token, body });
+
+    expect((await hand(member, { raised: true })).status).toBe(200);
+    expect((await hand(facilitator, { raised: true })).status).toBe(200);
+    // Raising again keeps the first place; a viewer watches; nobody raises another's hand.
+    expect((await hand(member, { raised: true })).status).toBe(200);
+    expect((await hand(viewer, { raised: true })).status).toBe(403);
+    expect((await hand(facilitator, { raised: true, userId: member.id })).status).toBe(403);
+    expect((await hand(member, { raised: false, userId: facilitator.id })).status).toBe(403);
+    await eventually(() => expect(readWorkshopLive(watcher.doc).hands.map((h) => [h.name, h.organisation])).toEqual([
+      ['Mo', 'Devon Police'],
+      ['Fran', 'Torbay Council'],
+    ]));
+    const [first, second] = readWorkshopLive(watcher.doc).hands;
+    expect(first!.at).toBeLessThanOrEqual(second!.at);
+
+    // The facilitator lowers Mo's hand once heard; Fran lowers her own.
+    expect((await hand(facilitator, { raised: false, userId: member.id })).status).toBe(200);
+    await eventually(() => expect(readWorkshopLive(watcher.doc).hands.map((h) => h.name)).toEqual(['Fran']));
+    await hand(facilitator, { raised: false });
+    await eventually(() => expect(readWorkshopLive(watcher.doc).hands).toEqual([]));
+    // A client cannot raise a hand by writing the live state itself.
+    const forger = connect(made.roomId, member);
+    await forger.synced;
+    forger.doc.getMap(WORKSHOP_LIVE_ROOT).set('hands', [{ userId: member.id, name: 'Mo', organisation: 'Devon Police', at: 0 }]);
+    await eventually(() => expect(forger.closeCodes).toContain(CloseCode.PolicyViolation));
+    expect(readWorkshopLive((await storedDoc(server.storage, made.roomId)).doc).hands).toEqual([]);
   });
 });
 

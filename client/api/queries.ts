@@ -35,12 +35,18 @@ import {
 import type { SiteRole } from '../../shared/roles.js';
 import { WorkshopLiveSchema } from '../../shared/workshops/live.js';
 import {
+  BreakoutChangesSchema,
   EndedWorkshopSchema,
+  MergeBreakoutResultSchema,
   ServerTimeSchema,
+  WorkshopPeopleSchema,
   WorkshopListSchema,
   WorkshopSchema,
   type CreateWorkshopRequest,
   type EndWorkshopRequest,
+  type HandRequest,
+  type StartBreakoutRequest,
+  type SummonRequest,
   type WorkshopTimerRequest,
 } from '../../shared/workshops/api.js';
 import type { ClockSample } from '../../shared/workshops/timer.js';
@@ -88,7 +94,8 @@ export function useMe() {
   });
 }
 
-function signedIn(client: QueryClient, user: User) {
+/** Someone signed in (or joined as a guest): the cache starts again, with them as `me`. */
+export function signedIn(client: QueryClient, user: User) {
   // Whatever was cached belonged to the previous person (if any).
   client.clear();
   client.setQueryData(keys.me, user);
@@ -390,6 +397,54 @@ export function useWorkshopTimer(id: string) {
   return useMutation({
     mutationFn: (body: WorkshopTimerRequest) => request(paths.workshopTimer(id), { body, schema: WorkshopLiveSchema }),
   });
+}
+
+/** Everyone who has joined the workshop; read again when who is connected changes (`stamp`). */
+export function useWorkshopPeople(id: string, stamp: string) {
+  return useQuery({
+    queryKey: [...keys.workshop(id), 'people', stamp],
+    queryFn: ({ signal }) => request(paths.workshopPeople(id), { schema: WorkshopPeopleSchema, signal }),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** Starts breakouts; everyone sees their group through the room. */
+export function useStartBreakout(id: string) {
+  return useMutation({ mutationFn: (body: StartBreakoutRequest) => request(paths.workshopBreakouts(id), { body, schema: WorkshopLiveSchema }) });
+}
+
+export function useCloseBreakout(id: string) {
+  return useMutation({ mutationFn: () => request(`${paths.workshopBreakouts(id)}/close`, { method: 'POST', schema: WorkshopLiveSchema }) });
+}
+
+/** What a group changed against the base (read when the facilitator compares, and after a merge). */
+export function useBreakoutChanges(id: string, groupRoomId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.workshop(id), 'breakout', groupRoomId],
+    queryFn: ({ signal }) => request(paths.workshopBreakoutGroup(id, groupRoomId, 'changes'), { schema: BreakoutChangesSchema, signal }),
+    enabled,
+  });
+}
+
+export function useMergeBreakout(id: string, groupRoomId: string) {
+  return useMutation({
+    mutationFn: (ids: string[]) => request(paths.workshopBreakoutGroup(id, groupRoomId, 'merge'), { body: { ids }, schema: MergeBreakoutResultSchema }),
+  });
+}
+
+/** Starts or stops "follow me"; everyone sees it through the room. */
+export function useFollow(id: string) {
+  return useMutation({ mutationFn: (roomId: string | null) => request(paths.workshopFollow(id), { body: { roomId }, schema: WorkshopLiveSchema }) });
+}
+
+/** "Bring everyone here". */
+export function useSummon(id: string) {
+  return useMutation({ mutationFn: (body: SummonRequest) => request(paths.workshopSummon(id), { body, schema: WorkshopLiveSchema }) });
+}
+
+/** Raises or lowers a hand; everyone sees it through the room. */
+export function useHand(id: string) {
+  return useMutation({ mutationFn: (body: HandRequest) => request(paths.workshopHand(id), { body, schema: WorkshopLiveSchema }) });
 }
 
 /** Ends the workshop; every page sees it end through the room, the site's lists are read again. */

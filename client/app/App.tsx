@@ -8,6 +8,7 @@ import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from '../api/http.js';
 import { AccountPage } from '../pages/AccountPage.js';
+import { GuestPage } from '../pages/GuestPage.js';
 import { InvitePage } from '../pages/InvitePage.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
 import { SetupPage } from '../pages/SetupPage.js';
@@ -48,6 +49,8 @@ export function App({ client = createQueryClient() }: { client?: QueryClient }) 
             <Route path="/signin" element={<SignInPage />} />
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/invite" element={<InvitePage />} />
+            {/* Before `/workshops/:id`, and outside RequireSession: a guest has no session yet. */}
+            <Route path="/workshops/guest" element={<GuestPage />} />
             <Route element={<RequireSession />}>
               <Route index element={<SitesPage />} />
               <Route path="/sites/:slug" element={<SitePage />} />

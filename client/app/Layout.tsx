@@ -46,17 +46,21 @@ export function Layout() {
         Skip to main content
       </a>
       <header className="masthead">
-        <Link to="/" className="brand">
+        {/* A guest's workspace is their one workshop: the sites list is not theirs to open. */}
+        <Link to={user?.guestOf ? `/workshops/${user.guestOf}` : '/'} className="brand">
           Systems Leadership Workspace
         </Link>
         {user && (
           <nav aria-label="Account" className="account">
             <span className="who" data-testid="who">
               {user.name}, {user.organisation}
+              {user.guestOf && ' (guest)'}
             </span>
-            <Link to="/account" className="masthead-link">
-              Your account
-            </Link>
+            {!user.guestOf && (
+              <Link to="/account" className="masthead-link">
+                Your account
+              </Link>
+            )}
             <button type="button" className="button-masthead" onClick={() => void signOut()} disabled={logout.isPending}>
               Sign out
             </button>

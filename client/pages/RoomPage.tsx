@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { Link, Navigate, useParams } from 'react-router';
+import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { keys, useMe, useRoom, useSite, useWorkshops } from '../api/queries.js';
 import { DocRoom } from '../doc/DocRoom.js';
 import { MapEditor, type MapRoomParts } from '../map/MapEditor.js';
+import { MapWorkshopStrip } from '../workshops/WorkshopStrip.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { ParkingLotPanel } from '../room/ParkingLotPanel.js';
 import { PresenceList } from '../room/PresenceList.js';
@@ -25,10 +26,14 @@ export function RoomPage() {
   const { id = '' } = useParams();
   const me = useMe();
   const room = useRoom(id);
-  const site = useSite(room.data?.siteSlug ?? '');
+  // Opened from a workshop: its strip (step, time, follow me) shows over the map.
+  const workshopId = useSearchParams()[0].get('workshop');
+  // A guest has no site to read: they come to a room from their workshop, and go back there.
+  const guestOf = me.data?.guestOf ?? null;
+  const site = useSite(room.data?.siteSlug ?? '', me.isSuccess && guestOf === null);
   const client = useQueryClient();
   // A workshop's room is found in its site's list of workshops (one request, often cached).
-  const workshops = useWorkshops(room.data?.siteSlug ?? '', room.data?.kind === 'workshop');
+  const workshops = useWorkshops(room.data?.siteSlug ?? '', room.data?.kind === 'workshop' && guestOf === null);
   useDocumentTitle(room.data?.title);
 
   // Once the room is open, a failed re-read (access just removed) keeps it on screen: the
@@ -37,8 +42,16 @@ export function RoomPage() {
     if (room.error instanceof ApiError && (room.error.status === 404 || room.error.status === 400)) return <NotFoundPage what="room" />;
     return <ErrorMessage>{messageOf(room.error)}</ErrorMessage>;
   }
-  if (!room.data || site.isPending || !me.data) return <Status>Opening the room…</Status>;
-  if (site.isError && !site.data) return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
+  if (!room.data || !me.data) return <Status>Opening the room…</Status>;
+  // Where the page leads back to, and the role it offers edits by. A guest takes part as a
+  // member would; the server says (read-only) where it drops their edits, as for anyone.
+  const place =
+    guestOf !== null
+      ? { trail: [{ to: `/workshops/${guestOf}`, label: 'Your workshop' }], back: { to: `/workshops/${guestOf}`, label: 'your workshop' }, role: 'member' as const }
+      : site.data
+        ? { trail: [{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }], back: { to: `/sites/${site.data.slug}`, label: site.data.name }, role: site.data.role }
+        : null;
+  if (!place) return site.isError ? <ErrorMessage>{messageOf(site.error)}</ErrorMessage> : <Status>Opening the room…</Status>;
 
   const r = room.data;
   // The learning log has its own page (filters, entries); its room address leads there.
@@ -46,21 +59,22 @@ export function RoomPage() {
   // A workshop's room holds only its live state (step, timer), which the server writes: the
   // workshop's page shows it. Without the workshop (the list failed), nothing to edit here.
   if (r.kind === 'workshop') {
+    if (guestOf !== null) return <Navigate to={`/workshops/${guestOf}`} replace />;
     if (workshops.isPending) return <Status>Opening the room…</Status>;
     const workshop = workshops.data?.workshops.find((w) => w.roomId === r.id);
     if (workshop) return <Navigate to={`/workshops/${workshop.id}`} replace />;
     return (
       <div className="room room-kind-workshop">
-        <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={r.title} />
+        <Breadcrumb trail={place.trail} current={r.title} />
         <h1>{r.title}</h1>
         <p>
           This is the live room of the workshop “{r.title}”: its current step and timer. Workshops are run from{' '}
-          <Link to={`/sites/${site.data.slug}`}>{site.data.name}</Link>.
+          <Link to={place.back.to}>{place.back.label}</Link>.
         </p>
       </div>
     );
   }
-  const role = site.data.role;
+  const role = place.role;
   // The registry of room kinds answers as the server does: viewers, archived rooms, and
   // everyone but facilitators in a locked room write nothing.
   const readOnly = !mayWriteRoom(r.kind, role, { locked: r.locked, archived: r.archived });
@@ -73,7 +87,7 @@ export function RoomPage() {
   };
   const meta = (
     <>
-      {KIND[r.kind]} · you are {roleName(role).toLowerCase()}
+      {KIND[r.kind]} · you are {guestOf !== null ? 'a guest' : roleName(role).toLowerCase()}
       {r.archived && ' · archived (read-only)'}
     </>
   );
@@ -89,8 +103,8 @@ export function RoomPage() {
             room={{
               start: (
                 <div className="room-bar-title">
-                  <Link to={`/sites/${site.data.slug}`} className="room-bar-back" aria-label={`Back to ${site.data.name}`} title={`Back to ${site.data.name}`}>
-                    <span aria-hidden="true">‹</span> <span className="room-bar-site">{site.data.name}</span>
+                  <Link to={place.back.to} className="room-bar-back" aria-label={`Back to ${place.back.label}`} title={`Back to ${place.back.label}`}>
+                    <span aria-hidden="true">‹</span> <span className="room-bar-site">{place.back.label}</span>
                   </Link>
                   <h1>{r.title}</h1>
                   <p className="room-meta">{meta}</p>
@@ -103,7 +117,12 @@ export function RoomPage() {
                   <RoomLock room={r} role={role} meId={me.data.id} part="button" />
                 </>
               ),
-              notices: <RoomLock room={r} role={role} meId={me.data.id} part="notice" />,
+              notices: (
+                <>
+                  <RoomLock room={r} role={role} meId={me.data.id} part="notice" />
+                  {workshopId && <MapWorkshopStrip workshopId={workshopId} roomId={r.id} me={me.data} />}
+                </>
+              ),
             }}
           />
         </RoomProvider>
@@ -113,7 +132,7 @@ export function RoomPage() {
 
   return (
     <div className={`room room-kind-${r.kind}`}>
-      <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={r.title} />
+      <Breadcrumb trail={place.trail} current={r.title} />
       <h1>{r.title}</h1>
       <p className="room-meta">{meta}</p>
       <RoomLock room={r} role={role} meId={me.data.id} />

@@ -6,104 +6,57 @@
  * clock is wrong still sees the same seconds as everyone else.
  */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import type { User } from '../../shared/api.js';
 import { roleAtLeast } from '../../shared/roles.js';
 import { WORKSHOP_STEP_KIND_NAMES, type Workshop, type WorkshopTimerRequest } from '../../shared/workshops/api.js';
-import { readWorkshopLive, WORKSHOP_LIVE_ROOT, type WorkshopLive } from '../../shared/workshops/live.js';
-import { clockOffset, formatRemaining, remainingMs, timeIsUp, type ClockSample } from '../../shared/workshops/timer.js';
+import type { WorkshopLive } from '../../shared/workshops/live.js';
+import { formatRemaining, remainingMs, timeIsUp } from '../../shared/workshops/timer.js';
 import { ApiError, messageOf } from '../api/http.js';
-import { sampleServerClock, useMe, useRooms, useSite, useWorkshop, useWorkshopStep, useWorkshopTimer } from '../api/queries.js';
+import { useMe, useRooms, useSite, useWorkshop, useWorkshopStep, useWorkshopTimer } from '../api/queries.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
 import { PresenceList } from '../room/PresenceList.js';
-import { RoomProvider, useRoomConnection } from '../room/RoomProvider.js';
-import { useExternalValue } from '../room/hooks.js';
+import { RoomProvider } from '../room/RoomProvider.js';
 import { Breadcrumb } from '../ui/Breadcrumb.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { useSubmitOnce } from '../ui/useSubmitOnce.js';
+import { Breakouts } from '../workshops/Breakouts.js';
 import { EndWorkshopForm, WorkshopEnded } from '../workshops/EndWorkshop.js';
+import { People } from '../workshops/People.js';
 import { Rounds } from '../workshops/Rounds.js';
+import { useServerClockOffset, useServerNow } from '../workshops/serverClock.js';
+import { useOnSummon, workshopRoomLink } from '../workshops/summon.js';
+import { useWorkshopLive } from '../workshops/useWorkshopLive.js';
 import { NotFoundPage } from './NotFoundPage.js';
-
-/** How often the countdown is redrawn: often enough that seconds never visibly skip. */
-const TICK_MS = 250;
-/** Exchanges with the server's clock at load; the shortest round trip gives the estimate. */
-const CLOCK_SAMPLES = 4;
 
 export function WorkshopPage() {
   const { id = '' } = useParams();
   const me = useMe();
   const workshop = useWorkshop(id);
-  const site = useSite(workshop.data?.siteSlug ?? '', workshop.isSuccess);
+  // A guest (invited to this workshop alone) has no site to read, and takes part as a member would.
+  const guest = me.data?.guestOf != null;
+  const site = useSite(workshop.data?.siteSlug ?? '', workshop.isSuccess && me.isSuccess && !guest);
   useDocumentTitle(workshop.data?.title);
 
   if (workshop.isError && !workshop.data) {
     if (workshop.error instanceof ApiError && (workshop.error.status === 404 || workshop.error.status === 400)) return <NotFoundPage what="workshop" />;
     return <ErrorMessage>{messageOf(workshop.error)}</ErrorMessage>;
   }
-  if (!workshop.data || site.isPending || !me.data) return <Status>Opening the workshop…</Status>;
-  if (site.isError && !site.data) return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
+  if (!workshop.data || !me.data || (!guest && site.isPending)) return <Status>Opening the workshop…</Status>;
+  if (!guest && site.isError && !site.data) return <ErrorMessage>{messageOf(site.error)}</ErrorMessage>;
 
   const w = workshop.data;
+  const role = guest ? 'member' : (site.data?.role ?? null);
   return (
     <div className="workshop">
-      <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={w.title} />
+      {site.data && <Breadcrumb trail={[{ to: '/', label: 'Sites' }, { to: `/sites/${site.data.slug}`, label: site.data.name }]} current={w.title} />}
       <RoomProvider roomId={w.roomId} title={w.title} user={me.data}>
-        <WorkshopBody workshop={w} me={me.data} canRun={roleAtLeast(site.data.role, 'facilitator')} canTakePart={roleAtLeast(site.data.role, 'member')} />
+        <WorkshopBody workshop={w} me={me.data} canRun={roleAtLeast(role, 'facilitator')} canTakePart={roleAtLeast(role, 'member')} />
       </RoomProvider>
     </div>
   );
-}
-
-/**
- * The live state from the room's doc, rendering again whenever the server changes it. Until the
- * doc has arrived (an empty root) it is the state the workshop was read with.
- */
-function useWorkshopLive(initial: WorkshopLive): WorkshopLive {
-  const conn = useRoomConnection();
-  return useExternalValue(
-    (onChange) => {
-      const root = conn.doc.getMap(WORKSHOP_LIVE_ROOT);
-      root.observe(onChange);
-      return () => root.unobserve(onChange);
-    },
-    () => (conn.doc.getMap(WORKSHOP_LIVE_ROOT).size > 0 ? readWorkshopLive(conn.doc) : initial),
-    [conn, initial],
-  );
-}
-
-/** How far the server's clock is ahead of this one, from a few `GET /api/time` at load (0 until known). */
-function useServerClockOffset(): number {
-  const [offset, setOffset] = useState(0);
-  useEffect(() => {
-    const abort = new AbortController();
-    void (async () => {
-      const samples: ClockSample[] = [];
-      for (let i = 0; i < CLOCK_SAMPLES; i++) {
-        try {
-          samples.push(await sampleServerClock(abort.signal));
-        } catch {
-          // Fewer samples only make the estimate rougher; none leaves this clock's time.
-          if (abort.signal.aborted) return;
-        }
-      }
-      if (samples.length > 0) setOffset(clockOffset(samples));
-    })();
-    return () => abort.abort();
-  }, []);
-  return offset;
-}
-
-/** The server's time now, by the estimate, redrawn every `TICK_MS`. */
-function useServerNow(offset: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), TICK_MS);
-    return () => clearInterval(timer);
-  }, []);
-  return now + offset;
 }
 
 /**
@@ -143,6 +96,11 @@ function useBeep(enabled: boolean): () => void {
 
 function WorkshopBody({ workshop: w, me, canRun, canTakePart }: { workshop: Workshop; me: User; canRun: boolean; canTakePart: boolean }) {
   const live = useWorkshopLive(w.live);
+  const navigate = useNavigate();
+  // "Bring everyone here": the facilitator's page stays; everyone else's opens the map.
+  useOnSummon(live.summon, (summon) => {
+    if (!canRun) void navigate(workshopRoomLink(w.id, summon.roomId, summon.view));
+  });
   const offset = useServerClockOffset();
   const now = useServerNow(offset);
   const [sound, setSound] = useState(false);
@@ -204,10 +162,14 @@ function WorkshopBody({ workshop: w, me, canRun, canTakePart }: { workshop: Work
             </div>
           </section>
 
+          <People workshopId={w.id} live={live} me={me} canRun={canRun} canTakePart={canTakePart} />
           <Agenda workshop={w} current={live.step} />
           {canRun && live.endedAt === null && <EndWorkshopForm workshop={w} />}
         </div>
-        <Rounds workshop={w} me={me} canRun={canRun && live.endedAt === null} canTakePart={canTakePart && live.endedAt === null} stepRoomId={step?.roomId ?? null} />
+        <div className="workshop-side">
+          <Rounds workshop={w} me={me} canRun={canRun && live.endedAt === null} canTakePart={canTakePart && live.endedAt === null} stepRoomId={step?.roomId ?? null} />
+          <Breakouts workshop={w} breakout={live.breakout} me={me} canRun={canRun && live.endedAt === null} stepRoomId={step?.roomId ?? null} />
+        </div>
       </div>
     </>
   );
@@ -288,7 +250,7 @@ function Agenda({ workshop: w, current }: { workshop: Workshop; current: number 
               {s.roomId && (
                 <>
                   {' · '}
-                  <Link to={`/rooms/${s.roomId}`}>{room ? `Open “${room.title}”` : 'Open its map or document'}</Link>
+                  <Link to={workshopRoomLink(w.id, s.roomId)}>{room ? `Open “${room.title}”` : 'Open its map or document'}</Link>
                 </>
               )}
             </li>

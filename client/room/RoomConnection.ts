@@ -11,7 +11,15 @@ import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import { CloseCode, LOCKED_REASON, ORIGIN_NOT_ALLOWED_REASON, READ_ONLY_REASON, TERMINAL_CLOSE_CODES } from '../../shared/closeCodes.js';
+import {
+  CloseCode,
+  LOCKED_REASON,
+  NOT_IN_WORKSHOP_REASON,
+  ORIGIN_NOT_ALLOWED_REASON,
+  READ_ONLY_REASON,
+  TERMINAL_CLOSE_CODES,
+  WORKSHOP_ENDED_REASON,
+} from '../../shared/closeCodes.js';
 import { AUTH_WRITABLE } from '../../shared/sync/writable.js';
 import { PRESENCE_FIELD, colourFor, type PresenceUser } from '../../shared/doc/presence.js';
 import { paths } from '../../shared/routes.js';
@@ -88,6 +96,8 @@ export function closeMessage(code: number, reason = '', address?: PageAddress): 
           ? `${here}, but the workspace is at ${address.publicUrl}; open it there.`
           : `${here}, which the workspace does not accept connections from; open it at the address your invitation or administrator gave you.`;
       }
+      if (reason === WORKSHOP_ENDED_REASON) return 'The workshop has ended, and your access as its guest with it. Thank you for taking part.';
+      if (reason === NOT_IN_WORKSHOP_REASON) return 'As a guest you can open only your workshop and the maps and documents it works on.';
       return 'You no longer have access to this room.';
     case CloseCode.NotFound:
       return 'This room does not exist any more.';

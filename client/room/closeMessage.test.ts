@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode, ORIGIN_NOT_ALLOWED_REASON } from '../../shared/closeCodes.js';
+import { CloseCode, NOT_IN_WORKSHOP_REASON, ORIGIN_NOT_ALLOWED_REASON, WORKSHOP_ENDED_REASON } from '../../shared/closeCodes.js';
 import { closeMessage, refusesEdits, type RoomStatus } from './RoomConnection.js';
 
 describe('closeMessage', () => {
@@ -13,6 +13,11 @@ describe('closeMessage', () => {
     const message = closeMessage(CloseCode.Forbidden, ORIGIN_NOT_ALLOWED_REASON, { pageOrigin: 'http://10.0.0.5:8787', publicUrl: null });
     expect(message).toMatch(/^This page was opened at http:\/\/10\.0\.0\.5:8787, which the workspace does not accept connections from; open it at the address/);
     expect(message).not.toMatch(/access/);
+  });
+
+  it('thanks a guest whose workshop has ended, and tells a guest what they may open', () => {
+    expect(closeMessage(CloseCode.Forbidden, WORKSHOP_ENDED_REASON)).toBe('The workshop has ended, and your access as its guest with it. Thank you for taking part.');
+    expect(closeMessage(CloseCode.Forbidden, NOT_IN_WORKSHOP_REASON)).toMatch(/^As a guest you can open only your workshop/);
   });
 
   it('keeps "no longer have access" for a 4403 with any other reason', () => {

@@ -11,12 +11,13 @@ import type { User } from '../../shared/api.js';
 import { ROUND_KIND_NAMES, ROUND_LIMITS, readRounds, WORKSHOP_ROUNDS_ROOT, type Round, type RoundKind, type RoundState } from '../../shared/workshops/rounds.js';
 import type { Workshop } from '../../shared/workshops/api.js';
 import { messageOf } from '../api/http.js';
-import { useAddNote, useCastVotes, useCloseRound, useNotesToMap, useOpenRound, useRooms, useRounds } from '../api/queries.js';
+import { useAddNote, useCastVotes, useCloseRound, useNotesToMap, useOpenRound, useRounds } from '../api/queries.js';
 import { useMapData } from '../map/useMap.js';
 import { useExternalValue } from '../room/hooks.js';
 import { RoomProvider, useRoomConnection } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useSubmitOnce } from '../ui/useSubmitOnce.js';
+import { MapSelect, useMapChoice } from './MapChoice.js';
 
 /** The rounds as the workshop room's doc shows them (server-written), following it live. */
 function useRoundStates(): RoundState[] {
@@ -53,15 +54,30 @@ export function Rounds({ workshop, me, canRun, canTakePart, stepRoomId }: Rounds
   useEffect(() => void refetch(), [stamp, refetch]);
   const open = states.filter((s) => s.status === 'open').reverse();
   const closed = states.filter((s) => s.status === 'closed').reverse();
+  // Facilitators see every round. Participants see what the moment needs — the open rounds or,
+  // when none is open, the latest results — and earlier rounds fold away.
+  const shownClosed = canRun ? closed : open.length === 0 ? closed.slice(0, 1) : [];
+  const folded = closed.slice(shownClosed.length);
 
   return (
     <section className="panel workshop-rounds" aria-labelledby="rounds-heading">
       <h2 id="rounds-heading">Rounds</h2>
       {canRun && <OpenRoundForm workshop={workshop} stepRoomId={stepRoomId} />}
       {states.length === 0 && <p className="hint">{canRun ? 'No rounds yet: open one above.' : 'No rounds yet: the facilitator opens them.'}</p>}
-      {[...open, ...closed].map((state) => (
+      {open.map((state) => (
         <RoundCard key={state.id} workshop={workshop} me={me} state={state} mine={mineById.get(state.id)} canRun={canRun} canTakePart={canTakePart} />
       ))}
+      {shownClosed.map((state) => (
+        <RoundCard key={state.id} workshop={workshop} me={me} state={state} mine={mineById.get(state.id)} canRun={canRun} canTakePart={canTakePart} />
+      ))}
+      {folded.length > 0 && (
+        <details className="earlier-rounds">
+          <summary>Earlier rounds ({folded.length})</summary>
+          {folded.map((state) => (
+            <RoundCard key={state.id} workshop={workshop} me={me} state={state} mine={mineById.get(state.id)} canRun={canRun} canTakePart={canTakePart} />
+          ))}
+        </details>
+      )}
       <ErrorMessage>{mine.error ? messageOf(mine.error) : null}</ErrorMessage>
     </section>
   );
@@ -69,16 +85,14 @@ export function Rounds({ workshop, me, canRun, canTakePart, stepRoomId }: Rounds
 
 function OpenRoundForm({ workshop, stepRoomId }: { workshop: Workshop; stepRoomId: string | null }) {
   const id = useId();
-  const rooms = useRooms(workshop.siteSlug, 'false');
-  const maps = (rooms.data?.pages ?? []).flatMap((p) => p.rooms).filter((r) => r.kind === 'map');
+  const map = useMapChoice(workshop.siteSlug, stepRoomId);
+  const chosenMap = map.chosen;
   const [kind, setKind] = useState<RoundKind>('vote');
   const [prompt, setPrompt] = useState('');
-  const [roomId, setRoomId] = useState('');
   const [votes, setVotes] = useState(String(ROUND_LIMITS.votesPerPersonDefault));
   const [anonymous, setAnonymous] = useState(true);
   const opening = useOpenRound(workshop.id);
   const submit = useSubmitOnce(opening);
-  const chosenMap = roomId || (stepRoomId && maps.some((m) => m.id === stepRoomId) ? stepRoomId : (maps[0]?.id ?? ''));
 
   function open(event: FormEvent) {
     event.preventDefault();
@@ -116,17 +130,7 @@ function OpenRoundForm({ workshop, stepRoomId }: { workshop: Workshop; stepRoomI
         />
       </div>
       {kind !== 'check-in' && (
-        <div className="field">
-          <label htmlFor={`${id}-map`}>{kind === 'vote' ? 'Vote on the map' : 'Notes can go on the map'}</label>
-          <select id={`${id}-map`} value={chosenMap} onChange={(e) => setRoomId(e.target.value)} required={kind === 'vote'}>
-            {maps.length === 0 && <option value="">No maps yet</option>}
-            {maps.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <MapSelect id={`${id}-map`} label={kind === 'vote' ? 'Vote on the map' : 'Notes can go on the map'} choice={map} required={kind === 'vote'} />
       )}
       {kind === 'vote' && (
         <div className="inline-row">

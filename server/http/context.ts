@@ -11,10 +11,11 @@ import type { SiteRole } from '../../shared/roles.js';
 import { SESSION_COOKIE } from '../../shared/routes.js';
 import type { AuthService, IssuedSession, Principal } from '../auth/service.js';
 import { readCredential } from '../auth/credentials.js';
+import { guestRoomAccess, isGuest } from '../auth/guests.js';
 import type { Config } from '../config.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RoomRecord, SiteRecord, Storage, UserRecord } from '../storage/types.js';
+import type { RoomRecord, SiteRecord, Storage, UserRecord, WorkshopRecord } from '../storage/types.js';
 import type { VersionService } from '../versions/service.js';
 import type { WorkshopService } from '../workshops/service.js';
 
@@ -78,11 +79,32 @@ export async function siteAndRoleOf(deps: AppDeps, siteSlug: string, user: Pick<
   return { site, role };
 }
 
-/** A room with its site and the caller's role there (404 for anyone not in the site). */
-export async function roomAndRole(deps: AppDeps, id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<{ room: RoomRecord; site: SiteRecord; role: SiteRole }> {
+/**
+ * A room with its site and the caller's role there (404 for anyone not in the site). A guest
+ * finds only the rooms their workshop opens, and only as a viewer: through the API they read
+ * them (the page needs their title and lock); they edit the ones they may over sync.
+ */
+export async function roomAndRole(deps: AppDeps, id: string, user: Pick<UserRecord, 'id' | 'isAdmin' | 'guestOf'>): Promise<{ room: RoomRecord; site: SiteRecord; role: SiteRole }> {
   const room = await deps.storage.getRoom(id);
   if (!room) throw errors.notFound('That room');
+  if (isGuest(user)) {
+    if (!(await guestRoomAccess(deps.storage, user.guestOf, room)).ok) throw errors.notFound('That room');
+    return { room, site: (await deps.storage.getSite(room.siteSlug))!, role: 'viewer' };
+  }
   return { room, ...(await siteAndRoleOf(deps, room.siteSlug, user, 'That room')) };
+}
+
+/**
+ * The site of a workshop and the caller's role there (404 for anyone not in the site). A guest
+ * of this very workshop takes part in it as a member would, until it ends; any other workshop
+ * is missing to them.
+ */
+export async function workshopSiteAndRole(deps: AppDeps, workshop: WorkshopRecord, user: Pick<UserRecord, 'id' | 'isAdmin' | 'guestOf'>): Promise<{ site: SiteRecord; role: SiteRole }> {
+  if (isGuest(user)) {
+    if (user.guestOf !== workshop.id || workshop.endedAt !== null) throw errors.notFound('That workshop');
+    return { site: (await deps.storage.getSite(workshop.siteSlug))!, role: 'member' };
+  }
+  return siteAndRoleOf(deps, workshop.siteSlug, user, 'That workshop');
 }
 
 /** The signed-in caller; throws 401 when there is none. */

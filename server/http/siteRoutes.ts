@@ -189,6 +189,8 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
       await auth.requireRole(site, user, 'facilitator');
       const target = await storage.getUserById(userId);
       if (!target) throw errors.notFound('That person');
+      // A guest is someone's visit to one workshop, not an account: never a member of a site.
+      if (target.guestOf !== null) throw errors.conflict('That person is a guest of one workshop and has no account of their own: invite them to the site to make them a member.');
       await storage.setRole(site.id, userId, c.req.valid('json').role);
       deps.onAccessChanged?.(userId);
       const member = (await storage.listMembers(site.id)).find((m) => m.userId === userId)!;

@@ -11,6 +11,10 @@ import {
   CreateWorkshopRequestSchema,
   EndedWorkshopSchema,
   EndWorkshopRequestSchema,
+  HandRequestSchema,
+  FollowRequestSchema,
+  SummonRequestSchema,
+  WorkshopPeopleSchema,
   SetWorkshopStepRequestSchema,
   WORKSHOP_LIMITS,
   WorkshopIdSchema,
@@ -33,7 +37,11 @@ import {
 import { errors } from '../errors.js';
 import type { SiteRecord, UserRecord, WorkshopRecord } from '../storage/types.js';
 import type { WorkshopService } from '../workshops/service.js';
-import { type App, type AppDeps, errorResponses, jsonBody, jsonResponse, requirePrincipal, siteAndRoleOf, siteOr404 } from './context.js';
+import { registerBreakoutRoutes } from './breakoutRoutes.js';
+import { type App, type AppDeps, errorResponses, jsonBody, jsonResponse, requirePrincipal, siteOr404, workshopSiteAndRole } from './context.js';
+
+/** Who asks: a guest (`guestOf`) takes part in their own workshop only (see `workshopSiteAndRole`). */
+type Caller = Pick<UserRecord, 'id' | 'isAdmin' | 'guestOf'>;
 
 const SlugParams = z.object({ slug: SlugSchema });
 const WorkshopParams = z.object({ id: WorkshopIdSchema });
@@ -57,21 +65,21 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
   const { auth } = deps;
 
   /** The workshop, its site and the caller's role there; missing for anyone not in the site. */
-  async function workshopAndRole(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }> {
+  async function workshopAndRole(id: string, user: Caller): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }> {
     const workshop = await workshops.get(id);
     if (!workshop) throw errors.notFound('That workshop');
-    return { workshop, ...(await siteAndRoleOf(deps, workshop.siteSlug, user, 'That workshop')) };
+    return { workshop, ...(await workshopSiteAndRole(deps, workshop, user)) };
   }
 
   /** The workshop for a facilitator of its site to run. */
-  async function runnable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord> {
+  async function runnable(id: string, user: Caller): Promise<WorkshopRecord> {
     const { workshop, site, role } = await workshopAndRole(id, user);
     if (!roleAtLeast(role, 'facilitator')) throw errors.forbidden(`Only facilitators of ${site.name} run its workshops.`);
     return workshop;
   }
 
   /** The workshop for someone who takes part in it: members of its site and up (viewers watch). */
-  async function joinable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord> {
+  async function joinable(id: string, user: Caller): Promise<WorkshopRecord> {
     const { workshop, site, role } = await workshopAndRole(id, user);
     if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers of ${site.name} follow its workshops; members take part in rounds.`);
     return workshop;
@@ -190,17 +198,89 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
       const workshop = await runnable(c.req.valid('param').id, user);
       const ended = await workshops.end(workshop, c.req.valid('json'), user);
       deps.onRoomChanged?.(ended.recordRoomId);
+      // Its guests lose access with it: their live connections are checked again, and close.
+      deps.onAccessChanged?.();
       return c.json({ ...ended, workshop: workshopView(ended.workshop) }, 200);
     },
   );
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workshops/{id}/people',
+      tags: ['workshops'],
+      summary: 'Everyone who has joined the workshop, with their organisations, in the order they came',
+      description: 'Who is connected now is in the workshop room’s presence; this is everyone who has been.',
+      request: { params: WorkshopParams },
+      responses: { 200: jsonResponse(WorkshopPeopleSchema, 'People'), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { workshop } = await workshopAndRole(c.req.valid('param').id, user);
+      return c.json({ people: await workshops.people(workshop) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workshops/{id}/hand',
+      tags: ['workshops'],
+      summary: 'Raise or lower your hand (members); facilitators may lower anyone’s',
+      description: 'Hands are kept by the server in the workshop room, in the order they went up, for everyone to see; ending the workshop lowers them all.',
+      request: { params: WorkshopParams, body: jsonBody(HandRequestSchema) },
+      responses: { 200: jsonResponse(WorkshopLiveSchema, 'The live state'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { workshop, role } = await workshopAndRole(c.req.valid('param').id, user);
+      if (!roleAtLeast(role, 'member')) throw errors.forbidden('Viewers follow the workshop; members raise their hands.');
+      return c.json(await workshops.hand(workshop, c.req.valid('json'), user, roleAtLeast(role, 'facilitator')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workshops/{id}/follow',
+      tags: ['workshops'],
+      summary: 'Follow me: participants in a map follow your view (facilitators); `roomId: null` stops it',
+      description: "The leader's page publishes the part of the map in view in the map room's presence; participants' pages in that map follow it until they choose not to.",
+      request: { params: WorkshopParams, body: jsonBody(FollowRequestSchema) },
+      responses: { 200: jsonResponse(WorkshopLiveSchema, 'The live state'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const workshop = await runnable(c.req.valid('param').id, user);
+      return c.json(await workshops.follow(workshop, c.req.valid('json').roomId, user), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workshops/{id}/summon',
+      tags: ['workshops'],
+      summary: 'Bring everyone here: every participant’s page opens the map at the part given (facilitators)',
+      request: { params: WorkshopParams, body: jsonBody(SummonRequestSchema) },
+      responses: { 200: jsonResponse(WorkshopLiveSchema, 'The live state'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const workshop = await runnable(c.req.valid('param').id, user);
+      return c.json(await workshops.summon(workshop, c.req.valid('json'), user), 200);
+    },
+  );
+
   registerRoundRoutes(app, deps, workshops, { workshopAndRole, runnable, joinable });
+  registerBreakoutRoutes(app, deps, workshops, { workshopAndRole, runnable, joinable });
 }
 
-interface WorkshopAccess {
-  workshopAndRole(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }>;
-  runnable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord>;
-  joinable(id: string, user: Pick<UserRecord, 'id' | 'isAdmin'>): Promise<WorkshopRecord>;
+/** Who may do what in a workshop, for the routes of its parts (rounds, breakouts). */
+export interface WorkshopAccess {
+  workshopAndRole(id: string, user: Caller): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }>;
+  runnable(id: string, user: Caller): Promise<WorkshopRecord>;
+  joinable(id: string, user: Caller): Promise<WorkshopRecord>;
 }
 
 /**

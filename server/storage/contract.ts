@@ -86,6 +86,10 @@ const STORAGE_METHODS = Object.keys({
   endWorkshop: true,
   recordAttendance: true,
   listAttendance: true,
+  createGuestInvite: true,
+  getGuestInviteByHash: true,
+  joinAsGuest: true,
+  listGuests: true,
   close: true,
 } satisfies Record<StorageMethod, true>);
 
@@ -1146,6 +1150,87 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(came.map((a) => a.userId)).toEqual(['u-mo', 'u-pat']);
         expect(Date.parse(came[0]!.firstSeen)).not.toBeNaN();
         expect(await storage.listAttendance('another-room')).toEqual([]);
+      });
+    });
+
+    describe('workshop guests', () => {
+      async function workshopOf(title = 'Mapping morning') {
+        const site = await storage.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'i', sponsor: 's' });
+        const room = await storage.createRoom({ siteId: site.id, kind: 'workshop', title, createdBy: null });
+        return storage.createWorkshop({ siteId: site.id, roomId: room.id, title, startsAt: '2026-03-02T10:00:00.000Z', steps: [], createdBy: null });
+      }
+      const inTwoDays = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
+      const now = () => new Date().toISOString();
+
+      it('stores a link by its hash only, and finds it by that hash', async () => {
+        const workshop = await workshopOf();
+        const made = await storage.createGuestInvite({ workshopId: workshop.id, label: 'Police partners', hash: 'hash-a', createdBy: 'u-fran', expiresAt: inTwoDays() });
+        expect(made).toEqual({
+          id: made.id,
+          workshopId: workshop.id,
+          label: 'Police partners',
+          createdBy: 'u-fran',
+          createdAt: made.createdAt,
+          expiresAt: made.expiresAt,
+        });
+        expect(made.id).toMatch(/^[A-Za-z0-9_-]{10,64}$/);
+        expect(Date.parse(made.createdAt)).not.toBeNaN();
+        expect(await storage.getGuestInviteByHash('hash-a')).toEqual(made);
+        expect(await storage.getGuestInviteByHash('hash-b')).toBeNull();
+        expect(JSON.stringify(made)).not.toContain('hash-a');
+        // Two links never share a hash.
+        await expect(storage.createGuestInvite({ workshopId: workshop.id, label: null, hash: 'hash-a', createdBy: null, expiresAt: inTwoDays() })).rejects.toThrow();
+      });
+
+      it('makes guests of the workshop: no password, no site role, never a member, listed in the order they joined', async () => {
+        const workshop = await workshopOf();
+        const invite = await storage.createGuestInvite({ workshopId: workshop.id, label: null, hash: 'hash-a', createdBy: null, expiresAt: inTwoDays() });
+        const first = await storage.joinAsGuest({ inviteId: invite.id, name: 'Gita', organisation: 'Devon Fire and Rescue', at: now() }, { max: 10 });
+        const second = await storage.joinAsGuest({ inviteId: invite.id, name: 'Gita', organisation: 'Devon Fire and Rescue', at: now() }, { max: 10 });
+        if (!first.ok || !second.ok) throw new Error('expected both to join');
+        expect(first.user).toEqual({
+          id: first.user.id,
+          email: first.user.email,
+          name: 'Gita',
+          organisation: 'Devon Fire and Rescue',
+          isAdmin: false,
+          createdAt: first.user.createdAt,
+          guestOf: workshop.id,
+        });
+        // The same name twice is two people (two devices, or two Gitas): two accounts.
+        expect(second.user.id).not.toBe(first.user.id);
+        expect(second.user.email).not.toBe(first.user.email);
+        expect(await storage.getUserById(first.user.id)).toEqual(first.user);
+        expect(await storage.getUserByEmail(first.user.email)).toEqual(first.user);
+        expect(await storage.getPasswordHash(first.user.id)).toBeNull();
+        expect(await storage.getRole(workshop.siteId, first.user.id)).toBeNull();
+        expect(await storage.listMembers(workshop.siteId)).toEqual([]);
+        expect((await storage.listGuests(workshop.id)).map((u) => u.id)).toEqual([first.user.id, second.user.id]);
+        expect(await storage.listGuests((await workshopOf('Another')).id)).toEqual([]);
+        // Their sessions are like anyone's, and find them as guests.
+        await storage.createToken({ userId: first.user.id, kind: 'session', name: 'guest session', hash: 'guest-session', expiresAt: inTwoDays() });
+        expect((await storage.findToken('guest-session', now()))?.user).toEqual(first.user);
+        // People with accounts of their own are nobody's guests.
+        const ana = await storage.createUser({ email: 'ana@council.gov.uk', name: 'Ana', organisation: 'Torbay Council', passwordHash: 'h', isAdmin: false });
+        expect(ana.guestOf).toBeNull();
+        expect((await storage.getUserById(ana.id))?.guestOf).toBeNull();
+      });
+
+      it('refuses to make a guest, writing nothing, when the link has expired, the workshop has ended, or it has its most guests', async () => {
+        const workshop = await workshopOf();
+        const live = await storage.createGuestInvite({ workshopId: workshop.id, label: null, hash: 'hash-live', createdBy: null, expiresAt: inTwoDays() });
+        const old = await storage.createGuestInvite({ workshopId: workshop.id, label: null, hash: 'hash-old', createdBy: null, expiresAt: new Date(Date.now() - 1000).toISOString() });
+        const person = { name: 'Gita', organisation: 'Devon Fire and Rescue', at: now() };
+        expect(await storage.joinAsGuest({ ...person, inviteId: old.id }, { max: 10 })).toEqual({ ok: false, reason: 'expired' });
+        expect(await storage.joinAsGuest({ ...person, inviteId: 'no-such-invite' }, { max: 10 })).toEqual({ ok: false, reason: 'expired' });
+        // Of several joining at once against a limit of two, two get in.
+        const joins = await Promise.all([1, 2, 3].map(() => storage.joinAsGuest({ ...person, inviteId: live.id }, { max: 2 })));
+        expect(joins.filter((j) => j.ok)).toHaveLength(2);
+        expect(joins.filter((j) => !j.ok)).toEqual([{ ok: false, reason: 'full' }]);
+        await storage.endWorkshop(workshop.id);
+        expect(await storage.joinAsGuest({ ...person, inviteId: live.id }, { max: 10 })).toEqual({ ok: false, reason: 'ended' });
+        expect(await storage.listGuests(workshop.id)).toHaveLength(2);
+        expect(await storage.countUsers()).toBe(2);
       });
     });
 

@@ -83,6 +83,12 @@ export interface UserRecord {
   organisation: string;
   isAdmin: boolean;
   createdAt: string;
+  /**
+   * The workshop this account is a guest of, for someone invited to one workshop by link
+   * (`joinAsGuest`); null for everyone with an account of their own. A guest has no password
+   * and no site role: they can open only what that workshop opens to them.
+   */
+  guestOf: string | null;
 }
 
 export interface NewUser {
@@ -554,7 +560,41 @@ export interface RoundEntryRecord {
   createdAt: string;
 }
 
-export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore {
+/**
+ * A link that lets people from other agencies join one workshop as guests. Only a hash of its
+ * token is stored; the link works for anyone who has it until it expires or the workshop ends.
+ */
+export interface GuestInviteRecord {
+  id: string;
+  workshopId: string;
+  /** What the facilitator called it (who it was sent to), or null. */
+  label: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** Why `joinAsGuest` made no guest; nothing was written. */
+export type GuestJoinRefusal = 'expired' | 'ended' | 'full';
+
+/** Guests of workshops: the links that invite them, and their accounts (users with `guestOf`). */
+export interface GuestStore {
+  /** Stores a new link to the workshop, with a new id, created now. */
+  createGuestInvite(invite: { workshopId: string; label: string | null; hash: string; createdBy: string | null; expiresAt: string }): Promise<GuestInviteRecord>;
+  /** The link whose token has this hash, expired or not; null when there is none. */
+  getGuestInviteByHash(hash: string): Promise<GuestInviteRecord | null>;
+  /**
+   * Makes a guest account of the link's workshop (`guestOf` set, no password, no site role),
+   * in one transaction with the checks that allow it: the link has not expired at `at`, its
+   * workshop has not ended, and the workshop has fewer than `max` guests. Otherwise it writes
+   * nothing and says why. Its email is made up and unique (no one signs in with it).
+   */
+  joinAsGuest(input: { inviteId: string; name: string; organisation: string; at: string }, options: { max: number }): Promise<{ ok: true; user: UserRecord } | { ok: false; reason: GuestJoinRefusal }>;
+  /** The workshop's guests, in the order they joined. */
+  listGuests(workshopId: string): Promise<UserRecord[]>;
+}
+
+export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore, GuestStore {
   /** Short name for logs and health output, e.g. `sqlite`. */
   readonly kind: string;
   close(): Promise<void>;

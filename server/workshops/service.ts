@@ -8,23 +8,26 @@ import { newId } from '../../shared/ids.js';
 import { replaceDocContent } from '../../shared/doc/content.js';
 import { addEntry } from '../../shared/log/doc.js';
 import { readMap } from '../../shared/map/doc.js';
-import { LIMITS, VERSION_LIMITS } from '../../shared/api.js';
-import type { CreateWorkshopRequest, EndedWorkshop, EndWorkshopRequest, WorkshopTimerRequest } from '../../shared/workshops/api.js';
+import { LIMITS, VERSION_LIMITS, type VersionContent } from '../../shared/api.js';
+import type { CreateWorkshopRequest, EndedWorkshop, EndWorkshopRequest, HandRequest, SummonRequest, WorkshopPeople, WorkshopTimerRequest } from '../../shared/workshops/api.js';
 import { workshopRecord } from '../../shared/workshops/record.js';
 import { readRounds } from '../../shared/workshops/rounds.js';
-import { readWorkshopLive, WORKSHOP_HISTORY_MAX, writeWorkshopLive, type WorkshopLive } from '../../shared/workshops/live.js';
+import { readWorkshopLive, WORKSHOP_HANDS_MAX, WORKSHOP_HISTORY_MAX, writeWorkshopLive, type WorkshopLive } from '../../shared/workshops/live.js';
 import { addTime, pauseTimer, startTimer } from '../../shared/workshops/timer.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Directory, SiteRecord, VersionAuthor, WorkshopRecord, WorkshopStore } from '../storage/types.js';
 import type { WriteAsServer } from '../versions/service.js';
 import type { DocReader } from '../ydoc/reader.js';
+import { BreakoutService } from './breakouts.js';
 import { RoundService } from './rounds.js';
 
 export interface WorkshopServiceDeps {
   store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById' | 'getOrCreateLogRoom' | 'updateRoom'>;
   /** A room was locked or unlocked: connected clients' write access is checked again. */
   onAccessChanged: () => void;
+  /** A version's content (the version service's `read`), for a breakout's base. */
+  readVersion: (room: { id: string; kind: 'map' | 'doc' }, versionId: string) => Promise<VersionContent | null>;
   /** Saves a named version of a map or document (the version service's `save`). */
   saveVersion: (room: { id: string; kind: 'map' | 'doc' }, name: string, author: VersionAuthor) => Promise<{ id: string; name: string }>;
   docs: DocReader;
@@ -37,9 +40,12 @@ const MINUTE = 60_000;
 export class WorkshopService {
   /** Its votes, private notes and check-in rounds. */
   readonly rounds: RoundService;
+  /** Its breakout groups, each in a copy of a map, and merging their work back. */
+  readonly breakouts: BreakoutService;
 
   constructor(private readonly deps: WorkshopServiceDeps) {
     this.rounds = new RoundService(deps);
+    this.breakouts = new BreakoutService(deps);
   }
 
   /**
@@ -157,6 +163,61 @@ export class WorkshopService {
     });
   }
 
+  /** Everyone who has joined the workshop's room, in the order they first came. */
+  async people(workshop: WorkshopRecord): Promise<WorkshopPeople['people']> {
+    const came = await this.deps.store.listAttendance(workshop.roomId);
+    return Promise.all(
+      came.map(async (a) => {
+        const person = await this.deps.store.getUserById(a.userId);
+        return { userId: a.userId, name: person?.name ?? 'Someone who has left', organisation: person?.organisation ?? '', firstSeen: a.firstSeen };
+      }),
+    );
+  }
+
+  /**
+   * Starts "follow me" in one of the workshop's maps (`roomId`), led by `user`, or stops it
+   * (null). Participants' pages follow the leader's view through the map room's presence.
+   */
+  async follow(workshop: WorkshopRecord, roomId: string | null, user: { id: string; name: string }): Promise<WorkshopLive> {
+    if (roomId !== null) await this.siteMap(workshop, roomId);
+    return this.change(workshop, user.id, () => ({ follow: roomId === null ? null : { userId: user.id, name: user.name, roomId } }));
+  }
+
+  /** "Bring everyone here": every participant's page opens the map at the part given. */
+  async summon(workshop: WorkshopRecord, request: SummonRequest, user: { id: string; name: string }): Promise<WorkshopLive> {
+    await this.siteMap(workshop, request.roomId);
+    return this.change(workshop, user.id, (_live, now) => ({ summon: { roomId: request.roomId, view: request.view ?? null, by: user.name, at: now } }));
+  }
+
+  /** A map or document of the workshop's site, or 400. */
+  private async siteMap(workshop: WorkshopRecord, roomId: string): Promise<void> {
+    const room = await this.deps.store.getRoom(roomId);
+    if (!room || room.siteId !== workshop.siteId || (room.kind !== 'map' && room.kind !== 'doc')) {
+      throw errors.badRequest('That is not a map or document of the workshop’s site.');
+    }
+  }
+
+  /**
+   * Raises or lowers a hand. People raise and lower their own; a facilitator (`mayLowerOthers`)
+   * may lower anyone's, as when they have been heard. Raising twice keeps the first place.
+   */
+  hand(
+    workshop: WorkshopRecord,
+    request: HandRequest,
+    user: { id: string; name: string; organisation: string },
+    mayLowerOthers: boolean,
+  ): Promise<WorkshopLive> {
+    const target = request.userId ?? user.id;
+    if (target !== user.id && (request.raised || !mayLowerOthers)) throw errors.forbidden('Only facilitators lower other people’s hands; nobody raises one for someone else.');
+    return this.change(workshop, user.id, (live, now) => {
+      const others = live.hands.filter((h) => h.userId !== target);
+      if (!request.raised) return { hands: others };
+      if (live.hands.some((h) => h.userId === target)) return {};
+      if (live.hands.length >= WORKSHOP_HANDS_MAX) throw errors.conflict('Too many hands are up: lower some first.');
+      return { hands: [...live.hands, { userId: user.id, name: user.name, organisation: user.organisation, at: now }] };
+    });
+  }
+
   /**
    * Ends the workshop, once: every client sees it end, the maps and documents its steps worked
    * on are saved as named versions, and a record (attendance, agenda with actual timings,
@@ -175,7 +236,7 @@ export class WorkshopService {
     const { live, rounds } = await this.deps.writeAsServer(
       workshop.roomId,
       (doc) => {
-        writeWorkshopLive(doc, { endedAt: now, timer: pauseTimer(readWorkshopLive(doc).timer, now) });
+        writeWorkshopLive(doc, { endedAt: now, timer: pauseTimer(readWorkshopLive(doc).timer, now), hands: [], follow: null });
         return { live: readWorkshopLive(doc), rounds: readRounds(doc) };
       },
       user.id,
@@ -195,12 +256,7 @@ export class WorkshopService {
     for (const roomId of new Set(rounds.map((r) => r.roomId).filter((id): id is string => id !== null))) {
       labels.set(roomId, await this.deps.docs.read(roomId, (doc) => new Map(readMap(doc).elements.map((e) => [e.id, e.label]))));
     }
-    const attendance = await Promise.all(
-      (await this.deps.store.listAttendance(workshop.roomId)).map(async (a) => {
-        const person = await this.deps.store.getUserById(a.userId);
-        return { name: person?.name ?? 'Someone who has left', organisation: person?.organisation ?? '' };
-      }),
-    );
+    const attendance = await this.people(workshop);
     const content = workshopRecord({
       title: workshop.title,
       startsAt: workshop.startsAt,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { readPresence, type PresenceUser } from '../doc/presence.js';
+import { MapViewSchema, type MapView } from '../workshops/live.js';
 
 export const MAP_PRESENCE_FIELD = 'map';
 
@@ -45,4 +46,25 @@ export function selectedByOthers(presences: readonly RemoteMapPresence[]): Map<s
     }
   }
   return out;
+}
+
+/**
+ * The part of the map a facilitator leading "follow me" has in view, in map coordinates, so a
+ * follower's screen of any size shows the same part. Published only while leading.
+ */
+export const MAP_VIEW_FIELD = 'mapView';
+
+/**
+ * The view `userId` publishes in this room (their first tab that publishes one), or null.
+ *
+ * @example
+ * viewOf(conn.awareness.getStates(), leaderId) // { x: -200, y: 0, width: 1600, height: 900 }
+ */
+export function viewOf(states: ReadonlyMap<number, unknown>, userId: string): MapView | null {
+  for (const state of states.values()) {
+    if (readPresence(state)?.id !== userId) continue;
+    const parsed = MapViewSchema.safeParse((state as Record<string, unknown>)[MAP_VIEW_FIELD]);
+    if (parsed.success) return parsed.data;
+  }
+  return null;
 }

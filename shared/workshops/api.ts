@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { oneLineText, RoomIdSchema, TitleSchema } from '../api.js';
-import { WORKSHOP_STEPS_MAX, WorkshopLiveSchema } from './live.js';
+import { BREAKOUT_GROUPS_MAX, MapViewSchema, WORKSHOP_STEPS_MAX, WorkshopLiveSchema } from './live.js';
 import { TIMER_LIMITS } from './timer.js';
 
 export const WORKSHOP_STEP_KINDS = ['discussion', 'brainstorm', 'vote', 'round', 'breakout'] as const;
@@ -98,6 +98,52 @@ export const WorkshopTimerRequestSchema = z.discriminatedUnion('action', [
   }),
 ]);
 export type WorkshopTimerRequest = z.infer<typeof WorkshopTimerRequestSchema>;
+
+/** `POST /api/workshops/{id}/follow`: participants in this map follow your view; `null` stops it. */
+export const FollowRequestSchema = z.object({ roomId: RoomIdSchema.nullable() });
+/** `POST /api/workshops/{id}/summon`: bring everyone to this map, to the part of it you have in view. */
+export const SummonRequestSchema = z.object({ roomId: RoomIdSchema, view: MapViewSchema.optional() });
+export type SummonRequest = z.infer<typeof SummonRequestSchema>;
+
+/** `POST /api/workshops/{id}/breakouts`: split people into groups, each with its own copy of a map. */
+export const StartBreakoutRequestSchema = z.object({
+  roomId: RoomIdSchema,
+  groups: z
+    .array(z.object({ name: oneLineText('a group needs a name', 100), userIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{10,64}$/)).max(200) }))
+    .min(1, 'at least one group')
+    .max(BREAKOUT_GROUPS_MAX),
+});
+export type StartBreakoutRequest = z.input<typeof StartBreakoutRequestSchema>;
+
+export const BreakoutChangeSchema = z.object({
+  target: z.enum(['element', 'connection']),
+  id: z.string(),
+  change: z.enum(['added', 'changed', 'removed']),
+  label: z.string(),
+  fields: z.array(z.string()),
+});
+/** `GET …/breakouts/{groupRoomId}/changes`: what the group changed, against the base. */
+export const BreakoutChangesSchema = z.object({ changes: z.array(BreakoutChangeSchema) });
+/** `POST …/breakouts/{groupRoomId}/merge` */
+export const MergeBreakoutRequestSchema = z.object({ ids: z.array(z.string().min(1).max(64)).min(1, 'choose at least one change').max(20_000) });
+export const MergeBreakoutResultSchema = z.object({
+  merged: z.number().int(),
+  skipped: z.array(z.object({ id: z.string(), label: z.string(), reason: z.string() })),
+});
+export type MergeBreakoutResult = z.infer<typeof MergeBreakoutResultSchema>;
+
+/** `POST /api/workshops/{id}/hand`: raise or lower your hand; a facilitator may lower anyone's (`userId`). */
+export const HandRequestSchema = z.object({
+  raised: z.boolean(),
+  userId: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'not a user id').optional(),
+});
+export type HandRequest = z.infer<typeof HandRequestSchema>;
+
+/** `GET /api/workshops/{id}/people`: everyone who has joined the workshop's room, in the order they came. */
+export const WorkshopPeopleSchema = z.object({
+  people: z.array(z.object({ userId: z.string(), name: z.string(), organisation: z.string(), firstSeen: z.string() })),
+});
+export type WorkshopPeople = z.infer<typeof WorkshopPeopleSchema>;
 
 /** `POST /api/workshops/{id}/end`: what the facilitator noted, one line each, for the record. */
 export const EndWorkshopRequestSchema = z.object({

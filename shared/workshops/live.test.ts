@@ -5,7 +5,7 @@ import { IDLE_TIMER, pauseTimer, startTimer } from './timer.js';
 
 describe("a workshop's live state", () => {
   it('reads as the first step with the timer idle before anything is written', () => {
-    expect(readWorkshopLive(new Y.Doc())).toEqual({ step: 0, timer: IDLE_TIMER, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null });
+    expect(readWorkshopLive(new Y.Doc())).toEqual({ step: 0, timer: IDLE_TIMER, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null, hands: [], follow: null, summon: null, breakout: null });
   });
 
   it('writes step and timer as plain values in one update, and another doc reads them back', () => {
@@ -19,7 +19,7 @@ describe("a workshop's live state", () => {
 
     const client = new Y.Doc();
     Y.applyUpdate(client, updates[0]!);
-    expect(readWorkshopLive(client)).toEqual({ step: 2, timer, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null });
+    expect(readWorkshopLive(client)).toEqual({ step: 2, timer, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null, hands: [], follow: null, summon: null, breakout: null });
   });
 
   it('changes only what the patch names', () => {
@@ -53,7 +53,7 @@ describe("a workshop's live state", () => {
     doc.getMap(WORKSHOP_LIVE_ROOT).set('timer', { status: 'running', endsAt: 'soon' });
     doc.getMap(WORKSHOP_LIVE_ROOT).set('history', [{ step: 'first', at: 0 }]);
     doc.getMap(WORKSHOP_LIVE_ROOT).set('endedAt', 'yesterday');
-    expect(readWorkshopLive(doc)).toEqual({ step: 0, timer: IDLE_TIMER, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null });
+    expect(readWorkshopLive(doc)).toEqual({ step: 0, timer: IDLE_TIMER, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null, hands: [], follow: null, summon: null, breakout: null });
     expect(() => writeWorkshopLive(doc, { step: 1.5 })).toThrow();
     expect(() => writeWorkshopLive(doc, { history: [{ step: 0, at: -1 }] })).toThrow();
     expect(() => writeWorkshopLive(doc, { timer: { status: 'paused', remainingMs: -1, durationMs: 0 } })).toThrow();

@@ -30,6 +30,56 @@ export const WORKSHOP_HISTORY_MAX = 200;
 export const StepStartSchema = z.object({ step: z.number().int().min(0).max(WORKSHOP_STEPS_MAX - 1), at: z.number().int().min(0) });
 export type StepStart = z.infer<typeof StepStartSchema>;
 
+/** Most hands up at once: more than a workshop has people. */
+export const WORKSHOP_HANDS_MAX = 200;
+
+/** A raised hand: who, and when (server ms), so they are taken in order. */
+export const RaisedHandSchema = z.object({
+  userId: z.string().max(64),
+  name: z.string().max(200),
+  organisation: z.string().max(200),
+  at: z.number().int().min(0),
+});
+export type RaisedHand = z.infer<typeof RaisedHandSchema>;
+
+/** A part of a map in map coordinates: what someone has in view. */
+export const MapViewSchema = z.object({
+  x: z.number().finite().min(-1e7).max(1e7),
+  y: z.number().finite().min(-1e7).max(1e7),
+  width: z.number().finite().positive().max(1e7),
+  height: z.number().finite().positive().max(1e7),
+});
+export type MapView = z.infer<typeof MapViewSchema>;
+
+/** A facilitator others follow: whose view, in which map. */
+export const FollowSchema = z.object({ userId: z.string().max(64), name: z.string().max(200), roomId: z.string().max(64) });
+export type Follow = z.infer<typeof FollowSchema>;
+
+/** "Bring everyone here": the map and the part of it everyone is taken to, and when (server ms). */
+export const SummonSchema = z.object({ roomId: z.string().max(64), view: MapViewSchema.nullable(), by: z.string().max(200), at: z.number().int().min(0) });
+export type Summon = z.infer<typeof SummonSchema>;
+
+/** Most groups in one breakout. */
+export const BREAKOUT_GROUPS_MAX = 12;
+
+const PersonSchema = z.object({ userId: z.string().max(64), name: z.string().max(200), organisation: z.string().max(200) });
+
+/**
+ * Breakouts under way (or closed, until the next): each group's copy of the main map, and the
+ * version of the main map they were copied from (the base their changes are compared with).
+ */
+export const BreakoutSchema = z.object({
+  mainRoomId: z.string().max(64),
+  baseVersionId: z.string().max(64),
+  startedAt: z.number().int().min(0),
+  closedAt: z.number().int().min(0).nullable(),
+  groups: z
+    .array(z.object({ name: z.string().max(100), roomId: z.string().max(64), members: z.array(PersonSchema).max(200) }))
+    .min(1)
+    .max(BREAKOUT_GROUPS_MAX),
+});
+export type Breakout = z.infer<typeof BreakoutSchema>;
+
 export const WorkshopLiveSchema = z.object({
   /** Index of the current step in the agenda, from 0. */
   step: z.number().int().min(0).max(WORKSHOP_STEPS_MAX - 1),
@@ -43,6 +93,14 @@ export const WorkshopLiveSchema = z.object({
   recordRoomId: z.string().max(64).nullable(),
   /** The map or document the workshop locked for the current step; it unlocks it on moving on. */
   lockedRoomId: z.string().max(64).nullable(),
+  /** Hands up, oldest first. */
+  hands: z.array(RaisedHandSchema).max(WORKSHOP_HANDS_MAX),
+  /** While set, participants in that map follow the facilitator's view (they may stop). */
+  follow: FollowSchema.nullable(),
+  /** The last "bring everyone here". */
+  summon: SummonSchema.nullable(),
+  /** The current or last breakout. */
+  breakout: BreakoutSchema.nullable(),
 });
 export type WorkshopLive = z.infer<typeof WorkshopLiveSchema>;
 
@@ -56,7 +114,7 @@ function liveMap(doc: Y.Doc): Y.Map<unknown> {
  * way rather than breaking the page.
  *
  * @example
- * readWorkshopLive(new Y.Doc()) // { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null }
+ * readWorkshopLive(new Y.Doc()) // { step: 0, timer: { status: 'idle' }, history: [], endedAt: null, recordRoomId: null, lockedRoomId: null, hands: [], follow: null, summon: null, breakout: null }
  */
 export function readWorkshopLive(doc: Y.Doc): WorkshopLive {
   const map = liveMap(doc);
@@ -66,6 +124,10 @@ export function readWorkshopLive(doc: Y.Doc): WorkshopLive {
   const endedAt = WorkshopLiveSchema.shape.endedAt.safeParse(map.get('endedAt'));
   const recordRoomId = WorkshopLiveSchema.shape.recordRoomId.safeParse(map.get('recordRoomId'));
   const lockedRoomId = WorkshopLiveSchema.shape.lockedRoomId.safeParse(map.get('lockedRoomId'));
+  const hands = WorkshopLiveSchema.shape.hands.safeParse(map.get('hands'));
+  const follow = FollowSchema.safeParse(map.get('follow'));
+  const summon = SummonSchema.safeParse(map.get('summon'));
+  const breakout = BreakoutSchema.safeParse(map.get('breakout'));
   return {
     step: step.success ? step.data : 0,
     timer: timer.success ? timer.data : IDLE_TIMER,
@@ -73,6 +135,10 @@ export function readWorkshopLive(doc: Y.Doc): WorkshopLive {
     endedAt: endedAt.success ? endedAt.data : null,
     recordRoomId: recordRoomId.success ? recordRoomId.data : null,
     lockedRoomId: lockedRoomId.success ? lockedRoomId.data : null,
+    hands: hands.success ? hands.data : [],
+    follow: follow.success ? follow.data : null,
+    summon: summon.success ? summon.data : null,
+    breakout: breakout.success ? breakout.data : null,
   };
 }
 
@@ -94,5 +160,9 @@ export function writeWorkshopLive(doc: Y.Doc, patch: Partial<WorkshopLive>): voi
     if (patch.endedAt !== undefined) map.set('endedAt', WorkshopLiveSchema.shape.endedAt.parse(patch.endedAt));
     if (patch.recordRoomId !== undefined) map.set('recordRoomId', WorkshopLiveSchema.shape.recordRoomId.parse(patch.recordRoomId));
     if (patch.lockedRoomId !== undefined) map.set('lockedRoomId', WorkshopLiveSchema.shape.lockedRoomId.parse(patch.lockedRoomId));
+    if (patch.hands !== undefined) map.set('hands', WorkshopLiveSchema.shape.hands.parse(patch.hands).map((h) => ({ ...h })));
+    if (patch.follow !== undefined) map.set('follow', patch.follow === null ? null : { ...FollowSchema.parse(patch.follow) });
+    if (patch.breakout !== undefined) map.set('breakout', patch.breakout === null ? null : structuredClone(BreakoutSchema.parse(patch.breakout)));
+    if (patch.summon !== undefined) map.set('summon', patch.summon === null ? null : structuredClone(SummonSchema.parse(patch.summon)));
   });
 }

@@ -27,7 +27,7 @@ import type { SettingsMethods } from './settings.js';
 
 /** A row as selected: the record's own names (aliased in SQL), SQLite's 0 and 1 for booleans. */
 type Row<T, Flags extends keyof T> = Omit<T, Flags> & Record<Flags, number>;
-type UserRow = Row<UserRecord, 'isAdmin'>;
+export type UserRow = Row<UserRecord, 'isAdmin'>;
 type RoomRow = Row<RoomRecord, 'archived' | 'locked'>;
 interface PendingInviteRow extends InviteRecord {
   creatorName: string | null;
@@ -36,7 +36,7 @@ interface PendingInviteRow extends InviteRecord {
 
 // Columns are aliased to the records' names, so rows need converting only where SQLite has no
 // type of its own (booleans).
-const USER_COLUMNS = 'id, email, name, organisation, is_admin AS isAdmin, created_at AS createdAt';
+export const USER_COLUMNS = 'id, email, name, organisation, is_admin AS isAdmin, created_at AS createdAt, guest_of AS guestOf';
 const TOKEN_COLUMNS = `id, user_id AS userId, kind, name, created_at AS createdAt, last_used_at AS lastUsedAt,
   expires_at AS expiresAt`;
 const ROOM_SELECT = `SELECT r.id, r.site_id AS siteId, s.slug AS siteSlug, r.kind, r.title, r.archived,
@@ -65,7 +65,7 @@ const PAGE_FILTERS: Record<RoomPageQuery['archived'], string> = {
 };
 const PAGE_ORDER = 'ORDER BY r.archived, r.updated_at DESC, r.id DESC LIMIT ?';
 
-function toUser(row: UserRow): UserRecord {
+export function toUser(row: UserRow): UserRecord {
   return { ...row, isAdmin: row.isAdmin === 1 };
 }
 function toRoom(row: RoomRow): RoomRecord {
@@ -238,7 +238,7 @@ export function openDirectory(db: Database.Database): DirectoryMethods {
       const id = newId();
       const inserted = stmt.insertUserIfNew.run(id, fresh.email, fresh.name, fresh.organisation, fresh.passwordHash, fresh.isAdmin ? 1 : 0, input.at);
       if (inserted.changes === 0) return { ok: false, reason: 'email_taken' };
-      user = { id, email: fresh.email, name: fresh.name, organisation: fresh.organisation, isAdmin: fresh.isAdmin, createdAt: input.at };
+      user = { id, email: fresh.email, name: fresh.name, organisation: fresh.organisation, isAdmin: fresh.isAdmin, createdAt: input.at, guestOf: null };
       created = true;
     } else {
       const row = stmt.userById.get(input.account.userId) as UserRow | undefined;
@@ -283,7 +283,7 @@ export function openDirectory(db: Database.Database): DirectoryMethods {
       const id = newId();
       const createdAt = nowIso();
       stmt.insertUser.run(id, user.email, user.name, user.organisation, user.passwordHash, user.isAdmin ? 1 : 0, createdAt);
-      return { id, email: user.email, name: user.name, organisation: user.organisation, isAdmin: user.isAdmin, createdAt };
+      return { id, email: user.email, name: user.name, organisation: user.organisation, isAdmin: user.isAdmin, createdAt, guestOf: null };
     },
 
     async getUserById(id) {

@@ -5,7 +5,7 @@
  *
  * One module per concern, each preparing its statements once on the shared connection:
  * `migrations.ts` (the schema), `docLog.ts` (DocStore), `directory.ts` (people, sites, rooms,
- * invites), `search.ts` (SearchIndex), `settings.ts`, `versions.ts` (VersionStore), `workshops.ts` (WorkshopStore). This file
+ * invites), `search.ts` (SearchIndex), `settings.ts`, `versions.ts` (VersionStore), `workshops.ts` (WorkshopStore), `guests.ts` (GuestStore). This file
  * opens the connection and assembles them into one `Storage`.
  */
 import Database from 'better-sqlite3';
@@ -13,6 +13,7 @@ import type { Storage } from '../types.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDirectory } from './directory.js';
 import { openDocLog } from './docLog.js';
+import { openGuestStore } from './guests.js';
 import { migrate } from './migrations.js';
 import { openSearchIndex } from './search.js';
 import { openSettings } from './settings.js';
@@ -77,6 +78,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     ...openSearchIndex(db),
     ...openVersionStore(db),
     ...openWorkshopStore(db),
+    ...openGuestStore(db),
 
     async checkpointNow() {
       flushAppends();

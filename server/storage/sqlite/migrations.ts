@@ -311,6 +311,23 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (room_id, user_id)
   ) WITHOUT ROWID;
   `,
+  // 13. Guests of workshops: links that invite people from other agencies to one workshop (only
+  // a hash of each token), and on their accounts the workshop they are a guest of. A guest's
+  // account goes with its workshop, and so, by the tokens' own cascade, do its sessions.
+  `
+  CREATE TABLE workshop_guest_invites (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    label TEXT,
+    hash TEXT NOT NULL UNIQUE,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX workshop_guest_invites_workshop ON workshop_guest_invites (workshop_id);
+  ALTER TABLE users ADD COLUMN guest_of TEXT REFERENCES workshops(id) ON DELETE CASCADE;
+  CREATE INDEX users_guest_of ON users (guest_of) WHERE guest_of IS NOT NULL;
+  `,
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */

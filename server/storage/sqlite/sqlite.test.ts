@@ -223,9 +223,25 @@ describe('sqlite storage', () => {
     await storage.searchSite(site.id, 'map', { limit: 5 });
     await storage.mentionables(site.id, { query: 'map', limit: 5 });
     await storage.setSetting('k', 'v');
+    const workshopRoom = await storage.createRoom({ siteId: site.id, kind: 'workshop', title: 'W', createdBy: null });
+    const workshop = await storage.createWorkshop({ siteId: site.id, roomId: workshopRoom.id, title: 'W', startsAt: nowIso(), steps: [], createdBy: null });
+    const guestLink = await storage.createGuestInvite({ workshopId: workshop.id, label: null, hash: 'g', createdBy: null, expiresAt: '2099-01-01T00:00:00.000Z' });
+    await storage.getGuestInviteByHash('g');
+    await storage.joinAsGuest({ inviteId: guestLink.id, name: 'G', organisation: 'O', at: nowIso() }, { max: 5 });
+    await storage.listGuests(workshop.id);
     expect(prepare).not.toHaveBeenCalled();
     expect(transaction).not.toHaveBeenCalled();
     await storage.close();
+  });
+
+  it('keeps accounts made before guests existed as people with no workshop (version 12 to 13)', async () => {
+    const { file, raw } = databaseAt(12);
+    raw.exec(`INSERT INTO users (id, email, name, organisation, password_hash, created_at) VALUES ('old-user-1', 'f@x.org', 'F', 'O', 'h', '2029-01-01T00:00:00.000Z')`);
+    raw.close();
+    const migrated = openSqliteStorage({ filename: file });
+    expect(await migrated.getUserById('old-user-1')).toEqual({ id: 'old-user-1', email: 'f@x.org', name: 'F', organisation: 'O', isAdmin: false, createdAt: '2029-01-01T00:00:00.000Z', guestOf: null });
+    expect(await migrated.getPasswordHash('old-user-1')).toBe('h');
+    await migrated.close();
   });
 
   it('one log per site across two connections to the same file (the server and the CLI)', async () => {

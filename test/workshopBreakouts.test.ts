@@ -49,7 +49,11 @@ describe('breakouts', () => {
     await eventually(async () => expect((await stored(mapId)).connections).toHaveLength(1));
     const w = (await call('/api/sites/torbay/workshops', fran, { title: 'Breakout morning', startsAt: '2026-03-02T10:00:00Z', steps: [{ title: 'Groups', kind: 'breakout', minutes: 20, roomId: mapId }] })).body as Workshop;
 
-    const body = { roomId: mapId, groups: [{ name: 'Transport', userIds: [mo.id] }, { name: 'Health', userIds: [pat.id] }] };
+    // A guest from another agency, invited to this workshop alone, joins the health group.
+    const link = (await call(`/api/workshops/${w.id}/guest-invites`, fran, {})).body as { token: string };
+    const joined = (await api(server, '/api/guest-sessions', { body: { token: link.token, name: 'Gita', organisation: 'Fire and Rescue' } })).body as { token: string; user: { id: string } };
+    const gita: Person = { id: joined.user.id, email: '', password: '', token: joined.token };
+    const body = { roomId: mapId, groups: [{ name: 'Transport', userIds: [mo.id] }, { name: 'Health', userIds: [pat.id, gita.id] }] };
     expect((await call(`/api/workshops/${w.id}/breakouts`, mo, body)).status).toBe(403);
     expect((await call(`/api/workshops/${w.id}/breakouts`, fran, { ...body, groups: [{ name: 'Both', userIds: [mo.id, mo.id] }] })).status).toBe(400);
     const started = await call(`/api/workshops/${w.id}/breakouts`, fran, body);
@@ -57,7 +61,7 @@ describe('breakouts', () => {
     const breakout = (started.body as WorkshopLive).breakout!;
     expect(breakout.groups.map((g) => [g.name, g.members.map((m) => m.name)])).toEqual([
       ['Transport', ['Mo']],
-      ['Health', ['Pat']],
+      ['Health', ['Pat', 'Gita']],
     ]);
     expect((await call(`/api/workshops/${w.id}/breakouts`, fran, body)).status).toBe(409);
     const [transport, health] = breakout.groups.map((g) => g.roomId) as [string, string];
@@ -76,8 +80,12 @@ describe('breakouts', () => {
     const patCopy = await connect(health, pat);
     addElement(patCopy.doc, { id: 'cafe', kind: 'intervention', label: 'Memory café', x: 0, y: 400 }, actor(pat, 'Pat'));
     addElement(main.doc, { id: 'library', kind: 'organisation', label: 'Library', x: 0, y: -300 }, actor(fran, 'Fran'));
+    // The guest works in the group's copy as a member would.
+    const gitaCopy = await connect(health, gita);
+    addElement(gitaCopy.doc, { id: 'hydrants', kind: 'variable', label: 'Home fire checks', x: 300, y: 400 }, { userId: gita.id, name: 'Gita', organisation: 'Fire and Rescue' });
     await eventually(async () => expect((await stored(transport)).elements).toHaveLength(3));
-    await eventually(async () => expect((await stored(health)).elements).toHaveLength(3));
+    await eventually(async () => expect((await stored(health)).elements).toHaveLength(4));
+    expect(gitaCopy.closeCodes).toEqual([]);
 
     const changes = async (groupRoomId: string) => ((await call(`/api/workshops/${w.id}/breakouts/${groupRoomId}/changes`, mo)).body as { changes: BreakoutChange[] }).changes;
     expect((await changes(transport)).map((c) => [c.change, c.id, c.fields])).toEqual([
@@ -86,7 +94,10 @@ describe('breakouts', () => {
       ['added', 'busfoot', []],
     ]);
     // The library added to the main map is not the health group's doing.
-    expect((await changes(health)).map((c) => [c.change, c.id])).toEqual([['added', 'cafe']]);
+    expect((await changes(health)).map((c) => [c.change, c.id])).toEqual([
+      ['added', 'cafe'],
+      ['added', 'hydrants'],
+    ]);
 
     // A connection whose end is not chosen is refused with the reason; then both go in, and the rename is left out.
     const merge = (groupRoomId: string, ids: string[], by = fran) => call(`/api/workshops/${w.id}/breakouts/${groupRoomId}/merge`, by, { ids });

@@ -206,7 +206,9 @@ function MapRound(props: CardProps) {
     for (const c of map.connections) byId.set(c.id, `${byId.get(c.from) ?? '?'} → ${byId.get(c.to) ?? '?'}`);
     return byId;
   }, [map]);
-  return <RoundBody {...props} tallyLabel={(id) => labels.get(id) ?? 'Something no longer on the map'} ballot={map.elements.map((e) => ({ id: e.id, label: e.label }))} />;
+  // Elements first, then the links between them ("Benches → Footfall"), all votable.
+  const ballot = useMemo(() => [...map.elements, ...map.connections].map((item) => ({ id: item.id, label: labels.get(item.id) ?? '' })), [map, labels]);
+  return <RoundBody {...props} tallyLabel={(id) => labels.get(id) ?? 'Something no longer on the map'} ballot={ballot} />;
 }
 
 function RoundBody({ workshop, state, mine, canRun, canTakePart, tallyLabel, ballot }: CardProps & { tallyLabel: (id: string) => string; ballot?: { id: string; label: string }[] }) {

@@ -25,8 +25,8 @@ export function isGuest(user: Pick<UserRecord, 'guestOf'>): user is { guestOf: s
 }
 
 /**
- * A guest's access to a room. In their workshop's own room and in the maps and documents its
- * steps work on, they take part as a member would (the room's rules and locks apply as to a
+ * A guest's access to a room. In their workshop's own room, the maps and documents its steps
+ * work on and the copies its breakouts made, they take part as a member would (the room's rules and locks apply as to a
  * member); the maps its rounds vote on they read (as a viewer), to see what they vote for.
  * Every other room is refused, and every room once the workshop has ended.
  *
@@ -35,7 +35,7 @@ export function isGuest(user: Pick<UserRecord, 'guestOf'>): user is { guestOf: s
  * if (!access.ok) refuse(access.reason === 'ended' ? 'workshop ended' : 'not a room of your workshop')
  */
 export async function guestRoomAccess(
-  store: Pick<Storage, 'getWorkshop' | 'listRounds'>,
+  store: Pick<Storage, 'getWorkshop' | 'listRounds' | 'listWorkshopRooms'>,
   workshopId: string,
   room: Pick<RoomRecord, 'id' | 'siteId'>,
 ): Promise<GuestRoomAccess> {
@@ -45,6 +45,8 @@ export async function guestRoomAccess(
   // no other site's room can ever be reached through a workshop.
   if (room.siteId !== workshop.siteId) return { ok: false, reason: 'elsewhere' };
   if (room.id === workshop.roomId || workshop.steps.some((s) => s.roomId === room.id)) return { ok: true, role: 'member', workshop };
+  // A breakout group's copy of a map is where its members, guests too, work.
+  if ((await store.listWorkshopRooms(workshop.id)).includes(room.id)) return { ok: true, role: 'member', workshop };
   if ((await store.listRounds(workshop.id)).some((r) => r.roomId === room.id)) return { ok: true, role: 'viewer', workshop };
   return { ok: false, reason: 'elsewhere' };
 }

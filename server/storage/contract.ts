@@ -86,6 +86,8 @@ const STORAGE_METHODS = Object.keys({
   endWorkshop: true,
   recordAttendance: true,
   listAttendance: true,
+  addWorkshopRoom: true,
+  listWorkshopRooms: true,
   createGuestInvite: true,
   getGuestInviteByHash: true,
   joinAsGuest: true,
@@ -1150,6 +1152,13 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(came.map((a) => a.userId)).toEqual(['u-mo', 'u-pat']);
         expect(Date.parse(came[0]!.firstSeen)).not.toBeNaN();
         expect(await storage.listAttendance('another-room')).toEqual([]);
+
+        // The rooms a workshop made for itself, once each.
+        await storage.addWorkshopRoom(workshop.id, 'room-group-1');
+        await storage.addWorkshopRoom(workshop.id, 'room-group-2');
+        await storage.addWorkshopRoom(workshop.id, 'room-group-1');
+        expect((await storage.listWorkshopRooms(workshop.id)).sort()).toEqual(['room-group-1', 'room-group-2']);
+        expect(await storage.listWorkshopRooms('another-workshop')).toEqual([]);
       });
     });
 

@@ -528,6 +528,10 @@ export interface WorkshopStore {
   recordAttendance(roomId: string, userId: string): Promise<void>;
   /** Everyone who joined the workshop's room, in the order they first came. */
   listAttendance(roomId: string): Promise<{ userId: string; firstSeen: string }[]>;
+  /** Notes a room the workshop made for itself (a breakout group's map). */
+  addWorkshopRoom(workshopId: string, roomId: string): Promise<void>;
+  /** The rooms the workshop made for itself, in no particular order. */
+  listWorkshopRooms(workshopId: string): Promise<string[]>;
 }
 
 /**

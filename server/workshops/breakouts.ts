@@ -53,6 +53,7 @@ export class BreakoutService {
     const copies = [];
     for (const group of groups) {
       const room = await this.deps.store.createRoom({ siteId: workshop.siteId, kind: 'map', title: cut(`${main.title} — ${group.name}`, LIMITS.titleMax), createdBy: user.id });
+      await this.deps.store.addWorkshopRoom(workshop.id, room.id);
       await this.deps.writeAsServer(room.id, (doc) => addMapData(doc, copyOf(map), author), user.id);
       copies.push({ ...group, roomId: room.id });
     }

@@ -245,7 +245,7 @@ export class WorkshopService {
     await this.holdLock(workshop, null, user.id);
     const versions: EndedWorkshop['versions'] = [];
     const roomIds = [...new Set(workshop.steps.map((s) => s.roomId).filter((id): id is string => id !== null))];
-    const labels = new Map<string, Map<string, string>>();
+    const labels = new Map<string, Map<string, { label: string; element: boolean }>>();
     const versionName = cut(`End of “${workshop.title}”`, VERSION_LIMITS.nameMax);
     for (const roomId of roomIds) {
       const room = await this.deps.store.getRoom(roomId);
@@ -254,7 +254,15 @@ export class WorkshopService {
       versions.push({ roomId, versionId: version.id, name: version.name });
     }
     for (const roomId of new Set(rounds.map((r) => r.roomId).filter((id): id is string => id !== null))) {
-      labels.set(roomId, await this.deps.docs.read(roomId, (doc) => new Map(readMap(doc).elements.map((e) => [e.id, e.label]))));
+      labels.set(
+        roomId,
+        await this.deps.docs.read(roomId, (doc) => {
+          const map = readMap(doc);
+          const byId = new Map(map.elements.map((e) => [e.id, { label: e.label, element: true }]));
+          for (const c of map.connections) byId.set(c.id, { label: `${byId.get(c.from)?.label ?? '?'} → ${byId.get(c.to)?.label ?? '?'}`, element: false });
+          return byId;
+        }),
+      );
     }
     const attendance = await this.people(workshop);
     const content = workshopRecord({

@@ -57,6 +57,7 @@ describe('the record', () => {
           participants: 2,
           tallies: [
             { targetId: 'footfall', votes: 4, voters: [] },
+            { targetId: 'link', votes: 2, voters: [] },
             { targetId: 'gone', votes: 1, voters: [] },
           ],
           notes: [],
@@ -64,7 +65,7 @@ describe('the record', () => {
       },
       { id: 'r2', kind: 'private-notes', roomId: null, prompt: 'Unrevealed', votesPerPerson: null, anonymous: false, status: 'open', submitted: 3, openedAt: '2026-03-02T10:21:00.000Z', closedAt: null, results: null },
     ],
-    labelOf: (_room, id) => (id === 'footfall' ? 'Footfall' : undefined),
+    labelOf: (_room, id) => (id === 'footfall' ? { label: 'Footfall', element: true } : id === 'link' ? { label: 'Benches → Footfall', element: false } : undefined),
     decisions: [],
     actions: ['Book the hall'],
   };
@@ -77,6 +78,7 @@ describe('the record', () => {
     expect(md).toMatch(/\|\s*2\. Vote\s*\|\s*Vote\s*\|\s*20 min\s*\|\s*16 min\s*\|/);
     expect(md).toContain('### Dot vote: Which matter most?');
     expect(md).toMatch(/\[Footfall\]\(\/rooms\/map-1\?select=footfall[^)]*\): 4 votes/);
+    expect(md).toContain('- Benches → Footfall: 2 votes');
     expect(md).toContain('(no longer on the map): 1 vote');
     expect(md).not.toContain('Unrevealed');
     expect(md).toMatch(/## Decisions\s+None recorded\./);

@@ -22,8 +22,11 @@ export interface RecordInput {
   attendance: readonly { name: string; organisation: string }[];
   /** The workshop's closed rounds, oldest first. */
   rounds: readonly RoundState[];
-  /** Labels of voted items, by map room and id; a missing one reads "(no longer on the map)". */
-  labelOf: (roomId: string, id: string) => string | undefined;
+  /**
+   * What a voted item is called, by map room and id, and whether it is an element (linked in the
+   * record) or a connection ("A → B"); a missing one reads "(no longer on the map)".
+   */
+  labelOf: (roomId: string, id: string) => { label: string; element: boolean } | undefined;
   decisions: readonly string[];
   actions: readonly string[];
 }
@@ -69,12 +72,13 @@ function roundSection(round: RoundState, labelOf: RecordInput['labelOf']): JSONC
     out.push(
       bulletList(
         ...results.tallies.map((t) => {
-          const label = round.roomId ? labelOf(round.roomId, t.targetId) : undefined;
+          const item = round.roomId ? labelOf(round.roomId, t.targetId) : undefined;
           const votes = `: ${t.votes} ${t.votes === 1 ? 'vote' : 'votes'}`;
           const who = t.voters.length ? ` (${t.voters.map((v) => v.name).join(', ')})` : '';
-          return label && round.roomId
-            ? paragraph(mapRef({ roomId: round.roomId, targetKind: 'element', targetId: t.targetId, label }), votes + who)
-            : paragraph(`${label ?? '(no longer on the map)'}${votes}${who}`);
+          // A connection has no map reference of its own: its label ("A → B") says which.
+          return item?.element && round.roomId
+            ? paragraph(mapRef({ roomId: round.roomId, targetKind: 'element', targetId: t.targetId, label: item.label }), votes + who)
+            : paragraph(`${item?.label ?? '(no longer on the map)'}${votes}${who}`);
         }),
       ),
     );

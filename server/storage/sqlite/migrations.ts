@@ -328,6 +328,15 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE users ADD COLUMN guest_of TEXT REFERENCES workshops(id) ON DELETE CASCADE;
   CREATE INDEX users_guest_of ON users (guest_of) WHERE guest_of IS NOT NULL;
   `,
+  // 14. Rooms a workshop made for itself (breakout groups' copies of a map), so access checks
+  // that know only storage (a guest's sync connection) know them as the workshop's.
+  `
+  CREATE TABLE workshop_rooms (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    room_id TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, room_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */

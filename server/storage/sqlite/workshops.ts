@@ -82,6 +82,8 @@ export function openWorkshopStore(db: Database.Database): WorkshopStore {
     close: db.prepare("UPDATE workshop_rounds SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'"),
     end: db.prepare('UPDATE workshops SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     attend: db.prepare('INSERT OR IGNORE INTO workshop_attendance (room_id, user_id, first_seen) VALUES (?, ?, ?)'),
+    addRoom: db.prepare('INSERT OR IGNORE INTO workshop_rooms (workshop_id, room_id) VALUES (?, ?)'),
+    rooms: db.prepare('SELECT room_id FROM workshop_rooms WHERE workshop_id = ?').pluck(),
     attendance: db.prepare('SELECT user_id AS userId, first_seen AS firstSeen FROM workshop_attendance WHERE room_id = ? ORDER BY first_seen, user_id'),
   };
 
@@ -165,6 +167,14 @@ export function openWorkshopStore(db: Database.Database): WorkshopStore {
 
     async recordAttendance(roomId, userId) {
       stmt.attend.run(roomId, userId, nowIso());
+    },
+
+    async addWorkshopRoom(workshopId, roomId) {
+      stmt.addRoom.run(workshopId, roomId);
+    },
+
+    async listWorkshopRooms(workshopId) {
+      return stmt.rooms.all(workshopId) as string[];
     },
 
     async listAttendance(roomId) {

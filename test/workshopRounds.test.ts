@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addConnection, addElement, readMap, type Actor } from '../shared/map/doc.js';
+import { loopKey } from '../shared/map/loops.js';
 import { MAP_VOTES_ROOT, readVoteScores } from '../shared/map/votes.js';
 import type { Workshop } from '../shared/workshops/api.js';
 import { readRounds, WORKSHOP_ROUNDS_ROOT, type Round } from '../shared/workshops/rounds.js';
@@ -241,6 +242,28 @@ describe('dot voting', () => {
     const anonymous = (await post(`/api/workshops/${w.id}/rounds/${second.id}/close`, fran, {})).body as Round;
     expect(anonymous.results!.tallies).toEqual([{ targetId: 'footfall', votes: 1, voters: [] }]);
     expect(readVoteScores(await stored(mapId)).get('footfall')).toEqual({ votes: 4, rounds: { [round.id]: 3, [second.id]: 1 } });
+  });
+
+  it('takes votes on a loop by its key while the loop is on the map, and keeps them as its score', async () => {
+    const loopMap = await createRoom(server, fran, 'torbay', 'map', 'A loop to vote on');
+    const writer = connect(loopMap, fran);
+    await writer.synced;
+    const actor = actorOf(fran, 'Fran', 'Torbay Council');
+    addElement(writer.doc, { id: 'stress', kind: 'variable', label: 'Carer stress', x: 0, y: 0 }, actor);
+    addElement(writer.doc, { id: 'respite', kind: 'intervention', label: 'Respite', x: 300, y: 0 }, actor);
+    addConnection(writer.doc, { id: 'sr', from: 'stress', to: 'respite', polarity: '+' }, actor);
+    addConnection(writer.doc, { id: 'rs', from: 'respite', to: 'stress', polarity: '-' }, actor);
+    await eventually(async () => expect(readMap(await stored(loopMap)).connections).toHaveLength(2));
+    const w = await workshop();
+    const round = (await post(`/api/workshops/${w.id}/rounds`, fran, { kind: 'vote', roomId: loopMap, votesPerPerson: 2 })).body as Round;
+    const key = loopKey(['respite', 'stress'], ['rs', 'sr']);
+    const vote = (targets: string[]) => api(server, `/api/workshops/${w.id}/rounds/${round.id}/votes`, { token: mo.token, method: 'PUT', body: { targets } });
+    // A loop that is not on the map (links the wrong way round) is refused.
+    expect((await vote([loopKey(['respite', 'stress'], ['sr', 'rs'])])).status).toBe(400);
+    expect((await vote([key, key])).status).toBe(200);
+    const closed = (await post(`/api/workshops/${w.id}/rounds/${round.id}/close`, fran, {})).body as Round;
+    expect(closed.results!.tallies).toEqual([{ targetId: key, votes: 2, voters: [] }]);
+    expect(readVoteScores(await stored(loopMap)).get(key)?.votes).toBe(2);
   });
 
   it('refuses rounds members may not open, on maps of other sites, and bad requests', async () => {

@@ -15,6 +15,7 @@ import { FormActions } from '../ui/FormActions.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useAttempt } from '../ui/useAttempt.js';
 import { LOOPS_PAGE } from './listLimits.js';
+import { useVoteScores } from './useVoteScores.js';
 
 const TYPE_NAME = { reinforcing: 'Reinforcing', balancing: 'Balancing', unknown: 'Not known yet' } as const;
 
@@ -151,6 +152,7 @@ const LoopItem = memo(function LoopItem({
   // A note found through a changed key (see `matchLoopNotes`) is written back under its own key,
   // or the loop would end up with two notes.
   const key = note?.key ?? loop.key;
+  const votes = useVoteScores().get(key) ?? 0;
 
   function save(event: FormEvent) {
     event.preventDefault();
@@ -179,6 +181,12 @@ const LoopItem = memo(function LoopItem({
           <strong>{note?.name || `${TYPE_NAME[loop.type]} loop`}</strong>
           <span className="visually-hidden"> ({TYPE_NAME[loop.type]})</span>
           {loop.type === 'unknown' && <span className="hint"> · {loop.unknownCount} link(s) with unknown polarity</span>}
+          {votes > 0 && (
+            <span className="loop-votes">
+              {' '}
+              · {votes} {votes === 1 ? 'vote' : 'votes'}
+            </span>
+          )}
         </p>
         <p className="loop-path">{path}</p>
         {note?.note && <p className="loop-note">{note.note}</p>}

@@ -12,6 +12,7 @@ import { ROUND_KIND_NAMES, ROUND_LIMITS, readRounds, WORKSHOP_ROUNDS_ROOT, type 
 import type { Workshop } from '../../shared/workshops/api.js';
 import { messageOf } from '../api/http.js';
 import { useAddNote, useCastVotes, useCloseRound, useNotesToMap, useOpenRound, useRounds } from '../api/queries.js';
+import { loopOnMap } from '../../shared/map/loops.js';
 import { useMapData } from '../map/useMap.js';
 import { useExternalValue } from '../room/hooks.js';
 import { RoomProvider, useRoomConnection } from '../room/RoomProvider.js';
@@ -204,10 +205,15 @@ function MapRound(props: CardProps) {
   const labels = useMemo(() => {
     const byId = new Map(map.elements.map((e) => [e.id, e.label]));
     for (const c of map.connections) byId.set(c.id, `${byId.get(c.from) ?? '?'} → ${byId.get(c.to) ?? '?'}`);
+    // Loops people have named can be voted on too, while they are still on the map.
+    for (const note of map.loopNotes) if (note.name && loopOnMap(map, note.key)) byId.set(note.key, `Loop: ${note.name}`);
     return byId;
   }, [map]);
   // Elements first, then the links between them ("Benches → Footfall"), all votable.
-  const ballot = useMemo(() => [...map.elements, ...map.connections].map((item) => ({ id: item.id, label: labels.get(item.id) ?? '' })), [map, labels]);
+  const ballot = useMemo(
+    () => [...map.elements.map((e) => e.id), ...map.connections.map((c) => c.id), ...map.loopNotes.map((n) => n.key)].filter((id) => labels.has(id)).map((id) => ({ id, label: labels.get(id)! })),
+    [map, labels],
+  );
   return <RoundBody {...props} tallyLabel={(id) => labels.get(id) ?? 'Something no longer on the map'} ballot={ballot} />;
 }
 

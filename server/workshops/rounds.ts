@@ -10,6 +10,7 @@
 import { newId } from '../../shared/ids.js';
 import { addMapData, readMap } from '../../shared/map/doc.js';
 import { placeMapData } from '../../shared/map/placement.js';
+import { loopOnMap } from '../../shared/map/loops.js';
 import { recordRoundVotes } from '../../shared/map/votes.js';
 import {
   ROUND_LIMITS,
@@ -118,9 +119,12 @@ export class RoundService {
     const round = await this.round(workshop, roundId);
     if (round.kind !== 'vote') throw errors.badRequest('This round is not a vote: add notes to it instead.');
     this.requireOpen(workshop, round);
+    // Elements, connections, and loops still on the map (by their keys).
     const onMap = await this.deps.docs.read(round.roomId!, (doc) => {
       const map = readMap(doc);
-      return new Set([...map.elements.map((e) => e.id), ...map.connections.map((c) => c.id)]);
+      const ids = new Set([...map.elements.map((e) => e.id), ...map.connections.map((c) => c.id)]);
+      for (const key of new Set(targets)) if (!ids.has(key) && loopOnMap(map, key)) ids.add(key);
+      return ids;
     });
     const problem = voteProblem(targets, round.votesPerPerson ?? 0, (id) => onMap.has(id));
     if (problem) throw errors.badRequest(problem);

@@ -260,6 +260,7 @@ export class WorkshopService {
           const map = readMap(doc);
           const byId = new Map(map.elements.map((e) => [e.id, { label: e.label, element: true }]));
           for (const c of map.connections) byId.set(c.id, { label: `${byId.get(c.from)?.label ?? '?'} → ${byId.get(c.to)?.label ?? '?'}`, element: false });
+          for (const note of map.loopNotes) if (note.name) byId.set(note.key, { label: `Loop: ${note.name}`, element: false });
           return byId;
         }),
       );

@@ -3,6 +3,7 @@ import {
   classifyLoop,
   findLoops,
   loopKey,
+  loopOnMap,
   matchLoopNotes,
   parseLoopKey,
   type FeedbackLoop,
@@ -368,5 +369,22 @@ describe('loops: against an exhaustive search', () => {
     }
     // The generator must produce real work, or the comparison proves nothing.
     expect(total).toBeGreaterThan(1000);
+  });
+});
+
+describe('loopOnMap', () => {
+  const by = { userId: 'u', name: 'N', organisation: 'O', at: '2026-01-01T00:00:00.000Z' };
+  const link = (id: string, from: string, to: string) => ({ id, from, to, polarity: '+' as const, delay: false, confidence: null, label: '', evidence: '', views: [], created: by, updated: by });
+  const connections = [link('ab', 'a', 'b'), link('ba', 'b', 'a'), link('bc', 'b', 'c')];
+
+  it('knows a loop by its key while every link of it is there, the way round the key says', () => {
+    expect(loopOnMap({ connections }, loopKey(['a', 'b'], ['ab', 'ba']))).toBe(true);
+    // A key made before keys named connections: any link between the steps will do.
+    expect(loopOnMap({ connections }, loopKey(['a', 'b']))).toBe(true);
+    expect(loopOnMap({ connections: connections.filter((c) => c.id !== 'ba') }, loopKey(['a', 'b'], ['ab', 'ba']))).toBe(false);
+    // Links named the wrong way round, or that are not in the loop, do not make it.
+    expect(loopOnMap({ connections }, loopKey(['a', 'b'], ['ba', 'ab']))).toBe(false);
+    expect(loopOnMap({ connections }, loopKey(['b', 'c'], ['bc', 'ab']))).toBe(false);
+    expect(loopOnMap({ connections }, 'not a key%')).toBe(false);
   });
 });

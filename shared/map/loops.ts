@@ -19,7 +19,7 @@
  *
  * Pure and framework-free: used by the client (live, in the loops panel) and the server.
  */
-import type { LoopNote, MapConnection, MapElement, Polarity } from './model.js';
+import type { LoopNote, MapConnection, MapData, MapElement, Polarity } from './model.js';
 
 export type LoopType = 'reinforcing' | 'balancing' | 'unknown';
 
@@ -637,4 +637,27 @@ function loopFromKey(index: MapIndex, key: string): FeedbackLoop | null {
     chosen.push(options[pick]!);
   }
   return makeLoop(index, nodes, chosen, k, canonical);
+}
+
+/**
+ * Whether the loop a key names is still on the map: every step of it a connection from one of
+ * its elements to the next (the connections the key names, when it names them). Cheap, with no
+ * search, for checking a key someone sent (a vote on a loop).
+ *
+ * @example
+ * loopOnMap(readMap(doc), note.key) // false once one of its links is deleted
+ */
+export function loopOnMap(map: Pick<MapData, 'connections'>, key: string): boolean {
+  const parsed = parseLoopKey(key);
+  if (!parsed || parsed.elementIds.length === 0) return false;
+  const { elementIds, connectionIds } = parsed;
+  const byId = new Map(map.connections.map((c) => [c.id, c]));
+  return elementIds.every((from, i) => {
+    const to = elementIds[(i + 1) % elementIds.length]!;
+    if (connectionIds) {
+      const c = byId.get(connectionIds[i]!);
+      return c !== undefined && c.from === from && c.to === to;
+    }
+    return map.connections.some((c) => c.from === from && c.to === to);
+  });
 }

@@ -35,6 +35,8 @@ export const ROUND_LIMITS = {
   notesPerPersonMax: 30,
   promptMax: 200,
   roundsPerWorkshopMax: 60,
+  /** An id voted on: a loop's key joins its element and connection ids. */
+  targetMax: 2000,
 } as const;
 
 export const RoundIdSchema = z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'not a round id');
@@ -56,7 +58,8 @@ export type CreateRoundRequest = z.input<typeof CreateRoundRequestSchema>;
 
 /** `PUT …/rounds/{roundId}/votes`: the person's dots, replacing any they placed before. */
 export const CastVotesRequestSchema = z.object({
-  targets: z.array(z.string().min(1).max(64)).max(ROUND_LIMITS.votesPerPersonMax),
+  /** Element or connection ids, or loop keys (`shared/map/loops.ts`), which are longer. */
+  targets: z.array(z.string().min(1).max(ROUND_LIMITS.targetMax)).max(ROUND_LIMITS.votesPerPersonMax),
 });
 
 /** `POST …/rounds/{roundId}/notes`: a note (private notes) or the person's answer (check-in, replacing theirs). */

@@ -42,7 +42,14 @@ describe('follow me, bring everyone here and hands', { timeout: 120_000 }, () =>
     });
     const made = await api(ws, '/api/sites/torbay/workshops', {
       token: fran.token,
-      body: { title: 'Follow session', startsAt: '2026-03-02T10:00:00Z', steps: [{ title: 'Walk the map', kind: 'discussion', minutes: 10, roomId: mapId }] },
+      body: {
+        title: 'Follow session',
+        startsAt: '2026-03-02T10:00:00Z',
+        steps: [
+          { title: 'Walk the map', kind: 'discussion', minutes: 10, roomId: mapId },
+          { title: 'Hands off the map', kind: 'discussion', minutes: 5, roomId: mapId, lock: true },
+        ],
+      },
     });
     const w = made.body as Workshop;
     await api(ws, `/api/workshops/${w.id}/timer`, { token: fran.token, body: { action: 'start' } });
@@ -108,6 +115,15 @@ describe('follow me, bring everyone here and hands', { timeout: 120_000 }, () =>
       expect.arrayContaining([expect.stringContaining('Mo Member'), expect.stringContaining('Fran Facilitator')]),
     );
     await franPage.screenshot({ path: `${shots}/workshop-people.png`, fullPage: true });
+
+    // The next step locks the map: Mo's map page says so and offers no tools; moving on unlocks it.
+    await expect(moPage.getByRole('button', { name: 'Add element' }).count()).resolves.toBe(1);
+    await franPage.getByRole('button', { name: 'Next step' }).click();
+    await moPage.locator('.room-lock-on', { hasText: 'Locked by Fran Facilitator' }).waitFor();
+    await poll(() => moPage.getByRole('button', { name: 'Add element' }).count()).toBe(0);
+    await moPage.getByRole('region', { name: 'Workshop' }).getByText('Hands off the map').waitFor();
+    await franPage.getByRole('button', { name: 'Previous step' }).click();
+    await poll(() => moPage.getByRole('button', { name: 'Add element' }).count()).toBe(1);
     seeder.destroy();
   });
 });

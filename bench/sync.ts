@@ -13,21 +13,24 @@
  * `--workshop` runs a 40-person workshop room instead (issue 16): one room, 40 clients, each
  * moving its cursor (awareness) at 20 Hz and making one edit a second, against this server with
  * stock y-websocket clients (which send every presence change they receive back), this server
- * with our web client's behaviour (only its own presence: client/room/ownAwareness.ts), and
- * the reference server with stock clients.
+ * with our web client's behaviour (only its own presence: client/room/ownAwareness.ts), the
+ * reference server with stock clients, and Hocuspocus (`@hocuspocus/server`, no extensions, so
+ * it stores nothing) with its own provider (`@hocuspocus/provider`).
  *
- *   npm run bench:sync -- --workshop [--clients 40 --cursor-hz 20 --rate 1 --seconds 15]
+ *   npm run bench:sync -- --workshop [--clients 40 --cursor-hz 20 --rate 1 --seconds 15] [--only hocuspocus]
  *
  * It prints figures; it asserts nothing.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
+import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { sendOwnAwarenessOnly } from '../client/room/ownAwareness.js';
@@ -61,7 +64,8 @@ interface Options {
   seconds: number;
   rate: number;
   warmup: number;
-  only: 'both' | 'this' | 'reference';
+  /** Every server, or one: 'hocuspocus' only in the workshop room, the one place it is run. */
+  only: 'both' | 'this' | 'reference' | 'hocuspocus';
   referenceFirst: boolean;
   /** How many this/reference pairs to run, alternating which goes first. */
   pairs: number;
@@ -69,7 +73,7 @@ interface Options {
   cpuProf: string | undefined;
   /** How this server is run: the bundle `npm start` runs, or the TypeScript source through tsx. */
   server: 'bundle' | 'tsx';
-  /** The 40-person workshop room: cursors moving, three variants (see the top of the file). */
+  /** The 40-person workshop room: cursors moving, four variants (see the top of the file). */
   workshop: boolean;
   /** Cursor (awareness) changes per client per second; 0: none. */
   cursorHz: number;
@@ -78,7 +82,7 @@ interface Options {
 /** Defaults of the numeric options: many small rooms, or one workshop room. */
 const DEFAULTS = {
   edits: { rooms: '20', clients: '5', seconds: '10', rate: '5', warmup: '3', 'cursor-hz': '0' },
-  // 15 s of 40 edits a second is 600 edits for the percentiles; three servers in under 2 minutes.
+  // 15 s of 40 edits a second is 600 edits for the percentiles; four runs in under 2 minutes.
   workshop: { rooms: '1', clients: '40', seconds: '15', rate: '1', warmup: '3', 'cursor-hz': '20' },
 } as const;
 
@@ -102,22 +106,27 @@ function readOptions(): Options {
   });
   if (values.help) {
     console.log(
-      'Usage: npm run bench:sync -- [--workshop] [--rooms 20] [--clients 5] [--seconds 10] [--rate 5] [--warmup 3] [--cursor-hz 0] [--only both|this|reference] [--reference-first] [--pairs 1] [--cpu-prof DIR] [--server bundle|tsx]\n' +
+      'Usage: npm run bench:sync -- [--workshop] [--rooms 20] [--clients 5] [--seconds 10] [--rate 5] [--warmup 3] [--cursor-hz 0] [--only both|this|reference|hocuspocus] [--reference-first] [--pairs 1] [--cpu-prof DIR] [--server bundle|tsx]\n' +
         '  workshop one 40-person room, cursors at 20 Hz, one edit/client/s (defaults 1 room × 40 clients, 15 s, --cursor-hz 20),\n' +
-        '           against this server with stock clients, with our client (own presence only) and the reference\n' +
+        '           against this server with stock clients, with our client (own presence only), the reference,\n' +
+        '           and Hocuspocus with its own provider\n' +
         '  cursor-hz presence (cursor) changes per client per second\n' +
         '  rooms    rooms per server\n  clients  clients per room (at least 2)\n  seconds  length of the measured phase\n' +
         '  rate     edits per client per second\n  warmup   seconds of the same load before measuring\n' +
-        '  only     run one server only\n  reference-first  run the reference server first (default: this server first)\n' +
+        '  only     run one server only (both: all of them; hocuspocus: with --workshop only)\n  reference-first  run the reference server first (default: this server first)\n' +
         '  pairs    run this many pairs, alternating which server goes first, and judge by the median p99 ratio\n' +
-        '  cpu-prof write V8 CPU profiles of the servers (whole run, including start-up) into DIR (the reference\'s into DIR/reference)\n' +
+        '  cpu-prof write V8 CPU profiles of the servers (whole run, including start-up) into DIR (the reference\'s into DIR/reference, Hocuspocus\'s into DIR/hocuspocus)\n' +
         '  server   bundle: the bundle npm start runs (built first); tsx: the TypeScript source through tsx',
     );
     process.exit(0);
   }
   const only = values.only;
-  if (only !== 'both' && only !== 'this' && only !== 'reference') {
-    console.error('--only must be both, this or reference');
+  if (only !== 'both' && only !== 'this' && only !== 'reference' && only !== 'hocuspocus') {
+    console.error('--only must be both, this, reference or hocuspocus');
+    process.exit(2);
+  }
+  if (only === 'hocuspocus' && !values.workshop) {
+    console.error('--only hocuspocus needs --workshop: Hocuspocus is run in the workshop room only');
     process.exit(2);
   }
   const server = values.server;
@@ -304,6 +313,8 @@ interface Variant {
   target: Target;
   /** Clients send only their own presence, as our web client does (client/room/ownAwareness.ts). */
   ownPresenceOnly: boolean;
+  /** Which provider the clients use. */
+  provider: 'y-websocket' | 'hocuspocus';
 }
 
 interface StartedTarget {
@@ -409,6 +420,60 @@ const referenceServer: Target = {
   },
 };
 
+/** The version of an installed package, for the report (a caret range in package.json can float). */
+function installedVersion(name: string): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '?';
+  } catch {
+    return 'not installed';
+  }
+}
+
+/**
+ * Hocuspocus as its own process, in plain Node as the reference is (through tsx it would carry
+ * about 30 MB more and a loader thread). No extensions: it stores nothing, as the reference does.
+ * It exits at once on SIGTERM, as the reference does, which also lets `--cpu-prof` write.
+ */
+const HOCUSPOCUS_SERVER = `
+import { Server } from '@hocuspocus/server';
+const server = new Server({ port: Number(process.env.PORT), address: process.env.HOST, quiet: true, stopOnSignals: false });
+process.on('SIGTERM', () => process.exit(0));
+await server.listen();
+`;
+
+const hocuspocusServer: Target = {
+  name: 'hocuspocus',
+  label: `@hocuspocus/server ${installedVersion('@hocuspocus/server')} (in memory, no extensions: no persistence)`,
+  async start(opts) {
+    const port = await freePort();
+    const server = launch(
+      [
+        ...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(opts.cpuProf, 'hocuspocus')] : []),
+        // Evaluated in the project folder, so that the import resolves from its node_modules.
+        '--input-type=module',
+        '--eval',
+        HOCUSPOCUS_SERVER,
+      ],
+      childEnv({ PORT: String(port), HOST: '127.0.0.1' }),
+      port,
+    );
+    // It answers any plain HTTP request with "Welcome to Hocuspocus!".
+    await waitReady(server, `http://127.0.0.1:${port}/`);
+    const run = Date.now().toString(36);
+    return {
+      server,
+      wsUrl: `ws://127.0.0.1:${port}`,
+      roomNames: Array.from({ length: opts.rooms }, (_, i) => `bench-${run}-${i + 1}`),
+      params: {},
+      async stop() {
+        await stopChild(server.child);
+        return null;
+      },
+    };
+  },
+};
+
 async function postJson(url: string, body: unknown, token?: string): Promise<unknown> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -457,10 +522,68 @@ function countingSocket(counts: MessageCounts): typeof globalThis.WebSocket {
   return CountingSocket as unknown as typeof globalThis.WebSocket;
 }
 
+/** What the workload needs of a provider, so that y-websocket's and Hocuspocus's both fit. */
+interface ClientConnection {
+  readonly awareness: Awareness;
+  /** Settles when the first sync with the server is done; listened for from the start. */
+  readonly synced: Promise<void>;
+  destroy(): void;
+}
+
+interface ConnectOptions {
+  wsUrl: string;
+  room: string;
+  doc: Y.Doc;
+  params: Record<string, string>;
+  counts: MessageCounts;
+  ownPresenceOnly: boolean;
+}
+
+function connectYWebsocket({ wsUrl, room, doc, params, counts, ownPresenceOnly }: ConnectOptions): ClientConnection {
+  const provider = new WebsocketProvider(wsUrl, room, doc, { params, WebSocketPolyfill: countingSocket(counts), disableBc: true });
+  if (ownPresenceOnly) sendOwnAwarenessOnly(provider);
+  const synced = new Promise<void>((resolve) => {
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      provider.off('sync', onSync);
+      resolve();
+    };
+    provider.on('sync', onSync);
+  });
+  return { awareness: provider.awareness, synced, destroy: () => provider.destroy() };
+}
+
+/**
+ * Hocuspocus's own provider. Since v4 it already sends only its own presence (it skips awareness
+ * changes it applied from the server), so `ownPresenceOnly` changes nothing here.
+ */
+function connectHocuspocus({ wsUrl, room, doc, counts }: ConnectOptions): ClientConnection {
+  // The socket is its own object; only there can a WebSocket class be given (Node has none before 22).
+  const socket = new HocuspocusProviderWebsocket({ url: wsUrl, WebSocketPolyfill: countingSocket(counts) });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: room, document: doc });
+  const synced = new Promise<void>((resolve) => {
+    provider.on('synced', ({ state }: { state: boolean }) => {
+      if (state) resolve();
+    });
+  });
+  // A provider given a socket does not attach itself; attached after the listener, so no sync is missed.
+  provider.attach();
+  if (!provider.awareness) throw new Error('the Hocuspocus provider has no awareness');
+  return {
+    awareness: provider.awareness,
+    synced,
+    destroy: () => {
+      provider.destroy();
+      // A socket the provider was given is not the provider's to close.
+      socket.destroy();
+    },
+  };
+}
+
 class BenchClient {
   readonly doc = new Y.Doc();
   readonly map = this.doc.getMap<number>(EDIT_ROOT);
-  readonly provider: WebsocketProvider;
+  readonly connection: ClientConnection;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private cursorTimer: NodeJS.Timeout | undefined;
@@ -472,14 +595,10 @@ class BenchClient {
     params: Record<string, string>,
     private readonly pending: Map<string, PendingEdit>,
     private readonly peers: number,
-    { ownPresenceOnly, counts }: { ownPresenceOnly: boolean; counts: MessageCounts },
+    { ownPresenceOnly, counts, provider }: { ownPresenceOnly: boolean; counts: MessageCounts; provider: Variant['provider'] },
   ) {
-    this.provider = new WebsocketProvider(wsUrl, room, this.doc, {
-      params,
-      WebSocketPolyfill: countingSocket(counts),
-      disableBc: true,
-    });
-    if (ownPresenceOnly) sendOwnAwarenessOnly(this.provider);
+    const connect = provider === 'hocuspocus' ? connectHocuspocus : connectYWebsocket;
+    this.connection = connect({ wsUrl, room, doc: this.doc, params, counts, ownPresenceOnly });
     this.map.observe((event, transaction) => {
       if (transaction.local) return;
       const now = performance.now();
@@ -500,10 +619,8 @@ class BenchClient {
 
   synced(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.provider.synced) return resolve();
       const timer = setTimeout(() => reject(new Error(`client ${this.id} did not sync within ${timeoutMs} ms`)), timeoutMs);
-      this.provider.on('sync', (isSynced: boolean) => {
-        if (!isSynced) return;
+      void this.connection.synced.then(() => {
         clearTimeout(timer);
         resolve();
       });
@@ -546,7 +663,7 @@ class BenchClient {
     let step = 0;
     const move = () => {
       step++;
-      this.provider.awareness.setLocalStateField('cursor', { x: (step * 7) % 1200, y: (step * 3) % 800 });
+      this.connection.awareness.setLocalStateField('cursor', { x: (step * 7) % 1200, y: (step * 3) % 800 });
     };
     this.cursorTimer = setTimeout(() => {
       move();
@@ -558,7 +675,7 @@ class BenchClient {
     this.stopEditing();
     // Clears either the first timeout or the interval: Node timers share one handle type.
     clearInterval(this.cursorTimer);
-    this.provider.destroy();
+    this.connection.destroy();
     this.doc.destroy();
   }
 }
@@ -620,6 +737,7 @@ async function runAgainst(variant: Variant, opts: Options): Promise<Result> {
           new BenchClient(`r${r}c${c}`, room, started.wsUrl, started.params, pending, opts.clients - 1, {
             ownPresenceOnly: variant.ownPresenceOnly,
             counts,
+            provider: variant.provider,
           }),
         );
       }
@@ -739,6 +857,12 @@ function report(opts: Options, results: Result[]): void {
   );
   console.log('edit: one Y.Map key set to the send time; latency = edit → applied by every other client in the room');
   console.log(`this server run as: ${opts.server === 'bundle' ? 'node dist/server/index.js (the bundle npm start runs)' : 'node --import tsx server/index.ts'}`);
+  if (results.some((r) => r.target === hocuspocusServer)) {
+    console.log(
+      `Hocuspocus run as: node --input-type=module --eval "new Server({ quiet: true }).listen()" (@hocuspocus/server ` +
+        `${installedVersion('@hocuspocus/server')}, no extensions), clients @hocuspocus/provider ${installedVersion('@hocuspocus/provider')}`,
+    );
+  }
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}\n`);
 
   const s = results.map(summarise);
@@ -801,6 +925,7 @@ function reportWorkshop(results: Result[], s: ReturnType<typeof summarise>[]): v
   const ref = results.findIndex((r) => r.target === referenceServer);
   const stock = results.findIndex((r) => r.target === thisServer && !r.variant.ownPresenceOnly);
   const ours = results.findIndex((r) => r.target === thisServer && r.variant.ownPresenceOnly);
+  const hp = results.findIndex((r) => r.target === hocuspocusServer);
   const rows = [['ratio', 'p50', 'p99', 'server CPU', 'messages to server']];
   const add = (label: string, i: number, j: number) => {
     if (i < 0 || j < 0) return;
@@ -816,12 +941,17 @@ function reportWorkshop(results: Result[], s: ReturnType<typeof summarise>[]): v
   add(`${results[stock]?.variant.name} / reference`, stock, ref);
   add(`${results[ours]?.variant.name} / reference`, ours, ref);
   add(`${results[ours]?.variant.name} / ${results[stock]?.variant.name}`, ours, stock);
+  add(`${results[ours]?.variant.name} / ${results[hp]?.variant.name}`, ours, hp);
   if (rows.length > 1) console.log(`\n${table(rows)}`);
-  // The brief's other yardstick; it is not a dependency of this project, so not run here.
+  if (ours < 0 || hp < 0) return;
+  // Issue 16's target. Unequal in one way that favours Hocuspocus: this server stores every update.
+  const [a, b] = [s[ours]!, s[hp]!];
+  const lost = results[ours]!.undelivered > 0 || results[hp]!.undelivered > 0;
+  const met = a.p99 < b.p99 && !lost;
   console.log(
-    existsSync(join(ROOT, 'node_modules', '@hocuspocus', 'server'))
-      ? '\nHocuspocus is installed but not wired into this benchmark: not compared.'
-      : '\nHocuspocus is not installed in this project (no @hocuspocus/server): not compared.',
+    `\nverdict: target "${results[ours]!.variant.name} ahead of Hocuspocus at p99" ${met ? 'MET' : 'NOT MET'}: ` +
+      `p99 ${fmt(a.p99)} ms vs ${fmt(b.p99)} ms (${ratio(a.p99, b.p99)})` +
+      (lost ? '; some edits were not delivered everywhere' : ''),
   );
 }
 
@@ -831,8 +961,15 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+interface PairRatios {
+  p50: number;
+  p99: number;
+  /** Ours against Hocuspocus at p99, where it ran (the workshop room). */
+  hocuspocusP99?: number;
+}
+
 /** One noisy run decides little; the median ratio over alternating pairs decides the verdict. */
-function reportPairs(ratios: { p50: number; p99: number }[], mine: string): void {
+function reportPairs(ratios: PairRatios[], mine: string): void {
   console.log(`\n=== ${ratios.length} pairs, alternating order ===`);
   console.log(`p50 ratios (${mine}/reference): ${ratios.map((r) => r.p50.toFixed(2)).join(', ')}; median ${median(ratios.map((r) => r.p50)).toFixed(2)}×`);
   console.log(`p99 ratios (${mine}/reference): ${ratios.map((r) => r.p99.toFixed(2)).join(', ')}; median ${median(ratios.map((r) => r.p99)).toFixed(2)}×`);
@@ -841,6 +978,11 @@ function reportPairs(ratios: { p50: number; p99: number }[], mine: string): void
     `verdict over ${ratios.length} pairs: target "this server, storing every update, no slower than the reference at p99" ` +
       `${m <= 1 ? 'MET' : 'NOT MET'} (median p99 ratio ${m.toFixed(2)}×)`,
   );
+  const hp = ratios.flatMap((r) => (r.hocuspocusP99 === undefined ? [] : [r.hocuspocusP99]));
+  if (hp.length === 0) return;
+  const h = median(hp);
+  console.log(`p99 ratios (${mine}/Hocuspocus): ${hp.map((r) => r.toFixed(2)).join(', ')}; median ${h.toFixed(2)}×`);
+  console.log(`verdict over ${hp.length} runs: target "ahead of Hocuspocus at p99" ${h < 1 ? 'MET' : 'NOT MET'} (median p99 ratio ${h.toFixed(2)}×)`);
 }
 
 /** The variant the verdict is about: stock clients, or in the workshop room our own client. */
@@ -850,14 +992,23 @@ function isPrimary(variant: Variant, opts: Options): boolean {
 
 /** What runs in one pair, in the default order (this server first). */
 function variantsFor(opts: Options): Variant[] {
-  const reference: Variant = { name: 'reference', label: referenceServer.label, target: referenceServer, ownPresenceOnly: false };
+  const yws = 'y-websocket';
+  const reference: Variant = { name: 'reference', label: referenceServer.label, target: referenceServer, ownPresenceOnly: false, provider: yws };
   if (!opts.workshop) {
-    return [{ name: 'this', label: thisServer.label, target: thisServer, ownPresenceOnly: false }, reference];
+    return [{ name: 'this', label: thisServer.label, target: thisServer, ownPresenceOnly: false, provider: yws }, reference];
   }
   return [
-    { name: 'this, stock clients', label: `${thisServer.label}; stock y-websocket clients (echo others' presence)`, target: thisServer, ownPresenceOnly: false },
-    { name: 'this, our client', label: `${thisServer.label}; clients as ours (own presence only)`, target: thisServer, ownPresenceOnly: true },
-    { name: 'reference, stock clients', label: `${referenceServer.label}; stock y-websocket clients`, target: referenceServer, ownPresenceOnly: false },
+    { name: 'this, stock clients', label: `${thisServer.label}; stock y-websocket clients (echo others' presence)`, target: thisServer, ownPresenceOnly: false, provider: yws },
+    { name: 'this, our client', label: `${thisServer.label}; clients as ours (own presence only)`, target: thisServer, ownPresenceOnly: true, provider: yws },
+    { name: 'reference, stock clients', label: `${referenceServer.label}; stock y-websocket clients`, target: referenceServer, ownPresenceOnly: false, provider: yws },
+    {
+      name: 'Hocuspocus',
+      label: `${hocuspocusServer.label}; @hocuspocus/provider ${installedVersion('@hocuspocus/provider')} clients (own presence only)`,
+      target: hocuspocusServer,
+      // Its provider sends only its own presence by itself (see connectHocuspocus).
+      ownPresenceOnly: true,
+      provider: 'hocuspocus',
+    },
   ];
 }
 
@@ -881,24 +1032,23 @@ async function main(): Promise<void> {
   watchdog.unref();
 
   const pairs = opts.only === 'both' ? opts.pairs : 1;
-  const ratios: { p50: number; p99: number }[] = [];
+  const ratios: PairRatios[] = [];
   try {
     for (let pair = 0; pair < pairs; pair++) {
       // Alternate the order so neither server always runs on a warmer (or busier) machine.
       const referenceFirst = opts.referenceFirst !== (pair % 2 === 1);
       const ordered = referenceFirst ? [...all].reverse() : all;
-      const variants = ordered.filter(
-        (v) => opts.only === 'both' || (opts.only === 'this' ? v.target === thisServer : v.target === referenceServer),
-      );
+      const variants = ordered.filter((v) => opts.only === 'both' || v.target.name === opts.only);
       const results: Result[] = [];
       if (pairs > 1) console.log(`\n##### pair ${pair + 1} of ${pairs} (${variants.map((v) => v.name).join(' first, then ')})`);
       for (const variant of variants) results.push(await runAgainst(variant, opts));
       report(opts, results);
       const mine = results.find((r) => isPrimary(r.variant, opts));
       const ref = results.find((r) => r.target === referenceServer);
+      const hp = results.find((r) => r.target === hocuspocusServer);
       if (mine && ref) {
         const [a, b] = [summarise(mine), summarise(ref)];
-        ratios.push({ p50: a.p50 / b.p50, p99: a.p99 / b.p99 });
+        ratios.push({ p50: a.p50 / b.p50, p99: a.p99 / b.p99, ...(hp ? { hocuspocusP99: a.p99 / summarise(hp).p99 } : {}) });
       }
     }
     if (ratios.length > 1) reportPairs(ratios, all.find((v) => isPrimary(v, opts))?.name ?? 'this');

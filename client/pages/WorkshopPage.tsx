@@ -22,7 +22,7 @@ import { ErrorMessage, Status } from '../ui/Notice.js';
 import { formatDateTime } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { useSubmitOnce } from '../ui/useSubmitOnce.js';
-import { Breakouts } from '../workshops/Breakouts.js';
+import { Breakouts, YourBreakoutGroup } from '../workshops/Breakouts.js';
 import { EndWorkshopForm, WorkshopEnded } from '../workshops/EndWorkshop.js';
 import { People } from '../workshops/People.js';
 import { Rounds } from '../workshops/Rounds.js';
@@ -134,6 +134,7 @@ function WorkshopBody({ workshop: w, me, canRun, canTakePart }: { workshop: Work
         </div>
       </header>
 
+      <YourBreakoutGroup workshop={w} breakout={live.breakout} me={me} />
       <div className="workshop-body">
         <div className="workshop-main">
           <section className={`workshop-now panel timer-${timerState}`} aria-labelledby="workshop-now-heading">

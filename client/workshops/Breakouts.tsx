@@ -22,15 +22,9 @@ const CHANGE_NAMES = { added: 'Added', changed: 'Changed', removed: 'Removed' } 
 export function Breakouts({ workshop, breakout, me, canRun, stepRoomId }: { workshop: Workshop; breakout: Breakout | null; me: User; canRun: boolean; stepRoomId: string | null }) {
   const under = breakout !== null && breakout.closedAt === null;
   if (!canRun && !breakout) return null;
-  const mine = breakout?.groups.find((g) => g.members.some((m) => m.userId === me.id));
   return (
     <section className="panel workshop-breakouts" aria-labelledby="breakouts-heading">
       <h2 id="breakouts-heading">Breakouts</h2>
-      {mine && under && (
-        <p className="breakout-mine" role="status">
-          You are in <strong>{mine.name}</strong>: <Link to={workshopRoomLink(workshop.id, mine.roomId)}>open your group’s map</Link>
-        </p>
-      )}
       {canRun && !under && <StartBreakouts workshop={workshop} me={me} stepRoomId={stepRoomId} />}
       {breakout && (
         <>
@@ -51,6 +45,17 @@ export function Breakouts({ workshop, breakout, me, canRun, stepRoomId }: { work
         </>
       )}
     </section>
+  );
+}
+
+/** Where a participant goes during breakouts: shown at the top of the workshop page, first thing on a phone. */
+export function YourBreakoutGroup({ workshop, breakout, me }: { workshop: Workshop; breakout: Breakout | null; me: User }) {
+  const mine = breakout?.closedAt === null ? breakout.groups.find((g) => g.members.some((m) => m.userId === me.id)) : undefined;
+  if (!mine) return null;
+  return (
+    <p className="breakout-mine" role="status">
+      You are in <strong>{mine.name}</strong>: <Link to={workshopRoomLink(workshop.id, mine.roomId)}>open your group’s map</Link>
+    </p>
   );
 }
 

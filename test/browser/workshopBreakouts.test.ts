@@ -52,6 +52,11 @@ describe('breakouts in a real browser', { timeout: 120_000 }, () => {
     const groupName = (await moGroup.locator('strong').innerText()).trim();
     expect(await patPage.locator('.breakout-mine strong').innerText()).not.toBe(groupName);
     expect(await franPage.locator('.breakout-groups > li').count()).toBe(2);
+    // On a phone the participant's page shows their group first and never scrolls sideways.
+    await moPage.setViewportSize({ width: 390, height: 844 });
+    await moPage.screenshot({ path: `${shots}/workshop-breakout-390.png`, fullPage: true });
+    expect(await moPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await moPage.setViewportSize({ width: 1280, height: 800 });
     await moGroup.getByRole('link', { name: 'open your group’s map' }).click();
     await moPage.locator('.react-flow').waitFor();
     const groupMap = new MapPage(moPage);

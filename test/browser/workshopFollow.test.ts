@@ -80,6 +80,11 @@ describe('follow me, bring everyone here and hands', { timeout: 120_000 }, () =>
     };
     await poll(close).toBe(true);
     await moPage.screenshot({ path: `${shots}/workshop-following.png` });
+    // The strip fits a phone.
+    await moPage.setViewportSize({ width: 390, height: 844 });
+    await moPage.screenshot({ path: `${shots}/workshop-strip-390.png` });
+    expect(await moPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await moPage.setViewportSize({ width: 1280, height: 720 });
 
     // Mo stops following: Fran's next moves leave Mo's view where it is.
     await moPage.getByRole('button', { name: 'Following Fran Facilitator · Stop' }).click();

@@ -104,6 +104,9 @@ describe('ending a workshop', () => {
     expect(versions.versions.map((v) => v.name)).toContain('End of “Spring mapping”');
 
     // The record, as a document of the site anyone there can open.
+    // The end that lost the race left no second record among the site's rooms in use.
+    const inUse = (await call('/api/sites/torbay/rooms', mo)).body as { rooms: { id: string; title: string }[] };
+    expect(inUse.rooms.filter((r) => r.title === 'Workshop record: Spring mapping').map((r) => r.id)).toEqual([ended.recordRoomId]);
     const room = await call(`/api/rooms/${ended.recordRoomId}`, mo);
     expect(room.body).toMatchObject({ kind: 'doc', title: 'Workshop record: Spring mapping', siteSlug: 'torbay' });
     const markdown = jsonToMarkdown(docContentJson((await storedDoc(server.storage, ended.recordRoomId)).doc));

@@ -229,8 +229,16 @@ export class WorkshopService {
     input: EndWorkshopRequest,
     user: { id: string; name: string; organisation: string },
   ): Promise<Omit<EndedWorkshop, 'workshop'> & { workshop: WorkshopRecord }> {
+    if (workshop.endedAt) throw errors.conflict('This workshop has ended already.');
+    // The record's room first: if the site can take no more rooms, nothing has ended yet and the
+    // facilitator is told why. Of two ends at once, the one that loses archives its empty room.
+    const recordTitle = cut(`Workshop record: ${workshop.title}`, LIMITS.titleMax);
+    const record = await this.deps.store.createRoom({ siteId: workshop.siteId, kind: 'doc', title: recordTitle, createdBy: user.id });
     const ended = await this.deps.store.endWorkshop(workshop.id);
-    if (!ended) throw errors.conflict('This workshop has ended already.');
+    if (!ended) {
+      await this.deps.store.updateRoom(record.id, { archived: true });
+      throw errors.conflict('This workshop has ended already.');
+    }
     const now = Date.now();
     const author = { userId: user.id, name: user.name, organisation: user.organisation };
     const { live, rounds } = await this.deps.writeAsServer(
@@ -278,8 +286,6 @@ export class WorkshopService {
       decisions: input.decisions ?? [],
       actions: input.actions ?? [],
     });
-    const recordTitle = cut(`Workshop record: ${workshop.title}`, LIMITS.titleMax);
-    const record = await this.deps.store.createRoom({ siteId: workshop.siteId, kind: 'doc', title: recordTitle, createdBy: user.id });
     await this.deps.writeAsServer(record.id, (doc) => replaceDocContent(doc, content), user.id);
     await this.deps.writeAsServer(workshop.roomId, (doc) => writeWorkshopLive(doc, { recordRoomId: record.id }), user.id);
 

@@ -147,6 +147,37 @@ describe('guest links', () => {
   });
 });
 
+describe('managing guest links', () => {
+  it('lists a workshop’s links for its facilitators, and a stopped link lets nobody new in while its guests stay', async () => {
+    const w = await workshop('Links to manage');
+    const first = await guestLink(w);
+    const gita = await join(first);
+    const second = await guestLink(w);
+    const list = await call(`/api/workshops/${w.id}/guest-invites`, fran.token);
+    expect(list.status).toBe(200);
+    const invites = (list.body as { invites: { id: string; active: boolean }[] }).invites;
+    expect(invites.map((i) => [i.id, i.active])).toEqual([
+      [second.id, true],
+      [first.id, true],
+    ]);
+    // Tokens are not kept, so none is listed.
+    expect(JSON.stringify(list.body)).not.toContain(first.token);
+    expect((await call(`/api/workshops/${w.id}/guest-invites`, mo.token)).status).toBe(403);
+    expect((await call(`/api/workshops/${w.id}/guest-invites/${first.id}`, mo.token, undefined, 'DELETE')).status).toBe(403);
+    expect((await call(`/api/workshops/${w.id}/guest-invites/${first.id}`, gita.token, undefined, 'DELETE')).status).toBe(403);
+
+    expect((await call(`/api/workshops/${w.id}/guest-invites/${first.id}`, fran.token, undefined, 'DELETE')).status).toBe(204);
+    expect((await call(`/api/workshops/${w.id}/guest-invites/NoSuchLink1234`, fran.token, undefined, 'DELETE')).status).toBe(404);
+    const after = (await call(`/api/workshops/${w.id}/guest-invites`, fran.token)).body as { invites: { id: string; active: boolean }[] };
+    expect(after.invites.find((i) => i.id === first.id)?.active).toBe(false);
+    // Nobody new joins by it; the guest who joined keeps their place; the other link still works.
+    const late = await api(server, '/api/guest-sessions', { body: { token: first.token, name: 'Late', organisation: 'Police' } });
+    expect(late.status).toBe(410);
+    expect((await call(`/api/workshops/${w.id}`, gita.token)).status).toBe(200);
+    await join(second, 'Sam', 'Age UK');
+  });
+});
+
 describe('a guest', () => {
   it('joins with a name and an organisation, and is nobody’s member and cannot sign in', async () => {
     const w = await workshop();

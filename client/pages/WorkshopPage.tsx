@@ -24,6 +24,7 @@ import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { useSubmitOnce } from '../ui/useSubmitOnce.js';
 import { Breakouts, YourBreakoutGroup } from '../workshops/Breakouts.js';
 import { EndWorkshopForm, WorkshopEnded } from '../workshops/EndWorkshop.js';
+import { GuestLinks } from '../workshops/GuestLinks.js';
 import { People } from '../workshops/People.js';
 import { Rounds } from '../workshops/Rounds.js';
 import { useServerClockOffset, useServerNow } from '../workshops/serverClock.js';
@@ -165,6 +166,7 @@ function WorkshopBody({ workshop: w, me, canRun, canTakePart }: { workshop: Work
 
           <People workshopId={w.id} live={live} me={me} canRun={canRun} canTakePart={canTakePart} />
           <Agenda workshop={w} current={live.step} />
+          {canRun && live.endedAt === null && <GuestLinks workshop={w} />}
           {canRun && live.endedAt === null && <EndWorkshopForm workshop={w} />}
         </div>
         <div className="workshop-side">

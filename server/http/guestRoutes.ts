@@ -13,6 +13,7 @@ import {
   CreateGuestInviteRequestSchema,
   GUEST_LIMITS,
   GuestInviteInfoSchema,
+  GuestInviteListSchema,
   GuestInviteSchema,
   JoinAsGuestRequestSchema,
 } from '../../shared/workshops/guests.js';
@@ -84,6 +85,15 @@ export function guestScope(deps: AppDeps): MiddlewareHandler<AppEnv> {
 export function registerGuestRoutes(app: App, deps: AppDeps): void {
   const guests = new GuestService(deps.storage, deps.auth, { publicUrl: deps.config.publicUrl }, deps.log);
 
+  /** The workshop, for one of its site's facilitators. */
+  async function forFacilitator(id: string, user: Parameters<typeof workshopSiteAndRole>[2]): Promise<WorkshopRecord> {
+    const workshop = await deps.storage.getWorkshop(id);
+    if (!workshop) throw errors.notFound('That workshop');
+    const { site, role } = await workshopSiteAndRole(deps, workshop, user);
+    if (!roleAtLeast(role, 'facilitator')) throw errors.forbidden(`Only facilitators of ${site.name} invite guests to its workshops.`);
+    return workshop;
+  }
+
   app.openapi(
     createRoute({
       method: 'post',
@@ -100,12 +110,51 @@ export function registerGuestRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { user } = await requirePrincipal(c, deps);
-      const workshop = await deps.storage.getWorkshop(c.req.valid('param').id);
-      if (!workshop) throw errors.notFound('That workshop');
-      const { site, role } = await workshopSiteAndRole(deps, workshop, user);
-      if (!roleAtLeast(role, 'facilitator')) throw errors.forbidden(`Only facilitators of ${site.name} invite guests to its workshops.`);
+      const workshop = await forFacilitator(c.req.valid('param').id, user);
       const { record, token, url } = await guests.createInvite(workshop, c.req.valid('json'), user.id);
       return c.json({ id: record.id, workshopId: workshop.id, label: record.label, url, token, expiresAt: record.expiresAt }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workshops/{id}/guest-invites',
+      tags: ['workshops'],
+      summary: "The workshop's guest links, newest first (facilitators)",
+      description: 'Without their tokens, which are not kept: a link lost is replaced by a new one. `active` is false once it has expired or was stopped.',
+      request: { params: z.object({ id: WorkshopIdSchema }) },
+      responses: { 200: jsonResponse(GuestInviteListSchema, 'Links'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const workshop = await forFacilitator(c.req.valid('param').id, user);
+      const now = new Date().toISOString();
+      const invites = await deps.storage.listGuestInvites(workshop.id);
+      return c.json(
+        { invites: invites.map((i) => ({ id: i.id, label: i.label, createdAt: i.createdAt, expiresAt: i.expiresAt, active: i.expiresAt > now && workshop.endedAt === null })) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/workshops/{id}/guest-invites/{inviteId}',
+      tags: ['workshops'],
+      summary: 'Stop a guest link working (facilitators)',
+      description: 'Nobody new joins by it; guests who joined by it keep their access until the workshop ends.',
+      request: { params: z.object({ id: WorkshopIdSchema, inviteId: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'not a link id') }) },
+      responses: { 204: { description: 'Stopped' }, ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { user } = await requirePrincipal(c, deps);
+      const { id, inviteId } = c.req.valid('param');
+      const workshop = await forFacilitator(id, user);
+      if (!(await deps.storage.expireGuestInvite(workshop.id, inviteId, new Date().toISOString()))) throw errors.notFound('That link');
+      deps.log.info('guest link stopped', { workshop: workshop.id, invite: inviteId, user: user.id });
+      return c.body(null, 204);
     },
   );
 

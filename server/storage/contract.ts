@@ -92,6 +92,8 @@ const STORAGE_METHODS = Object.keys({
   getGuestInviteByHash: true,
   joinAsGuest: true,
   listGuests: true,
+  listGuestInvites: true,
+  expireGuestInvite: true,
   close: true,
 } satisfies Record<StorageMethod, true>);
 
@@ -1189,6 +1191,25 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(JSON.stringify(made)).not.toContain('hash-a');
         // Two links never share a hash.
         await expect(storage.createGuestInvite({ workshopId: workshop.id, label: null, hash: 'hash-a', createdBy: null, expiresAt: inTwoDays() })).rejects.toThrow();
+      });
+
+      it("lists a workshop's links newest first, and stops one working from a moment on, never later than it would have", async () => {
+        const workshop = await workshopOf();
+        const first = await storage.createGuestInvite({ workshopId: workshop.id, label: 'First', hash: 'hash-1', createdBy: null, expiresAt: inTwoDays() });
+        const second = await storage.createGuestInvite({ workshopId: workshop.id, label: 'Second', hash: 'hash-2', createdBy: null, expiresAt: inTwoDays() });
+        expect((await storage.listGuestInvites(workshop.id)).map((i) => i.label)).toEqual(['Second', 'First']);
+        const at = now();
+        expect(await storage.expireGuestInvite(workshop.id, first.id, at)).toBe(true);
+        expect((await storage.getGuestInviteByHash('hash-1'))?.expiresAt).toBe(at);
+        // Expiring again later keeps the earlier end.
+        expect(await storage.expireGuestInvite(workshop.id, first.id, inTwoDays())).toBe(true);
+        expect((await storage.getGuestInviteByHash('hash-1'))?.expiresAt).toBe(at);
+        expect(await storage.joinAsGuest({ inviteId: first.id, name: 'Late', organisation: 'X', at: now() }, { max: 10 })).toEqual({ ok: false, reason: 'expired' });
+        // Only through its own workshop.
+        const other = await workshopOf('Another');
+        expect(await storage.expireGuestInvite(other.id, second.id, at)).toBe(false);
+        expect((await storage.getGuestInviteByHash('hash-2'))?.expiresAt).toBe(second.expiresAt);
+        expect(await storage.listGuestInvites(other.id)).toEqual([]);
       });
 
       it('makes guests of the workshop: no password, no site role, never a member, listed in the order they joined', async () => {

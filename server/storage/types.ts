@@ -596,6 +596,13 @@ export interface GuestStore {
   joinAsGuest(input: { inviteId: string; name: string; organisation: string; at: string }, options: { max: number }): Promise<{ ok: true; user: UserRecord } | { ok: false; reason: GuestJoinRefusal }>;
   /** The workshop's guests, in the order they joined. */
   listGuests(workshopId: string): Promise<UserRecord[]>;
+  /** The workshop's links, newest first. */
+  listGuestInvites(workshopId: string): Promise<GuestInviteRecord[]>;
+  /**
+   * Stops a link of the workshop working from `at` (nobody new joins by it; its guests keep
+   * their access). False when the workshop has no such link.
+   */
+  expireGuestInvite(workshopId: string, inviteId: string, at: string): Promise<boolean>;
 }
 
 export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore, GuestStore {

@@ -36,6 +36,12 @@ export const GuestInviteSchema = z.object({
 });
 export type GuestInvite = z.infer<typeof GuestInviteSchema>;
 
+/** `GET /api/workshops/{id}/guest-invites`: the links made, newest first (their tokens are not kept). */
+export const GuestInviteListSchema = z.object({
+  invites: z.array(z.object({ id: z.string(), label: z.string().nullable(), createdAt: z.string(), expiresAt: z.string(), active: z.boolean() })),
+});
+export type GuestInviteList = z.infer<typeof GuestInviteListSchema>;
+
 /** `GET /api/guest-invites/{token}`: what the link is for, so the page can say before asking a name. */
 export const GuestInviteInfoSchema = z.object({
   workshop: z.object({ id: z.string(), title: z.string(), startsAt: z.string(), siteName: z.string() }),

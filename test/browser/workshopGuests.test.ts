@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { addElement, type Actor } from '../../shared/map/doc.js';
 import type { Workshop } from '../../shared/workshops/api.js';
-import type { GuestInvite } from '../../shared/workshops/guests.js';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 import { api, connectClient, createPerson, createRoom, type Person } from '../helpers/server.js';
 
@@ -27,7 +26,15 @@ describe('workshop guests in a real browser', { timeout: 120_000 }, () => {
         body: { title: 'Partners morning', startsAt: '2026-03-02T10:00:00Z', steps: [{ title: 'What matters most', kind: 'vote', minutes: 15, roomId: mapId }] },
       })
     ).body as Workshop;
-    const link = (await api(ws, `/api/workshops/${workshop.id}/guest-invites`, { token: fran.token, body: {} })).body as GuestInvite;
+    // The facilitator makes the link on the workshop page and copies it from there.
+    const franPage = await people.page(fran);
+    await franPage.goto(`${ws.url}/workshops/${workshop.id}`);
+    await franPage.getByText('Guests from other agencies…').click();
+    await franPage.getByLabel('Who the link is for (optional)').fill('Fire and Rescue');
+    await franPage.getByRole('button', { name: 'Make a guest link' }).click();
+    const link = { url: await franPage.getByLabel('Send this link (it is shown only now):').inputValue() };
+    expect(link.url).toMatch(new RegExp(`^${ws.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/workshops/guest#token=`));
+    await franPage.getByRole('list', { name: 'Guest links' }).getByRole('button', { name: 'Stop the link “Fire and Rescue”' }).waitFor();
 
     const page = await people.page(null);
     await page.goto(link.url);
@@ -60,6 +67,7 @@ describe('workshop guests in a real browser', { timeout: 120_000 }, () => {
     seeder.destroy();
 
     // The same link, now: it says why it no longer works, and asks for nothing.
+    await franPage.close();
     const late = await people.page(null);
     await late.goto(link.url);
     await late.getByRole('alert').filter({ hasText: 'The workshop “Partners morning” has ended, so its guest link no longer works.' }).waitFor();

@@ -42,6 +42,9 @@ export function openGuestStore(db: Database.Database): GuestStore {
     ),
     userById: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
     // rowid keeps the order they joined in, within one millisecond too.
+    listInvites: db.prepare(`${INVITE_SELECT} WHERE workshop_id = ? ORDER BY created_at DESC, rowid DESC`),
+    // Only brought forward: a link that had expired stays expired.
+    expireInvite: db.prepare('UPDATE workshop_guest_invites SET expires_at = MIN(expires_at, ?) WHERE workshop_id = ? AND id = ?'),
     listGuests: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE guest_of = ? ORDER BY created_at, rowid`),
   };
 
@@ -74,6 +77,14 @@ export function openGuestStore(db: Database.Database): GuestStore {
 
     async joinAsGuest(input, { max }) {
       return join(input, max);
+    },
+
+    async listGuestInvites(workshopId) {
+      return stmt.listInvites.all(workshopId) as GuestInviteRecord[];
+    },
+
+    async expireGuestInvite(workshopId, inviteId, at) {
+      return stmt.expireInvite.run(at, workshopId, inviteId).changes > 0;
     },
 
     async listGuests(workshopId) {

@@ -136,6 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     writeAsServer,
     saveVersion: (room, name, author) => versions.save(room, name, author),
     readVersion: async (room, versionId) => (await versions.read(room, versionId))?.content ?? null,
+    publicUrl: config.publicUrl,
     onAccessChanged: () => sync.recheckAll(),
     log: log.child({ component: 'workshops' }),
   });

@@ -5,8 +5,9 @@
  * client connected to the room receives the change live and it is stored like any update.
  */
 import { newId } from '../../shared/ids.js';
-import { replaceDocContent } from '../../shared/doc/content.js';
-import { addEntry } from '../../shared/log/doc.js';
+import { replaceDocContent, replaceFragmentContent } from '../../shared/doc/content.js';
+import * as build from '../../shared/doc/build.js';
+import { addEntry, entryField } from '../../shared/log/doc.js';
 import { readMap } from '../../shared/map/doc.js';
 import { LIMITS, VERSION_LIMITS, type VersionContent } from '../../shared/api.js';
 import type { CreateWorkshopRequest, EndedWorkshop, EndWorkshopRequest, HandRequest, SummonRequest, WorkshopPeople, WorkshopTimerRequest } from '../../shared/workshops/api.js';
@@ -26,6 +27,8 @@ export interface WorkshopServiceDeps {
   store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById' | 'getOrCreateLogRoom' | 'updateRoom'>;
   /** A room was locked or unlocked: connected clients' write access is checked again. */
   onAccessChanged: () => void;
+  /** The workspace's public address, for links that must work outside the app (the record's, in the log). */
+  publicUrl: string;
   /** A version's content (the version service's `read`), for a breakout's base. */
   readVersion: (room: { id: string; kind: 'map' | 'doc' }, versionId: string) => Promise<VersionContent | null>;
   /** Saves a named version of a map or document (the version service's `save`). */
@@ -295,7 +298,7 @@ export class WorkshopService {
     const organisations = new Set(attendance.map((a) => a.organisation).filter(Boolean)).size;
     await this.deps.writeAsServer(
       logRoom.id,
-      (doc) =>
+      (doc) => {
         addEntry(
           doc,
           {
@@ -304,11 +307,15 @@ export class WorkshopService {
             title: cut(`Workshop: ${workshop.title}`, 200),
             text: {
               happened: `${people} ${people === 1 ? 'person' : 'people'} from ${organisations} ${organisations === 1 ? 'organisation' : 'organisations'} took part; ${rounds.filter((r) => r.status === 'closed').length} rounds were run.`,
-              evidence: `The workshop record: “${recordTitle}” (/rooms/${record.id}).`,
             },
           },
           author,
-        ),
+        );
+        // The record, linked: its title as a link to the document, which the log's editors follow.
+        const evidence = entryField(doc, logEntryId, 'evidence');
+        const href = `${this.deps.publicUrl}/rooms/${record.id}`;
+        if (evidence) replaceFragmentContent(doc, evidence, build.doc(build.paragraph('The workshop record: ', build.text(recordTitle, [{ type: 'link', attrs: { href } }]), '.')));
+      },
       user.id,
     );
     this.deps.log.info('workshop ended', { workshop: workshop.id, record: record.id, versions: versions.length, people, user: user.id });

@@ -141,6 +141,17 @@ export function docContentJson(doc: Y.Doc): JSONContent {
  * replaceDocContent(doc, templateJson('workshop-notes'))
  */
 export function replaceDocContent(doc: Y.Doc, json: JSONContent, origin: unknown = null): void {
+  replaceFragmentContent(doc, docContent(doc), json, origin);
+}
+
+/**
+ * Makes any rich-text fragment of `doc` bound to an editor of the document schema (a document's
+ * body, a learning-log entry's field) equal to `json`, as `replaceDocContent` does for the body.
+ *
+ * @example
+ * replaceFragmentContent(doc, entryField(doc, id, 'evidence')!, build.doc(build.paragraph('See ', link)))
+ */
+export function replaceFragmentContent(doc: Y.Doc, fragment: Y.XmlFragment, json: JSONContent, origin: unknown = null): void {
   const node = docNodeFromJson(json);
-  doc.transact(() => updateYFragment(doc, docContent(doc), node, { mapping: new Map(), isOMark: new Map() }), origin);
+  doc.transact(() => updateYFragment(doc, fragment, node, { mapping: new Map(), isOMark: new Map() }), origin);
 }

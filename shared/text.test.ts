@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, findUnsafeCharacter, unsafeTextMessage } from './text.js';
+import { cleanText, findUnsafeCharacter, shorten, unsafeTextMessage } from './text.js';
 
 const char = (codePoint: number) => String.fromCodePoint(codePoint);
 
@@ -86,5 +86,13 @@ describe('cleanText', () => {
     const cleaned = cleanText(all);
     expect(findUnsafeCharacter(cleaned)).toBeNull();
     expect(cleaned).toContain('🧭𝔐');
+  });
+});
+
+describe('shorten', () => {
+  it('keeps text that fits, and cuts longer text to the limit with an ellipsis', () => {
+    expect(shorten('Torbay', 6)).toBe('Torbay');
+    expect(shorten('Torbay map', 6)).toBe('Torba…');
+    expect(shorten('Torbay map', 6)).toHaveLength(6);
   });
 });

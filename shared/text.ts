@@ -120,3 +120,14 @@ export function cleanText(text: string): string {
   }
   return out;
 }
+
+/**
+ * `text` within `max` characters: as it is when it fits, else cut with an ellipsis as its last
+ * character.
+ *
+ * @example
+ * shorten('Workshop record: Spring mapping', 20) // 'Workshop record: Sp…'
+ */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

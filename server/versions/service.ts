@@ -8,6 +8,7 @@
 import type * as Y from 'yjs';
 import { VERSION_LIMITS, type VersionContent, type VersionSummary } from '../../shared/api.js';
 import { newId } from '../../shared/ids.js';
+import { shorten } from '../../shared/text.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { VersionAuthor, VersionRecord, VersionStore } from '../storage/types.js';
@@ -46,7 +47,7 @@ const MB = 1024 * 1024;
 export function beforeRestoringName(name: string): string {
   const prefix = 'Before restoring “';
   const room = VERSION_LIMITS.nameMax - prefix.length - 1;
-  return `${prefix}${name.length > room ? `${name.slice(0, room - 1)}…` : name}”`;
+  return `${prefix}${shorten(name, room)}”`;
 }
 
 export class VersionService {

@@ -12,6 +12,7 @@ import { breakoutChanges, planMerge, type BreakoutChange } from '../../shared/wo
 import type { MergeBreakoutResult, StartBreakoutRequest } from '../../shared/workshops/api.js';
 import { readWorkshopLive, writeWorkshopLive, type Breakout, type WorkshopLive } from '../../shared/workshops/live.js';
 import { LIMITS } from '../../shared/api.js';
+import { shorten } from '../../shared/text.js';
 import { errors } from '../errors.js';
 import type { WorkshopRecord } from '../storage/types.js';
 import type { WorkshopServiceDeps } from './service.js';
@@ -48,11 +49,11 @@ export class BreakoutService {
     }
 
     const author = { userId: user.id, name: user.name, organisation: user.organisation };
-    const base = await this.deps.saveVersion({ id: main.id, kind: 'map' }, cut(`Before breakouts in “${workshop.title}”`, 200), author);
+    const base = await this.deps.saveVersion({ id: main.id, kind: 'map' }, shorten(`Before breakouts in “${workshop.title}”`, 200), author);
     const map = await this.deps.docs.read(main.id, readMap);
     const copies = [];
     for (const group of groups) {
-      const room = await this.deps.store.createRoom({ siteId: workshop.siteId, kind: 'map', title: cut(`${main.title} — ${group.name}`, LIMITS.titleMax), createdBy: user.id });
+      const room = await this.deps.store.createRoom({ siteId: workshop.siteId, kind: 'map', title: shorten(`${main.title} — ${group.name}`, LIMITS.titleMax), createdBy: user.id });
       await this.deps.store.addWorkshopRoom(workshop.id, room.id);
       await this.deps.writeAsServer(room.id, (doc) => addMapData(doc, copyOf(map), author), user.id);
       copies.push({ ...group, roomId: room.id });
@@ -141,8 +142,4 @@ export class BreakoutService {
 /** The map as a copy to start a group from: the same ids, so changes can be told apart later. */
 function copyOf(map: MapData): MapData {
   return { ...map, connections: map.connections.map((c) => ({ ...c, views: [] })) };
-}
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -10,6 +10,7 @@ import * as build from '../../shared/doc/build.js';
 import { addEntry, entryField } from '../../shared/log/doc.js';
 import { readMap } from '../../shared/map/doc.js';
 import { LIMITS, VERSION_LIMITS, type VersionContent } from '../../shared/api.js';
+import { shorten } from '../../shared/text.js';
 import type { CreateWorkshopRequest, EndedWorkshop, EndWorkshopRequest, HandRequest, SummonRequest, WorkshopPeople, WorkshopTimerRequest } from '../../shared/workshops/api.js';
 import { workshopRecord } from '../../shared/workshops/record.js';
 import { readRounds } from '../../shared/workshops/rounds.js';
@@ -235,7 +236,7 @@ export class WorkshopService {
     if (workshop.endedAt) throw errors.conflict('This workshop has ended already.');
     // The record's room first: if the site can take no more rooms, nothing has ended yet and the
     // facilitator is told why. Of two ends at once, the one that loses archives its empty room.
-    const recordTitle = cut(`Workshop record: ${workshop.title}`, LIMITS.titleMax);
+    const recordTitle = shorten(`Workshop record: ${workshop.title}`, LIMITS.titleMax);
     const record = await this.deps.store.createRoom({ siteId: workshop.siteId, kind: 'doc', title: recordTitle, createdBy: user.id });
     const ended = await this.deps.store.endWorkshop(workshop.id);
     if (!ended) {
@@ -257,7 +258,7 @@ export class WorkshopService {
     const versions: EndedWorkshop['versions'] = [];
     const roomIds = [...new Set(workshop.steps.map((s) => s.roomId).filter((id): id is string => id !== null))];
     const labels = new Map<string, Map<string, { label: string; element: boolean }>>();
-    const versionName = cut(`End of “${workshop.title}”`, VERSION_LIMITS.nameMax);
+    const versionName = shorten(`End of “${workshop.title}”`, VERSION_LIMITS.nameMax);
     for (const roomId of roomIds) {
       const room = await this.deps.store.getRoom(roomId);
       if (!room || room.archived || (room.kind !== 'map' && room.kind !== 'doc')) continue;
@@ -304,7 +305,7 @@ export class WorkshopService {
           {
             id: logEntryId,
             date: new Date(now).toISOString().slice(0, 10),
-            title: cut(`Workshop: ${workshop.title}`, 200),
+            title: shorten(`Workshop: ${workshop.title}`, 200),
             text: {
               happened: `${people} ${people === 1 ? 'person' : 'people'} from ${organisations} ${organisations === 1 ? 'organisation' : 'organisations'} took part; ${rounds.filter((r) => r.status === 'closed').length} rounds were run.`,
             },
@@ -341,9 +342,4 @@ export class WorkshopService {
       userId,
     );
   }
-}
-
-/** `text` within `max` characters, with an ellipsis when cut. */
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

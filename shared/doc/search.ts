@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { SearchEntry } from '../search/types.js';
 import { commentedTexts, readComments } from './comments.js';
 import { docContent, plainText, yNodeToJson } from './content.js';
+import { shorten } from '../text.js';
 
 export interface DocBlock {
   /** Position among the top-level blocks: the id of `block` search results; the client scrolls to it. */
@@ -41,10 +42,7 @@ export function docBlocks(doc: Y.Doc): DocBlock[] {
 }
 
 const TITLE_MAX = 120;
-const shorten = (text: string) => {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > TITLE_MAX ? `${line.slice(0, TITLE_MAX - 1)}…` : line;
-};
+const oneLine = (text: string) => shorten(text.replace(/\s+/g, ' ').trim(), TITLE_MAX);
 
 /**
  * Search entries for a document room: one `block` entry per heading section (the heading as
@@ -71,7 +69,7 @@ export function docSearchEntries(doc: Y.Doc, title: string): SearchEntry[] {
   const comments: SearchEntry[] = readComments(doc).map((thread) => ({
     target: 'comment',
     targetId: thread.id,
-    title: shorten(texts.get(thread.id) ?? '') || title,
+    title: oneLine(texts.get(thread.id) ?? '') || title,
     body: thread.messages.map((m) => m.text).join('\n'),
   }));
   return [...entries.filter((e) => e.title || e.body), ...comments];

@@ -16,6 +16,7 @@ import { shorten } from '../../shared/text.js';
 import { errors } from '../errors.js';
 import type { WorkshopRecord } from '../storage/types.js';
 import type { WorkshopServiceDeps } from './service.js';
+import { siteRoom } from './siteRoom.js';
 
 type Person = { id: string; name: string; organisation: string };
 
@@ -30,8 +31,8 @@ export class BreakoutService {
     if (workshop.endedAt) throw errors.conflict('This workshop has ended.');
     const live = await this.deps.docs.read(workshop.roomId, readWorkshopLive);
     if (live.breakout && live.breakout.closedAt === null) throw errors.conflict('Breakouts are under way: close them before starting others.');
-    const main = await this.deps.store.getRoom(input.roomId);
-    if (!main || main.siteId !== workshop.siteId || main.kind !== 'map' || main.archived) {
+    const main = await siteRoom(this.deps.store, workshop.siteId, input.roomId, ['map']);
+    if (!main || main.archived) {
       throw errors.badRequest('Breakouts work on one of the site’s maps in use: that map was not found.');
     }
     const seen = new Set<string>();

@@ -32,6 +32,7 @@ import type { Logger } from '../logger.js';
 import type { Directory, RoundEntryRecord, RoundRecord, WorkshopRecord, WorkshopStore } from '../storage/types.js';
 import type { WriteAsServer } from '../versions/service.js';
 import type { DocReader } from '../ydoc/reader.js';
+import { siteRoom } from './siteRoom.js';
 
 export interface RoundServiceDeps {
   store: WorkshopStore & Pick<Directory, 'getRoom' | 'getUserById'>;
@@ -57,6 +58,12 @@ function stateOf(round: RoundRecord, submitted: number, results: RoundResults | 
   };
 }
 
+/** Who someone is, as a workshop names them; an account deleted since reads as someone who left. */
+export async function personOf(store: Pick<Directory, 'getUserById'>, userId: string): Promise<RoundPerson> {
+  const user = await store.getUserById(userId);
+  return { userId, name: user?.name ?? 'Someone who has left', organisation: user?.organisation ?? '' };
+}
+
 const people = (entries: readonly RoundEntryRecord[]) => new Set(entries.map((e) => e.userId)).size;
 
 export class RoundService {
@@ -72,8 +79,7 @@ export class RoundService {
   async open(workshop: WorkshopRecord, input: CreateRoundRequest, userId: string): Promise<Round> {
     if (workshop.endedAt) throw errors.conflict('This workshop has ended: it has no new rounds.');
     if (input.roomId !== undefined) {
-      const room = await this.deps.store.getRoom(input.roomId);
-      if (!room || room.siteId !== workshop.siteId || room.kind !== 'map') {
+      if (!(await siteRoom(this.deps.store, workshop.siteId, input.roomId, ['map']))) {
         throw errors.badRequest('A round works on one of the maps of the workshop’s site: that map was not found.');
       }
     }
@@ -129,8 +135,7 @@ export class RoundService {
     const problem = voteProblem(targets, round.votesPerPerson ?? 0, (id) => onMap.has(id));
     if (problem) throw errors.badRequest(problem);
     if (!(await this.deps.store.replaceRoundEntries(round.id, userId, targets))) this.closedMeanwhile();
-    await this.refreshCount(workshop, round, userId);
-    return this.view(round, userId);
+    return this.entered(workshop, round, userId);
   }
 
   /**
@@ -149,8 +154,7 @@ export class RoundService {
       if (added === 'closed') this.closedMeanwhile();
       if (added === 'full') throw errors.badRequest(`Each person may add ${ROUND_LIMITS.notesPerPersonMax} notes in a round.`);
     }
-    await this.refreshCount(workshop, round, userId);
-    return this.view(round, userId);
+    return this.entered(workshop, round, userId);
   }
 
   /**
@@ -184,8 +188,8 @@ export class RoundService {
     if (round.status !== 'closed') throw errors.conflict('Reveal the notes first.');
     const roomId = input.roomId ?? round.roomId;
     if (!roomId) throw errors.badRequest('Say which map the notes go on (roomId): this round names none.');
-    const room = await this.deps.store.getRoom(roomId);
-    if (!room || room.siteId !== workshop.siteId || room.kind !== 'map') throw errors.badRequest('The notes go on one of the maps of the workshop’s site: that map was not found.');
+    const room = await siteRoom(this.deps.store, workshop.siteId, roomId, ['map']);
+    if (!room) throw errors.badRequest('The notes go on one of the maps of the workshop’s site: that map was not found.');
     if (room.archived) throw errors.conflict('That map is archived: restore it first.');
     const entries = await this.deps.store.listRoundEntries(round.id);
     const { notes } = await this.results(round, entries);
@@ -218,8 +222,8 @@ export class RoundService {
     throw errors.conflict('The facilitator has closed this round: nothing more can be added to it.');
   }
 
-  private async view(round: RoundRecord, userId: string): Promise<Round> {
-    const entries = await this.deps.store.listRoundEntries(round.id);
+  private async view(round: RoundRecord, userId: string, entries?: readonly RoundEntryRecord[]): Promise<Round> {
+    entries ??= await this.deps.store.listRoundEntries(round.id);
     const results = round.status === 'closed' ? await this.results(round, entries) : null;
     return { ...stateOf(round, people(entries), results), mine: this.mine(round, entries, userId) };
   }
@@ -233,10 +237,7 @@ export class RoundService {
 
   private async results(round: RoundRecord, entries: readonly RoundEntryRecord[]): Promise<RoundResults> {
     const who = new Map<string, RoundPerson>();
-    for (const userId of new Set(entries.map((e) => e.userId))) {
-      const user = await this.deps.store.getUserById(userId);
-      who.set(userId, { userId, name: user?.name ?? 'Someone who has left', organisation: user?.organisation ?? '' });
-    }
+    for (const userId of new Set(entries.map((e) => e.userId))) who.set(userId, await personOf(this.deps.store, userId));
     if (round.kind === 'vote') {
       return { participants: who.size, tallies: tallyVotes(entries.map((e) => ({ userId: e.userId, targetId: e.value })), who, round.anonymous), notes: [] };
     }
@@ -244,11 +245,15 @@ export class RoundService {
     return { participants: who.size, tallies: [], notes };
   }
 
-  /** How many have taken part, for everyone to see: a count, nothing of what they put. */
-  private async refreshCount(workshop: WorkshopRecord, round: RoundRecord, userId: string): Promise<void> {
+  /**
+   * After someone's entry is stored: everyone sees how many have taken part (a count, nothing of
+   * what they put), and the person gets the round as they see it, from the same read of the entries.
+   */
+  private async entered(workshop: WorkshopRecord, round: RoundRecord, userId: string): Promise<Round> {
     const entries = await this.deps.store.listRoundEntries(round.id);
     // Closed meanwhile: `writeRound` keeps the closed state the close wrote.
     await this.show(workshop, stateOf(round, people(entries), null), userId);
+    return this.view(round, userId, entries);
   }
 
   private async show(workshop: WorkshopRecord, state: RoundState, userId: string): Promise<void> {

@@ -22,7 +22,8 @@ import type { Directory, SiteRecord, VersionAuthor, WorkshopRecord, WorkshopStor
 import type { WriteAsServer } from '../versions/service.js';
 import type { DocReader } from '../ydoc/reader.js';
 import { BreakoutService } from './breakouts.js';
-import { RoundService } from './rounds.js';
+import { personOf, RoundService } from './rounds.js';
+import { siteRoom } from './siteRoom.js';
 
 export interface WorkshopServiceDeps {
   store: WorkshopStore & Pick<Directory, 'createRoom' | 'getRoom' | 'getUserById' | 'getOrCreateLogRoom' | 'updateRoom'>;
@@ -63,8 +64,7 @@ export class WorkshopService {
     const steps = await Promise.all(
       input.steps.map(async (step, index) => {
         if (step.roomId !== undefined) {
-          const room = await this.deps.store.getRoom(step.roomId);
-          if (!room || room.siteId !== site.id || (room.kind !== 'map' && room.kind !== 'doc')) {
+          if (!(await siteRoom(this.deps.store, site.id, step.roomId, ['map', 'doc']))) {
             throw errors.badRequest(`Step ${index + 1} ("${step.title}"): its room must be a map or document of ${site.name}.`);
           }
         }
@@ -124,8 +124,9 @@ export class WorkshopService {
    * workshop does not take it over). Returns the live state with what it holds.
    */
   private async holdLock(workshop: WorkshopRecord, roomId: string | null, userId: string): Promise<WorkshopLive> {
-    const held = (await this.live(workshop)).lockedRoomId;
-    if (held === roomId) return this.live(workshop);
+    const live = await this.live(workshop);
+    const held = live.lockedRoomId;
+    if (held === roomId) return live;
     let changed = false;
     if (held) changed = (await this.deps.store.updateRoom(held, { locked: false })) !== null;
     let holding: string | null = null;
@@ -170,12 +171,7 @@ export class WorkshopService {
   /** Everyone who has joined the workshop's room, in the order they first came. */
   async people(workshop: WorkshopRecord): Promise<WorkshopPeople['people']> {
     const came = await this.deps.store.listAttendance(workshop.roomId);
-    return Promise.all(
-      came.map(async (a) => {
-        const person = await this.deps.store.getUserById(a.userId);
-        return { userId: a.userId, name: person?.name ?? 'Someone who has left', organisation: person?.organisation ?? '', firstSeen: a.firstSeen };
-      }),
-    );
+    return Promise.all(came.map(async (a) => ({ ...(await personOf(this.deps.store, a.userId)), firstSeen: a.firstSeen })));
   }
 
   /**
@@ -195,8 +191,7 @@ export class WorkshopService {
 
   /** A map or document of the workshop's site, or 400. */
   private async siteMap(workshop: WorkshopRecord, roomId: string): Promise<void> {
-    const room = await this.deps.store.getRoom(roomId);
-    if (!room || room.siteId !== workshop.siteId || (room.kind !== 'map' && room.kind !== 'doc')) {
+    if (!(await siteRoom(this.deps.store, workshop.siteId, roomId, ['map', 'doc']))) {
       throw errors.badRequest('That is not a map or document of the workshop’s site.');
     }
   }

@@ -3,6 +3,7 @@
  * again exactly when what it shows changes (a remote edit, someone joining), and never tears.
  */
 import { useMemo, useSyncExternalStore } from 'react';
+import type * as Y from 'yjs';
 import { observeParkingLot, readParkingLot, type ParkingLotItem } from '../../shared/doc/parkingLot.js';
 import { peopleInRoom, type PresentPerson } from '../../shared/doc/presence.js';
 import type { RoomStatus } from './RoomConnection.js';
@@ -36,6 +37,28 @@ export function useExternalValue<T>(subscribe: (onChange: () => void) => () => v
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return useSyncExternalStore(store.subscribe, store.get);
+}
+
+/**
+ * A value read from the open room's doc whenever one root map of it changes (its own keys, not
+ * nested types): for roots whose values are replaced whole, as the server writes them.
+ * `deps` are what `read` uses besides the doc.
+ *
+ * @example
+ * const scores = useRootMapValue(MAP_VOTES_ROOT, readVoteScores)
+ */
+export function useRootMapValue<T>(root: string, read: (doc: Y.Doc) => T, deps: readonly unknown[] = []): T {
+  const conn = useRoomConnection();
+  return useExternalValue(
+    (onChange) => {
+      const map = conn.doc.getMap(root);
+      map.observe(onChange);
+      return () => map.unobserve(onChange);
+    },
+    () => read(conn.doc),
+    // `read` is a new function each render; what it depends on is in `deps`.
+    [conn, root, ...deps],
+  );
 }
 
 export function useRoomStatus(): RoomStatus {

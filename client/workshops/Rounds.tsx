@@ -8,30 +8,21 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { User } from '../../shared/api.js';
-import { ROUND_KIND_NAMES, ROUND_LIMITS, readRounds, WORKSHOP_ROUNDS_ROOT, type Round, type RoundKind, type RoundState } from '../../shared/workshops/rounds.js';
+import { ROUND_KIND_NAMES, ROUND_LIMITS, readRounds, voteTargets, WORKSHOP_ROUNDS_ROOT, type Round, type RoundKind, type RoundState } from '../../shared/workshops/rounds.js';
 import type { Workshop } from '../../shared/workshops/api.js';
 import { messageOf } from '../api/http.js';
 import { useAddNote, useCastVotes, useCloseRound, useNotesToMap, useOpenRound, useRounds } from '../api/queries.js';
 import { loopOnMap } from '../../shared/map/loops.js';
 import { useMapData } from '../map/useMap.js';
-import { useExternalValue } from '../room/hooks.js';
-import { RoomProvider, useRoomConnection } from '../room/RoomProvider.js';
+import { useRootMapValue } from '../room/hooks.js';
+import { RoomProvider } from '../room/RoomProvider.js';
 import { ErrorMessage } from '../ui/Notice.js';
 import { useSubmitOnce } from '../ui/useSubmitOnce.js';
 import { MapSelect, useMapChoice } from './MapChoice.js';
 
 /** The rounds as the workshop room's doc shows them (server-written), following it live. */
 function useRoundStates(): RoundState[] {
-  const conn = useRoomConnection();
-  return useExternalValue(
-    (onChange) => {
-      const root = conn.doc.getMap(WORKSHOP_ROUNDS_ROOT);
-      root.observe(onChange);
-      return () => root.unobserve(onChange);
-    },
-    () => readRounds(conn.doc),
-    [conn],
-  );
+  return useRootMapValue(WORKSHOP_ROUNDS_ROOT, readRounds);
 }
 
 export interface RoundsProps {
@@ -202,19 +193,10 @@ function RoundOnMap(props: CardProps) {
 
 function MapRound(props: CardProps) {
   const map = useMapData();
-  const labels = useMemo(() => {
-    const byId = new Map(map.elements.map((e) => [e.id, e.label]));
-    for (const c of map.connections) byId.set(c.id, `${byId.get(c.from) ?? '?'} → ${byId.get(c.to) ?? '?'}`);
-    // Loops people have named can be voted on too, while they are still on the map.
-    for (const note of map.loopNotes) if (note.name && loopOnMap(map, note.key)) byId.set(note.key, `Loop: ${note.name}`);
-    return byId;
-  }, [map]);
-  // Elements first, then the links between them ("Benches → Footfall"), all votable.
-  const ballot = useMemo(
-    () => [...map.elements.map((e) => e.id), ...map.connections.map((c) => c.id), ...map.loopNotes.map((n) => n.key)].filter((id) => labels.has(id)).map((id) => ({ id, label: labels.get(id)! })),
-    [map, labels],
-  );
-  return <RoundBody {...props} tallyLabel={(id) => labels.get(id) ?? 'Something no longer on the map'} ballot={ballot} />;
+  // Elements, then the links between them ("Benches → Footfall"), then the named loops still on the map.
+  const targets = useMemo(() => voteTargets(map, (key) => loopOnMap(map, key)), [map]);
+  const ballot = useMemo(() => [...targets].map(([id, t]) => ({ id, label: t.label })), [targets]);
+  return <RoundBody {...props} tallyLabel={(id) => targets.get(id)?.label ?? 'Something no longer on the map'} ballot={ballot} />;
 }
 
 function RoundBody({ workshop, state, mine, canRun, canTakePart, tallyLabel, ballot }: CardProps & { tallyLabel: (id: string) => string; ballot?: { id: string; label: string }[] }) {

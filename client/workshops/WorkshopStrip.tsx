@@ -89,13 +89,15 @@ function Strip({ workshop: w, mapConn, roomId, me, canRun, canTakePart }: StripP
   const myHand = live.hands.some((h) => h.userId === me.id);
 
   // Opened by "bring everyone here" (or a link with a view): show that part once the map is drawn.
-  const linkView = viewFromLink(params.get('view'));
+  // Keyed by the parameter's text: the view parsed from it is a new object every render.
+  const viewParam = params.get('view');
   const shown = useRef(false);
   useEffect(() => {
+    const linkView = viewFromLink(viewParam);
     if (!linkView || shown.current) return;
     shown.current = true;
     setTimeout(() => void flow.fitBounds(linkView, { padding: 0, duration: 0 }), 100);
-  }, [linkView, flow]);
+  }, [viewParam, flow]);
 
   useOnSummon(live.summon, (s) => {
     if (s.roomId === roomId) {

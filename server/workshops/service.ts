@@ -13,7 +13,7 @@ import { LIMITS, VERSION_LIMITS, type VersionContent } from '../../shared/api.js
 import { shorten } from '../../shared/text.js';
 import type { CreateWorkshopRequest, EndedWorkshop, EndWorkshopRequest, HandRequest, SummonRequest, WorkshopPeople, WorkshopTimerRequest } from '../../shared/workshops/api.js';
 import { workshopRecord } from '../../shared/workshops/record.js';
-import { readRounds } from '../../shared/workshops/rounds.js';
+import { readRounds, voteTargets, type VoteTarget } from '../../shared/workshops/rounds.js';
 import { readWorkshopLive, WORKSHOP_HANDS_MAX, WORKSHOP_HISTORY_MAX, writeWorkshopLive, type WorkshopLive } from '../../shared/workshops/live.js';
 import { addTime, pauseTimer, startTimer } from '../../shared/workshops/timer.js';
 import { errors } from '../errors.js';
@@ -252,7 +252,7 @@ export class WorkshopService {
     await this.holdLock(workshop, null, user.id);
     const versions: EndedWorkshop['versions'] = [];
     const roomIds = [...new Set(workshop.steps.map((s) => s.roomId).filter((id): id is string => id !== null))];
-    const labels = new Map<string, Map<string, { label: string; element: boolean }>>();
+    const labels = new Map<string, Map<string, VoteTarget>>();
     const versionName = shorten(`End of “${workshop.title}”`, VERSION_LIMITS.nameMax);
     for (const roomId of roomIds) {
       const room = await this.deps.store.getRoom(roomId);
@@ -263,13 +263,7 @@ export class WorkshopService {
     for (const roomId of new Set(rounds.map((r) => r.roomId).filter((id): id is string => id !== null))) {
       labels.set(
         roomId,
-        await this.deps.docs.read(roomId, (doc) => {
-          const map = readMap(doc);
-          const byId = new Map(map.elements.map((e) => [e.id, { label: e.label, element: true }]));
-          for (const c of map.connections) byId.set(c.id, { label: `${byId.get(c.from)?.label ?? '?'} → ${byId.get(c.to)?.label ?? '?'}`, element: false });
-          for (const note of map.loopNotes) if (note.name) byId.set(note.key, { label: `Loop: ${note.name}`, element: false });
-          return byId;
-        }),
+        await this.deps.docs.read(roomId, (doc) => voteTargets(readMap(doc))),
       );
     }
     const attendance = await this.people(workshop);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readVoteScores, recordRoundVotes } from '../map/votes.js';
 import { noteLabel, notesAsMapData } from './notesToMap.js';
-import { CreateRoundRequestSchema, readRounds, tallyVotes, voteProblem, writeRound, type RoundPerson, type RoundState } from './rounds.js';
+import { CreateRoundRequestSchema, readRounds, tallyVotes, voteProblem, voteTargets, writeRound, type RoundPerson, type RoundState } from './rounds.js';
 
 const people = new Map<string, RoundPerson>([
   ['u-mo', { userId: 'u-mo', name: 'Mo', organisation: 'Devon and Cornwall Police' }],
@@ -135,5 +135,29 @@ describe('notes as map elements', () => {
     const [element] = notesAsMapData([note('n', long, 'Council')], { kind: 'variable' }, () => 'e', by).elements;
     expect(element!.label).toBe(label);
     expect(element!.description).toBe(long);
+  });
+});
+
+describe('what a vote can be on', () => {
+  const by = { userId: 'u', name: 'N', organisation: 'O', at: '2026-01-01T00:00:00.000Z' };
+  const element = (id: string, label: string) => ({ id, kind: 'variable' as const, label, description: '', tags: [], agency: '', x: 0, y: 0, groupId: null, created: by, updated: by });
+  const map = {
+    elements: [element('b', 'Benches'), element('f', 'Footfall')],
+    connections: [{ id: 'bf', from: 'b', to: 'f', polarity: '+' as const, delay: false, confidence: null, label: '', evidence: '', views: [], created: by, updated: by }],
+    loopNotes: [
+      { key: 'k1', name: 'Busy streets', note: '', updated: by },
+      { key: 'k2', name: '', note: 'unnamed', updated: by },
+      { key: 'k3', name: 'Gone', note: '', updated: by },
+    ],
+  };
+
+  it('names elements, connections as "From → To" and named loops, in that order; only loops kept', () => {
+    expect([...voteTargets(map, (key) => key !== 'k3')]).toEqual([
+      ['b', { label: 'Benches', element: true }],
+      ['f', { label: 'Footfall', element: true }],
+      ['bf', { label: 'Benches → Footfall', element: false }],
+      ['k1', { label: 'Loop: Busy streets', element: false }],
+    ]);
+    expect(voteTargets(map).get('k3')).toEqual({ label: 'Loop: Gone', element: false });
   });
 });

@@ -12,7 +12,7 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { oneLineText, RoomIdSchema } from '../api.js';
-import { ELEMENT_KINDS } from '../map/model.js';
+import { ELEMENT_KINDS, type MapData } from '../map/model.js';
 
 export const WORKSHOP_ROUNDS_ROOT = 'workshopRounds';
 
@@ -183,6 +183,28 @@ export function tallyVotes(votes: readonly StoredVote[], people: ReadonlyMap<str
       voters: anonymous ? [] : t.voters.map((id) => people.get(id) ?? { userId: id, name: 'Someone', organisation: '' }),
     }))
     .sort((a, b) => b.votes - a.votes || (a.targetId < b.targetId ? -1 : a.targetId > b.targetId ? 1 : 0));
+}
+
+/** Something on a map a vote can be on, as people know it. */
+export interface VoteTarget {
+  label: string;
+  /** An element (which a document can link to), rather than a connection or a loop. */
+  element: boolean;
+}
+
+/**
+ * What can be voted on in a map, by id, in ballot order: its elements by label, its connections
+ * as "From → To", and the loops people have named as "Loop: name" (those `includeLoop` keeps).
+ * The page's ballot and results, and the workshop record, all name targets this way.
+ *
+ * @example
+ * voteTargets(map).get('bf') // { label: 'Benches → Footfall', element: false }
+ */
+export function voteTargets(map: Pick<MapData, 'elements' | 'connections' | 'loopNotes'>, includeLoop: (key: string) => boolean = () => true): Map<string, VoteTarget> {
+  const targets = new Map(map.elements.map((e): [string, VoteTarget] => [e.id, { label: e.label, element: true }]));
+  for (const c of map.connections) targets.set(c.id, { label: `${targets.get(c.from)?.label ?? '?'} → ${targets.get(c.to)?.label ?? '?'}`, element: false });
+  for (const note of map.loopNotes) if (note.name && includeLoop(note.key)) targets.set(note.key, { label: `Loop: ${note.name}`, element: false });
+  return targets;
 }
 
 function roundsMap(doc: Y.Doc): Y.Map<unknown> {

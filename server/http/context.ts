@@ -7,7 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { ErrorBodySchema } from '../../shared/api.js';
-import type { SiteRole } from '../../shared/roles.js';
+import { roleAtLeast, type SiteRole } from '../../shared/roles.js';
 import { SESSION_COOKIE } from '../../shared/routes.js';
 import type { AuthService, IssuedSession, Principal } from '../auth/service.js';
 import { readCredential } from '../auth/credentials.js';
@@ -105,6 +105,35 @@ export async function workshopSiteAndRole(deps: AppDeps, workshop: WorkshopRecor
     return { site: (await deps.storage.getSite(workshop.siteSlug))!, role: 'member' };
   }
   return siteAndRoleOf(deps, workshop.siteSlug, user, 'That workshop');
+}
+
+/** A workshop found by id, its site and the caller's role there (404 as for `workshopSiteAndRole`). */
+export async function workshopAndRole(
+  deps: AppDeps,
+  id: string,
+  user: Pick<UserRecord, 'id' | 'isAdmin' | 'guestOf'>,
+): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }> {
+  const workshop = await deps.storage.getWorkshop(id);
+  if (!workshop) throw errors.notFound('That workshop');
+  return { workshop, ...(await workshopSiteAndRole(deps, workshop, user)) };
+}
+
+/**
+ * A workshop for a caller with at least `least` there; 403 with `refusal(site name)` otherwise.
+ *
+ * @example
+ * await workshopForRole(deps, id, user, 'facilitator', (site) => `Only facilitators of ${site} run its workshops.`)
+ */
+export async function workshopForRole(
+  deps: AppDeps,
+  id: string,
+  user: Pick<UserRecord, 'id' | 'isAdmin' | 'guestOf'>,
+  least: SiteRole,
+  refusal: (siteName: string) => string,
+): Promise<WorkshopRecord> {
+  const { workshop, site, role } = await workshopAndRole(deps, id, user);
+  if (!roleAtLeast(role, least)) throw errors.forbidden(refusal(site.name));
+  return workshop;
 }
 
 /** The signed-in caller; throws 401 when there is none. */

@@ -7,7 +7,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { LoginResponseSchema, OpaqueTokenSchema } from '../../shared/api.js';
-import { roleAtLeast } from '../../shared/roles.js';
 import { WorkshopIdSchema } from '../../shared/workshops/api.js';
 import {
   CreateGuestInviteRequestSchema,
@@ -30,7 +29,7 @@ import {
   principal,
   requirePrincipal,
   setSessionCookie,
-  workshopSiteAndRole,
+  workshopForRole,
 } from './context.js';
 
 /** Endpoints that tell nothing about any site, which a guest may call like anyone. */
@@ -86,13 +85,8 @@ export function registerGuestRoutes(app: App, deps: AppDeps): void {
   const guests = new GuestService(deps.storage, deps.auth, { publicUrl: deps.config.publicUrl }, deps.log);
 
   /** The workshop, for one of its site's facilitators. */
-  async function forFacilitator(id: string, user: Parameters<typeof workshopSiteAndRole>[2]): Promise<WorkshopRecord> {
-    const workshop = await deps.storage.getWorkshop(id);
-    if (!workshop) throw errors.notFound('That workshop');
-    const { site, role } = await workshopSiteAndRole(deps, workshop, user);
-    if (!roleAtLeast(role, 'facilitator')) throw errors.forbidden(`Only facilitators of ${site.name} invite guests to its workshops.`);
-    return workshop;
-  }
+  const forFacilitator = (id: string, user: Parameters<typeof workshopForRole>[2]) =>
+    workshopForRole(deps, id, user, 'facilitator', (site) => `Only facilitators of ${site} invite guests to its workshops.`);
 
   app.openapi(
     createRoute({

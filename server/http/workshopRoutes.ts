@@ -38,7 +38,17 @@ import { errors } from '../errors.js';
 import type { SiteRecord, UserRecord, WorkshopRecord } from '../storage/types.js';
 import type { WorkshopService } from '../workshops/service.js';
 import { registerBreakoutRoutes } from './breakoutRoutes.js';
-import { type App, type AppDeps, errorResponses, jsonBody, jsonResponse, requirePrincipal, siteOr404, workshopSiteAndRole } from './context.js';
+import {
+  type App,
+  type AppDeps,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  requirePrincipal,
+  siteOr404,
+  workshopAndRole as workshopAndRoleIn,
+  workshopForRole,
+} from './context.js';
 
 /** Who asks: a guest (`guestOf`) takes part in their own workshop only (see `workshopSiteAndRole`). */
 type Caller = Pick<UserRecord, 'id' | 'isAdmin' | 'guestOf'>;
@@ -65,25 +75,12 @@ export function registerWorkshopRoutes(app: App, deps: AppDeps, workshops: Works
   const { auth } = deps;
 
   /** The workshop, its site and the caller's role there; missing for anyone not in the site. */
-  async function workshopAndRole(id: string, user: Caller): Promise<{ workshop: WorkshopRecord; site: SiteRecord; role: SiteRole }> {
-    const workshop = await workshops.get(id);
-    if (!workshop) throw errors.notFound('That workshop');
-    return { workshop, ...(await workshopSiteAndRole(deps, workshop, user)) };
-  }
-
+  const workshopAndRole = (id: string, user: Caller) => workshopAndRoleIn(deps, id, user);
   /** The workshop for a facilitator of its site to run. */
-  async function runnable(id: string, user: Caller): Promise<WorkshopRecord> {
-    const { workshop, site, role } = await workshopAndRole(id, user);
-    if (!roleAtLeast(role, 'facilitator')) throw errors.forbidden(`Only facilitators of ${site.name} run its workshops.`);
-    return workshop;
-  }
-
+  const runnable = (id: string, user: Caller) => workshopForRole(deps, id, user, 'facilitator', (site) => `Only facilitators of ${site} run its workshops.`);
   /** The workshop for someone who takes part in it: members of its site and up (viewers watch). */
-  async function joinable(id: string, user: Caller): Promise<WorkshopRecord> {
-    const { workshop, site, role } = await workshopAndRole(id, user);
-    if (!roleAtLeast(role, 'member')) throw errors.forbidden(`Viewers of ${site.name} follow its workshops; members take part in rounds.`);
-    return workshop;
-  }
+  const joinable = (id: string, user: Caller) =>
+    workshopForRole(deps, id, user, 'member', (site) => `Viewers of ${site} follow its workshops; members take part in rounds.`);
 
   const withLive = (w: WorkshopRecord, live: WorkshopLive) => ({ ...workshopView(w), live });
 

@@ -14,6 +14,7 @@ import { HealthSchema } from '../shared/api.js';
 import { ServerTimeSchema } from '../shared/workshops/api.js';
 import { ErrorCode, type ErrorBody } from '../shared/errors.js';
 import { API_PREFIX, SYNC_PREFIX } from '../shared/routes.js';
+import { PUBLIC_API_PREFIX } from '../shared/summaries/public.js';
 import { originAllowed, readCredential } from './auth/credentials.js';
 import { AppError } from './errors.js';
 import { registerAuthRoutes } from './http/authRoutes.js';
@@ -23,6 +24,10 @@ import { registerSearchRoutes } from './http/searchRoutes.js';
 import { registerSiteRoutes } from './http/siteRoutes.js';
 import { registerVersionRoutes } from './http/versionRoutes.js';
 import { registerWorkshopRoutes } from './http/workshopRoutes.js';
+import { PUBLIC_CSP, isPublicPath, registerPublicRoutes } from './http/publicRoutes.js';
+import { registerSummaryRoutes } from './http/summaryRoutes.js';
+import { PublishingService } from './publishing/service.js';
+import { createDocReader } from './ydoc/reader.js';
 import { VERSION } from './version.js';
 
 export type { AppDeps } from './http/context.js';
@@ -105,10 +110,16 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
     return c.json(errorJson(ErrorCode.Internal, 'Something went wrong on the server. It has been logged.'), 500);
   });
 
-  app.use(
-    '*',
-    secureHeaders({ crossOriginResourcePolicy: 'same-origin', contentSecurityPolicy: contentSecurityPolicy(deps.config.allowedOrigins) }),
-  );
+  const appHeaders = secureHeaders({ crossOriginResourcePolicy: 'same-origin', contentSecurityPolicy: contentSecurityPolicy(deps.config.allowedOrigins) });
+  // Published learning runs no script at all, and other sites may link its pages and images
+  // and read its feeds and JSON: a stricter policy, readable across origins.
+  const publicHeaders = secureHeaders({ crossOriginResourcePolicy: 'cross-origin', contentSecurityPolicy: PUBLIC_CSP });
+  app.use('*', (c, next) => (isPublicPath(c.req.path) ? publicHeaders(c, next) : appHeaders(c, next)));
+  app.use(`${PUBLIC_API_PREFIX}/*`, async (c, next) => {
+    await next();
+    // Public data, sent without credentials: any page may read it.
+    c.header('Access-Control-Allow-Origin', '*');
+  });
   const allowedOrigins = deps.config.allowedOrigins;
   const csrfCheck = csrf({ origin: (origin) => originAllowed(origin, allowedOrigins) });
   app.use(`${API_PREFIX}/*`, (c, next) => {
@@ -175,6 +186,14 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
     registerWorkshopRoutes(app, deps, deps.workshops);
     registerGuestRoutes(app, deps);
   }
+  const publishing = new PublishingService({
+    storage: deps.storage,
+    docs: deps.docs ?? createDocReader({ store: deps.storage }),
+    publicUrl: deps.config.publicUrl,
+    log: deps.log,
+  });
+  registerSummaryRoutes(app, deps, publishing);
+  registerPublicRoutes(app, deps, publishing);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -19,6 +19,7 @@ import {
   SponsorSchema,
 } from '../shared/api.js';
 import { slugify } from '../shared/ids.js';
+import { RESERVED_LEARNING_SLUGS } from '../shared/summaries/public.js';
 import { AuthService } from './auth/service.js';
 import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
@@ -199,6 +200,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         const name = valid(SiteNameSchema, need(flags, 'name'), 'name');
         const slug = valid(SlugSchema, typeof flags.slug === 'string' ? flags.slug : slugify(name), 'slug');
         if (await storage.getSite(slug)) throw new UsageError(`a site with slug "${slug}" already exists`);
+        // Its published learning lives at /learning/<slug>, beside pages with these names.
+        if (RESERVED_LEARNING_SLUGS.includes(slug)) throw new UsageError(`"${slug}" names a page of the published learning; choose another slug with --slug`);
         const site = await storage.upsertSite({
           slug,
           name,

@@ -87,7 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const storage = options.storage ?? (await openStorage(config, log.child({ component: 'storage' })));
   if (!ownsStorage && config.seedSites) await seedSites(storage);
   const auth = AuthService.fromConfig(storage, config, log);
-  const demo = config.demo ? await seedDemo(storage, auth) : null;
+  const demo = config.demo ? await seedDemo(storage, auth, log.child({ component: 'demo' })) : null;
   await storage.deleteExpiredTokens(new Date().toISOString());
 
   // Search, versions and exports read rooms through one DocReader: the live doc when the room
@@ -152,6 +152,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onRoomChanged: (roomId) => search.changed(roomId),
       versions,
       workshops,
+      docs,
     },
     { clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR },
   );

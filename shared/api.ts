@@ -10,13 +10,14 @@ import { mapDataSchema } from './map/json.js';
 import type { SearchTargetKind } from './search/types.js';
 import { unsafeTextMessage } from './text.js';
 
-export const ROOM_KINDS = ['map', 'doc', 'log', 'workshop'] as const;
+export const ROOM_KINDS = ['map', 'doc', 'log', 'workshop', 'summary'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
 /**
  * The kinds people create. A site's one learning log (`log`) comes with the site instead, and a
- * workshop's live room (`workshop`) with its workshop.
+ * workshop's live room (`workshop`) with its workshop. A learning summary (`summary`) is drafted
+ * in a room of its own and published from it (`shared/summaries/`).
  */
-export const CREATABLE_ROOM_KINDS = ['map', 'doc'] as const satisfies readonly RoomKind[];
+export const CREATABLE_ROOM_KINDS = ['map', 'doc', 'summary'] as const satisfies readonly RoomKind[];
 export type CreatableRoomKind = (typeof CREATABLE_ROOM_KINDS)[number];
 /** The title every site's learning log has; it cannot be renamed. */
 export const LOG_ROOM_TITLE = 'Learning log';

@@ -9,6 +9,7 @@ import { findLoops } from '../shared/map/loops.js';
 import { readParkingLot } from '../shared/doc/parkingLot.js';
 import { readEntries } from '../shared/log/doc.js';
 import { DEMO_MAP_TITLE, DEMO_PEOPLE } from '../server/seed/demo.js';
+import { DEMO_PRIVATE_ELEMENT, DEMO_PRIVATE_ENTRY, DEMO_SUMMARY_TITLE } from '../server/seed/demoSummaries.js';
 import { api, startTestServer, tempDir, type TestServer } from './helpers/server.js';
 import { storedDoc } from './helpers/sync.js';
 
@@ -64,5 +65,30 @@ describe('the worked example (DEMO=true)', () => {
     expect((again.body as { rooms: { title: string }[] }).rooms.filter((r) => r.title === DEMO_MAP_TITLE)).toHaveLength(1);
     const logAgain = await api(server, '/api/sites/torbay/log', { token: (relogin.body as { token: string }).token });
     expect(readEntries((await storedDoc(server.storage, (logAgain.body as { id: string }).id)).doc)).toHaveLength(2);
+  });
+
+  it('publishes Torbay’s learning summary, keeping a map element and a log entry private', { timeout: 30_000 }, async () => {
+    server ??= await startTestServer({ DEMO: 'true' }, dataDir);
+    const get = (path: string) => fetch(`${server!.url}${path}`);
+    const index = await (await get('/learning/torbay')).text();
+    expect(index).toContain(DEMO_SUMMARY_TITLE);
+    const path = /href="(\/learning\/torbay\/[a-z0-9-]+)"/.exec(index.slice(index.indexOf('<main')))?.[1];
+    expect(path).toBeDefined();
+    const page = await get(path!);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('the street more than the shops');
+    expect(html).toContain('Dementia Friends sessions in Paignton shops');
+    expect(html).not.toContain(DEMO_PRIVATE_ENTRY);
+    expect(html).not.toContain(DEMO_PRIVATE_ELEMENT);
+    // Pat did not consent to be named: only the police force is.
+    expect(html).not.toContain('Pat Partner');
+    const svgPath = /src="([^"]+\.svg)"/.exec(html)?.[1];
+    const svg = await (await get(svgPath!)).text();
+    expect(svg).toContain('Confidence to go');
+    expect(svg).not.toContain(DEMO_PRIVATE_ELEMENT.split(' ')[0]!);
+    // A theme Torbay shares with West Cheshire shows as recurring.
+    const matrix = (await api(server, '/api/public/matrix')).body as { themes: { id: string; sites: number }[] };
+    expect(matrix.themes.find((t) => t.id === 'lived-experience')?.sites).toBe(2);
   });
 });

@@ -58,6 +58,7 @@ import {
   type NotesToMapRequest,
 } from '../../shared/workshops/rounds.js';
 import { paths } from '../../shared/routes.js';
+import { PublishResultSchema, SummarySourcesSchema, SummaryStatusSchema } from '../../shared/summaries/api.js';
 import { ApiError, request } from './http.js';
 
 export const keys = {
@@ -511,4 +512,68 @@ export async function sampleServerClock(signal?: AbortSignal): Promise<ClockSamp
   const sentAt = Date.now();
   const { now } = await request(paths.time, { schema: ServerTimeSchema, signal });
   return { sentAt, serverNow: now, receivedAt: Date.now() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learning summaries: what a summary room can draw on, its publications, publishing.
+
+/**
+ * The summary endpoints of a room of kind `summary`. `preview` is a page, not JSON: it is opened
+ * in a new tab with a plain link, and the session cookie authenticates it.
+ */
+export const summaryPaths = {
+  status: (roomId: string) => `${paths.room(roomId)}/summary`,
+  sources: (roomId: string) => `${paths.room(roomId)}/summary/sources`,
+  preview: (roomId: string) => `${paths.room(roomId)}/summary/preview`,
+  publish: (roomId: string) => `${paths.room(roomId)}/summary/publish`,
+  withdraw: (roomId: string) => `${paths.room(roomId)}/summary/withdraw`,
+} as const;
+
+/**
+ * Under the room's key, so a change of access (which invalidates the room) reads them again; not
+ * under one another, so invalidating the status after publishing leaves the sources alone.
+ */
+export const summaryKeys = {
+  status: (roomId: string) => [...keys.room(roomId), 'summary-status'] as const,
+  sources: (roomId: string) => [...keys.room(roomId), 'summary-sources'] as const,
+};
+
+/** The site's maps, log entries, documents and vocabularies a summary draws on (members and up). */
+export function useSummarySources(roomId: string, enabled = true) {
+  return useQuery({
+    queryKey: summaryKeys.sources(roomId),
+    queryFn: ({ signal }) => request(summaryPaths.sources(roomId), { schema: SummarySourcesSchema, signal }),
+    enabled,
+    // Maps and the log change while a summary is drafted, but not from one minute to the next.
+    staleTime: 60_000,
+  });
+}
+
+/** The summary's public address, its published versions, and notes on items that cannot be published as they are. */
+export function useSummaryStatus(roomId: string) {
+  return useQuery({
+    queryKey: summaryKeys.status(roomId),
+    queryFn: ({ signal }) => request(summaryPaths.status(roomId), { schema: SummaryStatusSchema, signal }),
+  });
+}
+
+/** Publishes the draft as a new version (facilitators). */
+export function usePublishSummary(roomId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => request(summaryPaths.publish(roomId), { method: 'POST', schema: PublishResultSchema }),
+    onSuccess: () => client.invalidateQueries({ queryKey: summaryKeys.status(roomId) }),
+  });
+}
+
+/** Withdraws every published version (facilitators); answers with the status as it now is. */
+export function useWithdrawSummary(roomId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => request(summaryPaths.withdraw(roomId), { method: 'POST', schema: SummaryStatusSchema }),
+    onSuccess: (status) => {
+      client.setQueryData(summaryKeys.status(roomId), status);
+      return client.invalidateQueries({ queryKey: summaryKeys.status(roomId) });
+    },
+  });
 }

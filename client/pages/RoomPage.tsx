@@ -1,10 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
+import type { SiteRole } from '../../shared/roles.js';
 import { mayWriteRoom } from '../../shared/rooms/kinds.js';
 import { ApiError, messageOf } from '../api/http.js';
 import { keys, useMe, useRoom, useSite, useWorkshops } from '../api/queries.js';
 import { DocRoom } from '../doc/DocRoom.js';
+import { SummaryRoom } from '../summaries/SummaryRoom.js';
 import { MapEditor, type MapRoomParts } from '../map/MapEditor.js';
 import { MapWorkshopStrip } from '../workshops/WorkshopStrip.js';
 import { ConnectionStatus } from '../room/ConnectionStatus.js';
@@ -20,7 +22,7 @@ import { useDocumentTitle } from '../ui/useDocumentTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import { Breadcrumb } from '../ui/Breadcrumb.js';
 
-const KIND = { map: 'System map', doc: 'Document', log: 'Learning log', workshop: 'Workshop' } as const;
+const KIND = { map: 'System map', doc: 'Document', log: 'Learning log', workshop: 'Workshop', summary: 'Learning summary' } as const;
 
 export function RoomPage() {
   const { id = '' } = useParams();
@@ -137,7 +139,11 @@ export function RoomPage() {
       <p className="room-meta">{meta}</p>
       <RoomLock room={r} role={role} meId={me.data.id} />
       <RoomProvider roomId={r.id} title={r.title} user={me.data} onPermissionChanged={onPermissionChanged}>
-        <RoomBody title={r.title} siteSlug={r.siteSlug} readOnlyByRole={readOnly} />
+        {r.kind === 'summary' ? (
+          <SummaryRoomBody roomId={r.id} siteSlug={r.siteSlug} role={role} readOnlyByRole={readOnly} />
+        ) : (
+          <RoomBody title={r.title} siteSlug={r.siteSlug} readOnlyByRole={readOnly} />
+        )}
       </RoomProvider>
     </div>
   );
@@ -179,4 +185,10 @@ function RoomBody({ title, siteSlug, readOnlyByRole }: { title: string; siteSlug
       </aside>
     </div>
   );
+}
+
+/** The open learning summary: a long form, with publishing for facilitators. */
+function SummaryRoomBody({ roomId, siteSlug, role, readOnlyByRole }: { roomId: string; siteSlug: string; role: SiteRole | null; readOnlyByRole: boolean }) {
+  const readOnly = useReadOnly(readOnlyByRole);
+  return <SummaryRoom roomId={roomId} siteSlug={siteSlug} role={role} readOnly={readOnly} />;
 }

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import type { RoomRecord, SiteRecord, Storage, UserRecord, WorkshopRecord } from '../storage/types.js';
 import type { VersionService } from '../versions/service.js';
 import type { WorkshopService } from '../workshops/service.js';
+import type { DocReader } from '../ydoc/reader.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,6 +35,11 @@ export interface AppDeps {
   versions?: VersionService;
   /** Workshops, whose live state the server writes into their rooms; without it (no sync) their endpoints are not served. */
   workshops?: WorkshopService;
+  /**
+   * Reads rooms' docs (the live doc when loaded): what publishing a summary reads its draft and
+   * the site's maps and log with. Without it (an app built without sync) docs are read from storage.
+   */
+  docs?: DocReader;
 }
 
 export interface AppEnv {

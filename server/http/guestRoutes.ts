@@ -8,6 +8,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { LoginResponseSchema, OpaqueTokenSchema } from '../../shared/api.js';
 import { WorkshopIdSchema } from '../../shared/workshops/api.js';
+import { PUBLIC_API_PREFIX } from '../../shared/summaries/public.js';
 import {
   CreateGuestInviteRequestSchema,
   GUEST_LIMITS,
@@ -63,7 +64,8 @@ export function guestScope(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const path = c.req.path;
     // Signing out always works: a guest whose workshop has ended can still clear the cookie.
-    if (OPEN_TO_ANYONE.has(path) || GUEST_LINK_INFO.test(path) || path === '/api/auth/logout') return next();
+    // Published learning is public: nobody's session is looked up to read it.
+    if (OPEN_TO_ANYONE.has(path) || GUEST_LINK_INFO.test(path) || path === '/api/auth/logout' || path.startsWith(`${PUBLIC_API_PREFIX}/`)) return next();
     const who = await principal(c, deps);
     if (!who || !isGuest(who.user)) return next();
     const workshop = await deps.storage.getWorkshop(who.user.guestOf);

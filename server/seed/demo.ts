@@ -2,7 +2,8 @@
  * `npm run demo`: a worked example to explore, on its own data folder. Two people from
  * different agencies on Torbay's site ("create dementia aware high streets"), and a system map
  * of the issue drawn from the programme's listening events, with its loops named, and two
- * learning-log entries linked to elements and loops of that map.
+ * learning-log entries linked to elements and loops of that map; and Torbay's learning summary,
+ * published (`demoSummaries.ts`).
  *
  * Idempotent: a second start finds the demo already there and only reports it.
  */
@@ -17,7 +18,9 @@ import { importKumuCsv } from '../../shared/map/kumuCsv.js';
 import { findLoops } from '../../shared/map/loops.js';
 import type { AuthService } from '../auth/service.js';
 import { projectFile } from '../paths.js';
+import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/types.js';
+import { seedDemoSummaries } from './demoSummaries.js';
 
 export const DEMO_SITE = 'torbay';
 export const DEMO_PEOPLE = [
@@ -33,7 +36,7 @@ export interface DemoInfo {
   mapRoomId: string;
 }
 
-export async function seedDemo(storage: Storage, auth: AuthService): Promise<DemoInfo> {
+export async function seedDemo(storage: Storage, auth: AuthService, logger: Logger): Promise<DemoInfo> {
   const site = await storage.getSite(DEMO_SITE);
   if (!site) throw new Error(`The demo needs the ${DEMO_SITE} site; start with SEED_SITES=true.`);
   const users = [];
@@ -69,6 +72,7 @@ export async function seedDemo(storage: Storage, auth: AuthService): Promise<Dem
   seedLearningLog(logDoc, room.id, readMap(doc), actor, { userId: pat.id, name: pat.name, organisation: pat.organisation });
   await storage.appendUpdate(log.id, Y.encodeStateAsUpdate(logDoc));
   await storage.createRoom({ siteId: site.id, kind: 'doc', title: 'Framing the issue: wicked, tame or critical?', createdBy: dee.id });
+  await seedDemoSummaries(storage, { torbay: site, mapRoomId: room.id, facilitator: dee, log: logger });
   return { people: DEMO_PEOPLE, mapRoomId: room.id };
 }
 

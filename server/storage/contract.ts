@@ -94,6 +94,12 @@ const STORAGE_METHODS = Object.keys({
   listGuests: true,
   listGuestInvites: true,
   expireGuestInvite: true,
+  createPublication: true,
+  listPublications: true,
+  getPublication: true,
+  listLivePublications: true,
+  withdrawPublications: true,
+  publicationsRevision: true,
   close: true,
 } satisfies Record<StorageMethod, true>);
 
@@ -1261,6 +1267,84 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         expect(await storage.joinAsGuest({ ...person, inviteId: live.id }, { max: 10 })).toEqual({ ok: false, reason: 'ended' });
         expect(await storage.listGuests(workshop.id)).toHaveLength(2);
         expect(await storage.countUsers()).toBe(2);
+      });
+    });
+
+    describe('publications', () => {
+      async function summaryRoom(slug: string) {
+        const site = await storage.upsertSite({ slug, name: `Site ${slug}`, issue: '', sponsor: '' });
+        const room = await storage.createRoom({ siteId: site.id, kind: 'summary', title: 'What we learned', createdBy: null });
+        return { site, room };
+      }
+      const publish = (siteId: string, roomId: string, slug: string, at: string) =>
+        storage.createPublication({
+          siteId,
+          roomId,
+          slug,
+          title: `Title at ${at}`,
+          publishedBy: null,
+          publishedAt: at,
+          data: ({ version, slug: chosen }) => JSON.stringify({ version, slug: chosen, at }),
+        });
+
+      it('numbers versions per room, keeps the slug, and tells data its own place', async () => {
+        const { site, room } = await summaryRoom('torbay');
+        const first = await publish(site.id, room.id, 'high-streets', '2030-01-01T00:00:00.000Z');
+        const second = await publish(site.id, room.id, 'renamed', '2030-02-01T00:00:00.000Z');
+        expect([first.version, second.version]).toEqual([1, 2]);
+        expect(second.slug).toBe('high-streets');
+        expect(second.siteSlug).toBe('torbay');
+        const found = await storage.getPublication('torbay', 'high-streets');
+        expect(found?.versions.map((v) => v.version)).toEqual([1, 2]);
+        expect(JSON.parse(found!.current.data)).toEqual({ version: 2, slug: 'high-streets', at: '2030-02-01T00:00:00.000Z' });
+        expect(found?.current.firstPublishedAt).toBe('2030-01-01T00:00:00.000Z');
+        const v1 = await storage.getPublication('torbay', 'high-streets', 1);
+        expect(JSON.parse(v1!.current.data).version).toBe(1);
+        expect(await storage.getPublication('torbay', 'high-streets', 3)).toBeNull();
+        expect(await storage.getPublication('torbay', 'nothing')).toBeNull();
+        expect((await storage.listPublications(room.id)).map((p) => p.version)).toEqual([1, 2]);
+      });
+
+      it('makes a slug unique within the site, not across sites', async () => {
+        const { site, room } = await summaryRoom('torbay');
+        const other = await storage.createRoom({ siteId: site.id, kind: 'summary', title: 'Another', createdBy: null });
+        const elsewhere = await summaryRoom('west-cheshire');
+        await publish(site.id, room.id, 'lessons', '2030-01-01T00:00:00.000Z');
+        expect((await publish(site.id, other.id, 'lessons', '2030-01-02T00:00:00.000Z')).slug).toBe('lessons-2');
+        expect((await publish(elsewhere.site.id, elsewhere.room.id, 'lessons', '2030-01-03T00:00:00.000Z')).slug).toBe('lessons');
+      });
+
+      it('lists the latest live version of each summary, newest first, and withdraws', async () => {
+        const a = await summaryRoom('torbay');
+        const b = await summaryRoom('west-cheshire');
+        const before = await storage.publicationsRevision();
+        await publish(a.site.id, a.room.id, 'a', '2030-01-01T00:00:00.000Z');
+        await publish(b.site.id, b.room.id, 'b', '2030-01-02T00:00:00.000Z');
+        await publish(a.site.id, a.room.id, 'a', '2030-01-03T00:00:00.000Z');
+        const afterPublishing = await storage.publicationsRevision();
+        expect(afterPublishing).not.toBe(before);
+        const live = await storage.listLivePublications();
+        expect(live.map((p) => [p.record.siteSlug, p.record.version])).toEqual([['torbay', 2], ['west-cheshire', 1]]);
+        expect(live[0]!.firstPublishedAt).toBe('2030-01-01T00:00:00.000Z');
+        expect((await storage.listLivePublications({ siteSlug: 'west-cheshire' })).map((p) => p.record.slug)).toEqual(['b']);
+
+        expect(await storage.withdrawPublications(a.room.id, '2030-01-04T00:00:00.000Z')).toBe(2);
+        expect(await storage.withdrawPublications(a.room.id, '2030-01-05T00:00:00.000Z')).toBe(0);
+        expect(await storage.publicationsRevision()).not.toBe(afterPublishing);
+        expect((await storage.listLivePublications()).map((p) => p.record.siteSlug)).toEqual(['west-cheshire']);
+        const withdrawn = await storage.getPublication('torbay', 'a');
+        expect(withdrawn?.versions.every((v) => v.withdrawnAt === '2030-01-04T00:00:00.000Z')).toBe(true);
+
+        // Published again: a new version, public; the withdrawn ones stay withdrawn.
+        const again = await publish(a.site.id, a.room.id, 'a', '2030-01-06T00:00:00.000Z');
+        expect(again.version).toBe(3);
+        expect((await storage.listLivePublications({ siteSlug: 'torbay' })).map((p) => p.record.version)).toEqual([3]);
+      });
+
+      it('gives concurrent publishes of one room distinct versions', async () => {
+        const { site, room } = await summaryRoom('torbay');
+        const made = await Promise.all([1, 2, 3, 4].map((i) => publish(site.id, room.id, 's', `2030-01-0${i}T00:00:00.000Z`)));
+        expect(made.map((p) => p.version).sort()).toEqual([1, 2, 3, 4]);
       });
     });
 

@@ -605,7 +605,69 @@ export interface GuestStore {
   expireGuestInvite(workshopId: string, inviteId: string, at: string): Promise<boolean>;
 }
 
-export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore, GuestStore {
+/** One published version of a learning summary. Its data is written once and never changed. */
+export interface PublicationRecord {
+  id: string;
+  siteId: string;
+  siteSlug: string;
+  /** The summary's room (never shown to the public). */
+  roomId: string;
+  /** Its address within the site, the same for every version of the room's summary. */
+  slug: string;
+  version: number;
+  title: string;
+  publishedBy: string | null;
+  publishedAt: string;
+  /** When a facilitator withdrew it; null while it is public. */
+  withdrawnAt: string | null;
+}
+
+/** A publication with its data (a `PublishedSummary` as JSON, as it was published). */
+export interface PublicationWithData {
+  record: PublicationRecord;
+  data: string;
+  /** When the summary's first version was published (its feed entry's `published`). */
+  firstPublishedAt: string;
+}
+
+export interface PublicationStore {
+  /**
+   * Publishes the next version of a room's summary, in one transaction: the version is one
+   * more than the room's last, and the slug is the one its earlier versions have, or else
+   * `slug` made unique among the site's other summaries (`-2`, `-3`…). `data` is called with
+   * both, so the stored data names its own address.
+   */
+  createPublication(input: {
+    siteId: string;
+    roomId: string;
+    slug: string;
+    title: string;
+    publishedBy: string | null;
+    publishedAt: string;
+    data: (place: { version: number; slug: string }) => string;
+  }): Promise<PublicationRecord>;
+  /** Every version of a room's summary, oldest first (withdrawn ones too). */
+  listPublications(roomId: string): Promise<PublicationRecord[]>;
+  /**
+   * Every version of a summary found by its site and slug, oldest first, and the data of the
+   * one asked for (`version`, else the latest); null when no such summary or version.
+   */
+  getPublication(siteSlug: string, slug: string, version?: number): Promise<{ versions: PublicationRecord[]; current: PublicationWithData } | null>;
+  /**
+   * The latest version still public of every summary (of one site, when given), newest first:
+   * what the index, the feeds and the cross-site views are made from.
+   */
+  listLivePublications(options?: { siteSlug?: string }): Promise<PublicationWithData[]>;
+  /** Withdraws every public version of a room's summary at `at`; how many were withdrawn. */
+  withdrawPublications(roomId: string, at: string): Promise<number>;
+  /**
+   * A string that changes whenever anything is published or withdrawn, so a rendered public
+   * page can be reused (and its ETag kept) until then.
+   */
+  publicationsRevision(): Promise<string>;
+}
+
+export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore, GuestStore, PublicationStore {
   /** Short name for logs and health output, e.g. `sqlite`. */
   readonly kind: string;
   close(): Promise<void>;

@@ -22,6 +22,27 @@ const DROP_TAGS = new Set(['script', 'style', 'template', 'noscript', 'iframe', 
 const KEEP_ATTRIBUTES = new Set(['href', 'colspan', 'rowspan', 'start']);
 const SAFE_HREF = /^(?:https?:|mailto:)/i;
 
+/**
+ * The documents' HTML allow-list, for other sanitisers that must keep to the same structure
+ * (the public learning pages clean with `sanitize-html` on the server, where there is no DOM).
+ * Read-only copies: this module keeps using its own sets.
+ *
+ * @example
+ * sanitizeHtml(html, { allowedTags: [...DOCUMENT_HTML_ALLOW_LIST.tags], allowedSchemes: [...DOCUMENT_HTML_ALLOW_LIST.schemes] })
+ */
+export const DOCUMENT_HTML_ALLOW_LIST = {
+  /** Elements kept. */
+  tags: [...KEEP_TAGS] as readonly string[],
+  /** Attributes kept, on any kept element. */
+  attributes: [...KEEP_ATTRIBUTES] as readonly string[],
+  /** Elements dropped together with everything inside them. */
+  dropWithContent: [...DROP_TAGS] as readonly string[],
+  /** The only schemes a link may have (relative links are refused too). */
+  schemes: ['http', 'https', 'mailto'] as readonly string[],
+  /** Whether a link target is allowed: `SAFE_HREF` tested on the trimmed value. */
+  isAllowedHref: (href: string): boolean => SAFE_HREF.test(href.trim()),
+} as const;
+
 // Office markup that is easier to drop as text than as DOM: downlevel-hidden conditional
 // comments (`<!--[if gte mso 9]><xml>…</xml><![endif]-->`: `]>` right after the condition, or
 // the lazy match would run on to a later endif), then any other comment, embedded XML and style

@@ -19,6 +19,7 @@ import { MAP_ROOTS } from '../map/doc.js';
 import { VERSIONS_ROOT } from '../map/versions.js';
 import { MAP_VOTES_ROOT } from '../map/votes.js';
 import { roleAtLeast, type SiteRole } from '../roles.js';
+import { SUMMARY_FIELDS_ROOT, SUMMARY_ITEMS_ROOT } from '../summaries/doc.js';
 import { WORKSHOP_LIVE_ROOT } from '../workshops/live.js';
 import { WORKSHOP_ROUNDS_ROOT } from '../workshops/rounds.js';
 
@@ -91,6 +92,15 @@ export const ROOM_KINDS_RULES: Readonly<Record<RoomKind, RoomKindRules>> = {
       // themselves are held by the server until then, never in the doc.
       [WORKSHOP_ROUNDS_ROOT]: { type: 'map', write: 'server' },
       [PARKING_LOT_KEY]: members('array'),
+    },
+  },
+  summary: {
+    kind: 'summary',
+    roots: {
+      // Drafted by every member; publishing (facilitators only) is an API call that copies the
+      // publishable part out, so nothing here is public by being written.
+      [SUMMARY_FIELDS_ROOT]: members('map'),
+      [SUMMARY_ITEMS_ROOT]: members('map'),
     },
   },
 };

@@ -22,6 +22,9 @@ const EXTRACTORS: Record<RoomKind, SearchExtractor | null> = {
   doc: docSearchEntries,
   log: (doc) => logSearchEntries(doc),
   workshop: null,
+  // A summary is drafted from the site's maps and log, which are searched themselves; its
+  // published form is found on the public pages.
+  summary: null,
 };
 
 /**

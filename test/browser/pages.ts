@@ -67,7 +67,7 @@ export class SitePage {
     return this.page.getByRole('list', { name: 'Rooms', exact: true });
   }
 
-  async createRoom(kind: 'System map' | 'Document', title: string) {
+  async createRoom(kind: 'System map' | 'Document' | 'Learning summary', title: string) {
     const form = this.page.getByRole('group', { name: 'New room' });
     await form.getByLabel('Kind').selectOption({ label: kind });
     await form.getByLabel('Title').fill(title);

@@ -136,7 +136,7 @@ export async function createRoom(
   server: { url: string },
   person: Person,
   site: string,
-  kind: 'map' | 'doc' = 'map',
+  kind: 'map' | 'doc' | 'summary' = 'map',
   title = 'Test room',
 ): Promise<string> {
   const res = await api(server, `/api/sites/${site}/rooms`, { token: person.token, body: { kind, title } });

@@ -9,7 +9,7 @@ import { ErrorMessage, Status } from '../../ui/Notice.js';
 import { formatDateTime } from '../../ui/format.js';
 import { useSubmitOnce } from '../../ui/useSubmitOnce.js';
 
-const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document', log: 'Learning log', workshop: 'Workshop' };
+const KIND_NAME: Record<RoomKind, string> = { map: 'System map', doc: 'Document', log: 'Learning log', workshop: 'Workshop', summary: 'Learning summary' };
 
 export function RoomsSection({ slug, role }: { slug: string; role: SiteRole }) {
   const [showArchived, setShowArchived] = useState(false);
@@ -19,7 +19,7 @@ export function RoomsSection({ slug, role }: { slug: string; role: SiteRole }) {
   return (
     <section aria-labelledby={headingId} className="panel">
       <h2 id={headingId}>Rooms</h2>
-      <p className="hint">Each room is one live system map or document.</p>
+      <p className="hint">Each room is one live system map, document or learning summary.</p>
       <RoomPages slug={slug} role={role} kind="false" label="Rooms" empty="No rooms yet." />
       {canCreate && <CreateRoomForm slug={slug} />}
       <div className="field-check">

@@ -5,7 +5,8 @@
  *
  * One module per concern, each preparing its statements once on the shared connection:
  * `migrations.ts` (the schema), `docLog.ts` (DocStore), `directory.ts` (people, sites, rooms,
- * invites), `search.ts` (SearchIndex), `settings.ts`, `versions.ts` (VersionStore), `workshops.ts` (WorkshopStore), `guests.ts` (GuestStore). This file
+ * invites), `search.ts` (SearchIndex), `settings.ts`, `versions.ts` (VersionStore), `workshops.ts` (WorkshopStore), `guests.ts` (GuestStore), `publications.ts`
+ * (PublicationStore). This file
  * opens the connection and assembles them into one `Storage`.
  */
 import Database from 'better-sqlite3';
@@ -16,6 +17,7 @@ import { openDocLog } from './docLog.js';
 import { openGuestStore } from './guests.js';
 import { migrate } from './migrations.js';
 import { openSearchIndex } from './search.js';
+import { openPublicationStore } from './publications.js';
 import { openSettings } from './settings.js';
 import { openVersionStore } from './versions.js';
 import { openWorkshopStore } from './workshops.js';
@@ -79,6 +81,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     ...openVersionStore(db),
     ...openWorkshopStore(db),
     ...openGuestStore(db),
+    ...openPublicationStore(db),
 
     async checkpointNow() {
       flushAppends();

@@ -337,6 +337,50 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (workshop_id, room_id)
   ) WITHOUT ROWID;
   `,
+  // 15. Learning summaries: rooms of kind 'summary' (the CHECK on rooms.kind widened by a rebuild,
+  // as in migration 10), and their published versions. A version is immutable: its data (the
+  // redacted summary, JSON) is written once; withdrawing sets withdrawn_at on every version of
+  // the room. The slug is the summary's address within its site, kept by all its versions.
+  // No foreign key to rooms, as for versions: the rebuild must not cascade into it.
+  {
+    foreignKeysOff: true,
+    sql: `
+  CREATE TABLE rooms_new (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('map', 'doc', 'log', 'workshop', 'summary')),
+    title TEXT NOT NULL,
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    locked INTEGER NOT NULL DEFAULT 0,
+    locked_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    locked_at TEXT
+  );
+  INSERT INTO rooms_new (rowid, id, site_id, kind, title, archived, created_by, created_at, updated_at, locked, locked_by, locked_at)
+    SELECT rowid, id, site_id, kind, title, archived, created_by, created_at, updated_at, locked, locked_by, locked_at FROM rooms;
+  DROP TABLE rooms;
+  ALTER TABLE rooms_new RENAME TO rooms;
+  CREATE INDEX rooms_site ON rooms (site_id, archived);
+  CREATE UNIQUE INDEX rooms_site_log ON rooms (site_id) WHERE kind = 'log';
+  CREATE TABLE publications (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    room_id TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    data TEXT NOT NULL,
+    published_by TEXT,
+    published_at TEXT NOT NULL,
+    withdrawn_at TEXT,
+    UNIQUE (room_id, version)
+  );
+  CREATE INDEX publications_site_slug ON publications (site_id, slug, version);
+  CREATE INDEX publications_published ON publications (published_at);
+  `,
+  },
 ];
 
 /** The schema version a fresh database reaches: the number of migrations. */

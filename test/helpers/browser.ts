@@ -122,8 +122,11 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core in the page and returns the serious and critical violations, readable in a test failure. */
-export async function seriousAxeViolations(page: Page): Promise<string[]> {
+/**
+ * Runs axe-core in the page and returns the serious and critical violations (every violation,
+ * whatever its impact, with `all`), readable in a test failure.
+ */
+export async function seriousAxeViolations(page: Page, options: { all?: boolean } = {}): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
   // govern; an inline <script> tag (addScriptTag) would be blocked by script-src 'self'.
   await page.evaluate(axe.source);
@@ -134,7 +137,7 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
   return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .filter((v) => options.all || v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 

@@ -54,14 +54,25 @@ function siteColumns(lessons: readonly LessonRef[]): string {
   return `<div class="columns">${columns.join('')}</div>`;
 }
 
+/**
+ * How many lessons the page lists, and shows of one group of similar lessons: with every site
+ * publishing, the unfiltered list runs to hundreds and the page must stay well under 100 KB.
+ * The JSON API (`/api/public/lessons`, `/api/public/similar`) has them all.
+ */
+export const LESSONS_SHOWN_MAX = 60;
+export const GROUP_LESSONS_SHOWN_MAX = 6;
+export const GROUPS_SHOWN_MAX = 10;
+
 function similarGroup(group: SimilarGroup, n: number): string {
   const sites = new Set(group.lessons.map((ref) => ref.site.slug)).size;
   const id = `similar-${n}`;
+  const shown = group.lessons.slice(0, GROUP_LESSONS_SHOWN_MAX);
+  const more = group.lessons.length - shown.length;
   return [
     `<section class="similar-group" aria-labelledby="${id}">`,
     `<h3 id="${id}">${group.terms.length ? `Shared words: ${text(group.terms.join(', '))}` : `Group ${n}`}</h3>`,
-    `<p class="meta">${count(group.lessons.length, 'lesson')} from ${count(sites, 'site')}</p>`,
-    `<ul class="columns lesson-list">${group.lessons.map((ref) => lessonCard(ref, true)).join('')}</ul>`,
+    `<p class="meta">${count(group.lessons.length, 'lesson')} from ${count(sites, 'site')}${more > 0 ? `; the first ${shown.length} shown` : ''}</p>`,
+    `<ul class="columns lesson-list">${shown.map((ref) => lessonCard(ref, true)).join('')}</ul>`,
     '</section>',
   ].join('');
 }
@@ -78,6 +89,10 @@ export function renderLessonsPage(ctx: RenderContext, args: { lessons: LessonRef
   const filtered = filterActive(filter);
   const sites = new Set(lessons.map((ref) => ref.site.slug)).size;
   const heading = lessons.length ? `${count(lessons.length, 'lesson')} from ${count(sites, 'site')}` : 'No lessons';
+  const shown = lessons.slice(0, LESSONS_SHOWN_MAX);
+  const cut = lessons.length > shown.length
+    ? `<p class="readable">The first ${shown.length} are shown. Choose a theme, a site or another filter to narrow them down, or get them all as JSON from <a href="${text(`/api/public/lessons${learningPaths.lessons(filter).replace(learningPaths.lessons(), '')}`)}">the public API</a>.</p>`
+    : '';
   const empty = filtered
     ? `<p>No lessons match these filters. Try choosing fewer, or <a href="${learningPaths.lessons()}">clear the filters</a>.</p>`
     : '<p>No lessons have been published yet.</p>';
@@ -88,11 +103,12 @@ export function renderLessonsPage(ctx: RenderContext, args: { lessons: LessonRef
     filterForm({ action: learningPaths.lessons(), filter, options: args.options, name: 'Filter lessons' }),
     '</div>',
     `<h2 id="results">${heading}</h2>`,
-    lessons.length ? siteColumns(lessons) : empty,
+    cut,
+    lessons.length ? siteColumns(shown) : empty,
     '<section class="similar" aria-labelledby="similar">',
     '<h2 id="similar">Lessons that say much the same thing</h2>',
     groups.length
-      ? `<p class="readable">Lessons from different sites whose words overlap most. They may be the same lesson learned in two places, or the start of a conversation between sites.</p>${groups.map((g, i) => similarGroup(g, i + 1)).join('')}`
+      ? `<p class="readable">Lessons from different sites whose words overlap most. They may be the same lesson learned in two places, or the start of a conversation between sites.</p>${groups.slice(0, GROUPS_SHOWN_MAX).map((g, i) => similarGroup(g, i + 1)).join('')}`
       : '<p class="readable">No lessons from different sites say much the same thing yet.</p>',
     '</section>',
   ].join('');

@@ -474,3 +474,22 @@ describe('paging the index', () => {
     expect(first.length).toBeLessThan(60_000);
   });
 });
+
+describe('the lessons page with every site publishing', () => {
+  it('lists at most 60 lessons, 10 groups and 6 of a group, stays under 100 KB, and says where the rest are', async () => {
+    const { renderLessonsPage, LESSONS_SHOWN_MAX } = await import('./crossSitePages.js');
+    const { lessonRefs } = await import('../crossSite.js');
+    const { similarLessons } = await import('../similarity.js');
+    const { sampleSummaries } = await import('../fixtures.js');
+    const lessons = lessonRefs(sampleSummaries({ sites: 25, summariesPerSite: 5 }), {});
+    expect(lessons.length).toBeGreaterThan(LESSONS_SHOWN_MAX);
+    const groups = similarLessons(lessons);
+    expect(Math.max(...groups.map((g) => g.lessons.length))).toBeGreaterThan(6);
+    const options = { theme: [], behaviour: [], archetype: [], agency: [], site: [] };
+    const html = renderLessonsPage({ baseUrl: 'https://example.org' }, { lessons, filter: {}, options, groups });
+    expect(Buffer.byteLength(html)).toBeLessThan(100_000);
+    expect(html).toContain(`The first ${LESSONS_SHOWN_MAX} are shown`);
+    expect(html).toContain('href="/api/public/lessons"');
+    expect(html).toContain('the first 6 shown');
+  });
+});

@@ -139,7 +139,7 @@ select {
 .similar-group { border-top: 4px solid #b1b4b6; margin-top: 1.5rem; }
 
 /* Sites × themes: the one thing that may scroll sideways, inside its own region. */
-.table-scroll { overflow-x: auto; margin: 1rem 0 1.5rem; border: 1px solid #b1b4b6; }
+.table-scroll { overflow-x: auto; margin: 1rem 0 1.5rem; border: 1px solid #b1b4b6; /* Holds its cells' visually hidden words (absolutely placed), which would otherwise widen the page. */ position: relative; }
 .matrix { border-collapse: collapse; font-size: 1rem; min-width: 100%; overflow-wrap: normal; }
 .matrix caption { text-align: left; font-weight: 700; padding: 0.5rem; }
 .matrix th, .matrix td { border: 1px solid #b1b4b6; padding: 0.4rem 0.6rem; text-align: center; vertical-align: top; }

@@ -21,7 +21,7 @@
  *
  * It prints figures; it asserts nothing.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +42,7 @@ import { createLogger } from '../server/logger.js';
 import { openStorage } from '../server/main.js';
 import { buildServer } from '../scripts/buildServer.js';
 import { freePort } from '../test/helpers/server.js';
-import { numberOption, percentile, sleep } from './common.js';
+import { childEnv, fmt, machineBusySeconds, numberOption, percentile, postJson, procStats, ratio, sleep, table } from './common.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SITE = 'torbay';
@@ -196,19 +196,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** Environment for a child: ours, minus anything that would change either server's behaviour. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  const strip = [
-    'YPERSISTENCE', 'CALLBACK_URL', 'CALLBACK_OBJECTS', 'CALLBACK_TIMEOUT', 'GC',
-    'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'ALLOWED_ORIGINS', 'LOG_LEVEL', 'MAX_MESSAGE_BYTES',
-    'COMPACT_AFTER_UPDATES', 'COMPACT_AFTER_BYTES', 'ROOM_IDLE_MS', 'KEEPALIVE_MS', 'PERMISSION_RECHECK_MS',
-    'SEED_SITES', 'NODE_OPTIONS',
-  ];
-  for (const key of strip) delete env[key];
-  return { ...env, ...extra };
-}
-
 interface ServerProcess {
   child: ChildProcess;
   port: number;
@@ -250,39 +237,6 @@ async function waitReady(server: ServerProcess, url: string, timeoutMs = 30_000)
     await sleep(100);
   }
   throw new Error(`server not ready after ${timeoutMs} ms:\n${server.output()}`);
-}
-
-let clockTicks: number | null | undefined;
-
-/** CPU seconds all processes on the machine spent busy (from /proc/stat); null where unavailable. */
-function machineBusySeconds(): number | null {
-  try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-    // cpu  user nice system idle iowait irq softirq steal ...
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.split(/\s+/).slice(1).map(Number);
-    return (user + nice + system + irq + softirq + steal) / clockTicks;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds (user + system) and peak RSS of a child, from /proc; null where unavailable. */
-function procStats(pid: number | undefined): { cpuSeconds: number; peakRssMb: number } | null {
-  if (pid === undefined) return null;
-  try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / clockTicks;
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-    return { cpuSeconds, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
-  } catch {
-    clockTicks = null;
-    return null;
-  }
 }
 
 // ---- the two servers -------------------------------------------------------------------------
@@ -473,15 +427,6 @@ const hocuspocusServer: Target = {
     };
   },
 };
-
-async function postJson(url: string, body: unknown, token?: string): Promise<unknown> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
 
 // ---- the workload --------------------------------------------------------------------------
 
@@ -815,14 +760,6 @@ async function runAgainst(variant: Variant, opts: Options): Promise<Result> {
 
 // ---- report ----------------------------------------------------------------------------------
 
-function fmt(n: number | null, digits = 1): string {
-  return n === null || Number.isNaN(n) ? 'n/a' : n.toFixed(digits);
-}
-
-function ratio(a: number | null, b: number | null): string {
-  return a === null || b === null || !(b > 0) ? 'n/a' : `${(a / b).toFixed(2)}×`;
-}
-
 function summarise(r: Result) {
   const l = r.latencies;
   return {
@@ -834,16 +771,6 @@ function summarise(r: Result) {
     editsPerSec: r.edits / r.measuredSeconds,
     appliedPerSec: r.applied / r.measuredSeconds,
   };
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows
-    .map((row, n) => {
-      const line = row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-      return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-    })
-    .join('\n');
 }
 
 function report(opts: Options, results: Result[]): void {

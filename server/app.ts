@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { HealthSchema } from '../shared/api.js';
+import { HealthSchema, NotReadySchema, ReadySchema } from '../shared/api.js';
 import { ServerTimeSchema } from '../shared/workshops/api.js';
 import { ErrorCode, type ErrorBody } from '../shared/errors.js';
 import { API_PREFIX, SYNC_PREFIX } from '../shared/routes.js';
@@ -25,7 +25,9 @@ import { registerSiteRoutes } from './http/siteRoutes.js';
 import { registerVersionRoutes } from './http/versionRoutes.js';
 import { registerWorkshopRoutes } from './http/workshopRoutes.js';
 import { PUBLIC_CSP, isPublicPath, registerPublicRoutes } from './http/publicRoutes.js';
+import { storageReadiness } from './http/readiness.js';
 import { registerSummaryRoutes } from './http/summaryRoutes.js';
+import { countServerErrors, metricsHandler } from './metrics/http.js';
 import { PublishingService } from './publishing/service.js';
 import { createDocReader } from './ydoc/reader.js';
 import { VERSION } from './version.js';
@@ -110,6 +112,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
     return c.json(errorJson(ErrorCode.Internal, 'Something went wrong on the server. It has been logged.'), 500);
   });
 
+  // First of all middleware, so it sees every response as sent, errors turned into responses.
+  if (deps.metrics) app.use('*', countServerErrors(deps.metrics.registry));
+
   const appHeaders = secureHeaders({ crossOriginResourcePolicy: 'same-origin', contentSecurityPolicy: contentSecurityPolicy(deps.config.allowedOrigins) });
   // Published learning runs no script at all, and other sites may link its pages and images
   // and read its feeds and JSON: a stricter policy, readable across origins.
@@ -166,6 +171,26 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/api/ready',
+      tags: ['system'],
+      summary: 'Readiness: whether this instance can serve now (its storage answers within 2 s)',
+      responses: {
+        200: jsonResponse(ReadySchema, 'Ready'),
+        503: jsonResponse(NotReadySchema, 'Not ready; a load balancer should send requests elsewhere'),
+      },
+    }),
+    async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const readiness = await storageReadiness(deps.storage);
+      if (readiness.ok) return c.json({ status: 'ready' as const }, 200);
+      deps.log.warn('not ready', { reason: readiness.reason, error: readiness.error });
+      return c.json({ status: 'unavailable' as const, reason: readiness.reason }, 503);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/api/time',
       tags: ['system'],
       summary: "The server's clock (ms since 1970), so clients can show the workshop timer in server time",
@@ -212,6 +237,11 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
   app.all(`${SYNC_PREFIX}/*`, (c) =>
     c.json(errorJson(ErrorCode.BadRequest, 'The sync endpoint speaks WebSocket only.'), 426),
   );
+
+  // Prometheus scrapes this, outside /api: no session, no guest scope, no CSRF. It tells anyone
+  // who reaches it how busy the workspace is; operators should not expose it publicly (keep
+  // it off the proxy's public routes) or should set METRICS_TOKEN, which it then requires.
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics.registry, deps.config.metricsToken));
 
   const clientDir = options.clientDir;
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {

@@ -4,7 +4,9 @@
  * roles and sessions every PERMISSION_RECHECK_MS, so a role changed or a session ended here
  * takes effect on open sockets too).
  */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
@@ -26,7 +28,8 @@ import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { openStorage } from './main.js';
 import { SPONSOR } from './seed/sites.js';
-import type { Storage } from './storage/types.js';
+import { BackupError, backupLines, readBackup } from './storage/backup.js';
+import type { BackupRow, Storage } from './storage/types.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -53,8 +56,17 @@ Sites
   room list --site SLUG [--archived]
 Setup
   setup-link                       print a new one-time link for the first administrator
+Backup
+  export --all > FILE              the whole deployment, people's password hashes, sessions
+                                   and API tokens included: keep the file as safe as the database
+  export --site SLUG > FILE        one site: its rooms with everything in them, its members and
+                                   the people its rooms name, without passwords, tokens or admin
+                                   rights (set them afresh with user set-password, user admin)
+  import < FILE                    restore a backup into an empty deployment (a new DATA_DIR or
+                                   DATABASE_URL; SQLite and PostgreSQL alike), all or nothing
 
-Options: --json prints machine-readable output. DATA_DIR (default ./data) picks the database.
+Options: --json prints machine-readable output. DATA_DIR (default ./data) picks the database,
+or DATABASE_URL a PostgreSQL one.
 `;
 
 class UsageError extends Error {
@@ -110,11 +122,50 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
+/** Where `export` and `import` stream a backup; without them, `export` returns it as its output. */
+export interface CliIo {
+  /** What `import` reads (default: this process's standard input). */
+  stdin?: NodeJS.ReadableStream;
+  /** Where `export` writes the backup, line by line as it is read, instead of returning it. */
+  stdout?: NodeJS.WritableStream;
+  /** Told how much `export` wrote, when it wrote to `stdout`. */
+  stderr?: NodeJS.WritableStream;
+  /**
+   * A store opened by the caller, used instead of the one DATA_DIR or DATABASE_URL names; the
+   * caller closes it (as `startServer`'s `storage`).
+   */
+  storage?: Storage;
+}
+
+/** Writes `lines` to `out`, waiting whenever it is full, so a large backup never piles up in memory. */
+async function writeLines(lines: AsyncIterable<string>, out: NodeJS.WritableStream): Promise<void> {
+  for await (const line of lines) {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+}
+
+/** Rows, counted per table as they pass. */
+async function* counting(rows: AsyncIterable<BackupRow>, counts: Record<string, number>): AsyncGenerator<BackupRow> {
+  for await (const row of rows) {
+    counts[row.table] = (counts[row.table] ?? 0) + 1;
+    yield row;
+  }
+}
+
+function tableCounts(counts: Record<string, number>): string {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return `${plural(total, 'row', 'rows')} (${Object.entries(counts).map(([table, n]) => `${table} ${n}`).join(', ') || 'none'})`;
+}
+
 /**
  * Runs one CLI command and returns what it prints. Exported for tests; `main` wires it to the
  * process.
+ *
+ * @example
+ * const backup = await runCli(['export', '--all'], { DATA_DIR: 'data' })
+ * await runCli(['import'], { DATABASE_URL: 'postgres://…' }, { stdin: Readable.from([backup]) })
  */
-export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<string> {
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo = {}): Promise<string> {
   const { values: flags, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -133,6 +184,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       role: { type: 'string' },
       days: { type: 'string' },
       archived: { type: 'boolean' },
+      all: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -141,7 +193,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (flags.help || command === '' || command === 'help') return USAGE;
 
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
-  const storage = await openStorage(config);
+  // A backup is taken of what is there, and restored only into an empty deployment: neither
+  // seeds the Local Vision sites, as opening the store for other commands does.
+  const backup = command === 'export' || command === 'import';
+  const storage = io.storage ?? (await openStorage(backup ? { ...config, seedSites: false } : config));
   const auth = AuthService.fromConfig(storage, config, createLogger('silent'));
   const out = (human: string, data: unknown) => (flags.json ? JSON.stringify(data, null, 2) : human);
   try {
@@ -233,6 +288,38 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         const rooms = await storage.listRooms(site.id, { includeArchived: flags.archived === true });
         return out(table([['ID', 'KIND', 'TITLE', 'ARCHIVED'], ...rooms.map((r) => [r.id, r.kind, r.title, r.archived ? 'yes' : ''])]), rooms);
       }
+      case 'export': {
+        if ((flags.all === true) === (typeof flags.site === 'string')) throw new UsageError('export needs either --all or --site SLUG');
+        const site = flags.all ? null : await siteBySlug(storage, flags);
+        const counts: Record<string, number> = {};
+        const lines = backupLines({ site: site?.slug }, counting(storage.exportRows({ siteId: site?.id }), counts));
+        if (!io.stdout) {
+          const all: string[] = [];
+          for await (const line of lines) all.push(line);
+          return all.join('\n');
+        }
+        if ((io.stdout as { isTTY?: boolean }).isTTY) throw new UsageError('export writes the backup to standard output: redirect it to a file (export --all > backup.jsonl)');
+        await writeLines(lines, io.stdout);
+        io.stderr?.write(`Exported ${site ? `site ${site.slug}` : 'the whole deployment'} from ${storage.kind}: ${tableCounts(counts)}.\n`);
+        return '';
+      }
+      case 'import': {
+        const input = io.stdin ?? process.stdin;
+        if ((input as { isTTY?: boolean }).isTTY) throw new UsageError('import reads a backup from standard input: npm run cli -- import < backup.jsonl');
+        const { header, rows } = await readBackup(createInterface({ input, crlfDelay: Infinity }));
+        const { tables } = await storage.importRows(rows).catch((error: unknown) => {
+          if (error instanceof BackupError) throw error;
+          // A row the schema refuses (a constraint, a type): the transaction wrote nothing.
+          throw new BackupError(`the backup does not fit this deployment: ${error instanceof Error ? error.message : String(error)}. Nothing was imported.`, { cause: error });
+        });
+        const what = header.site ? `site ${header.site}` : 'a whole deployment';
+        return out(`Imported ${what} (exported ${header.exportedAt}) into ${storage.kind}: ${tableCounts(tables)}.`, {
+          site: header.site ?? null,
+          exportedAt: header.exportedAt,
+          into: storage.kind,
+          tables,
+        });
+      }
       case 'setup-link': {
         const token = await auth.issueSetupToken();
         if (!token) throw new UsageError('someone already has an account; use `user add --admin` to add another administrator');
@@ -242,15 +329,17 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
     }
   } finally {
-    await storage.close();
+    if (!io.storage) await storage.close();
   }
 }
 
 async function main(): Promise<void> {
   try {
-    process.stdout.write(`${await runCli(process.argv.slice(2), process.env)}\n`);
+    const output = await runCli(process.argv.slice(2), process.env, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    // An export has written its backup already: nothing more on standard output.
+    if (output !== '') process.stdout.write(`${output}\n`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof AppError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof AppError || error instanceof BackupError) {
       process.stderr.write(`error: ${error.message}\n`);
       process.exit(error instanceof UsageError ? 2 : 1);
     }

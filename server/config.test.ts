@@ -42,6 +42,10 @@ describe('loadConfig', () => {
       trustProxy: false,
       seedSites: true,
       demo: false,
+      metricsToken: null,
+      databaseUrl: null,
+      databaseSchema: 'public',
+      redisUrl: null,
     });
     expect(loadConfig({ DEMO: 'true' }).demo).toBe(true);
   });
@@ -159,7 +163,22 @@ describe('loadConfig', () => {
     expect(error.message).toContain('LOG_LEVEL');
   });
 
+  it('reads METRICS_TOKEN, and refuses one too short to guard /metrics', () => {
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-scrape-token' }).metricsToken).toBe('a-long-enough-scrape-token');
+    expect(configError({ METRICS_TOKEN: 'short' }).message).toMatch(/METRICS_TOKEN: must be at least 16 characters/);
+  });
+
   it('ignores variables it does not know', () => {
     expect(loadConfig({ HOME: '/root', PATH: '/usr/bin', NODE_ENV: 'production' }).port).toBe(8787);
+  });
+});
+
+describe('scale-out settings', () => {
+  it('takes PostgreSQL and Redis addresses and a schema, and refuses anything else', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db:5432/workspace', DATABASE_SCHEMA: 'site_a', REDIS_URL: 'redis://cache:6379' });
+    expect([config.databaseUrl, config.databaseSchema, config.redisUrl]).toEqual(['postgres://app@db:5432/workspace', 'site_a', 'redis://cache:6379']);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig({ REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL: must be a redis/);
+    expect(() => loadConfig({ DATABASE_SCHEMA: 'Robert"); DROP' })).toThrow(/DATABASE_SCHEMA/);
   });
 });

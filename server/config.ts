@@ -38,6 +38,16 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SEED_SITES: bool.default(true),
   DEMO: bool.default(false),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier').default('public'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (it guards /metrics)').optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -86,6 +96,23 @@ export interface Config {
   seedSites: boolean;
   /** Add the worked example (demo people and a map of Torbay's issue); for `npm run demo`. */
   demo: boolean;
+  /**
+   * PostgreSQL to store everything in, for several server processes sharing one database;
+   * null for the embedded SQLite file in `dataDir` (the default).
+   */
+  databaseUrl: string | null;
+  /** The PostgreSQL schema the tables are in (default `public`): several deployments may share a database. */
+  databaseSchema: string;
+  /**
+   * Redis through which several instances on one database see each other's live edits,
+   * presence and access changes; null for a single process (the default).
+   */
+  redisUrl: string | null;
+  /**
+   * The bearer token `/metrics` requires, or null to serve it to anyone who can reach it (then
+   * keep it off the public internet at the proxy).
+   */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -144,5 +171,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     seedSites: e.SEED_SITES,
     demo: e.DEMO,
+    databaseUrl: e.DATABASE_URL ?? null,
+    databaseSchema: e.DATABASE_SCHEMA,
+    redisUrl: e.REDIS_URL ?? null,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      log.error('shutdown did not finish within 10 s; exiting without waiting further', { signal });
+      process.exit(1);
+    }, 10_000);
     force.unref();
     server.close().then(
       () => process.exit(0),

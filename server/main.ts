@@ -12,10 +12,15 @@ import { AuthService } from './auth/service.js';
 import { createSyncAccessPolicy } from './auth/syncAccess.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { countingLogger } from './metrics/errors.js';
+import { measuredStorage } from './metrics/measuredStorage.js';
+import { createMetricsRegistry, observeSync } from './metrics/registry.js';
 import { DEFAULT_CLIENT_DIR } from './paths.js';
 import { SearchIndexer } from './search/indexer.js';
 import { seedDemo, type DemoInfo } from './seed/demo.js';
 import { seedSites } from './seed/sites.js';
+import { openRedisFeed } from './fanout/redis.js';
+import { openPostgresStorage } from './storage/postgres/index.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/types.js';
 import { SyncServer } from './sync/server.js';
@@ -28,7 +33,10 @@ export interface RunningServer {
   /** e.g. `http://127.0.0.1:40123` */
   url: string;
   port: number;
-  /** The store in use: the one handed to `startServer`, or the SQLite store it opened (and closes). */
+  /**
+   * The store in use: the one handed to `startServer`, or the SQLite store it opened (and closes);
+   * not the wrapper that measures it for `/metrics`.
+   */
   storage: Storage;
   auth: AuthService;
   sync: SyncServer;
@@ -53,7 +61,15 @@ export interface RunningServer {
  * Opens the project's storage in `dataDir` (creating it) and seeds the Local Vision sites. The
  * server checkpoints on a thread of its own (`log` given); the CLI, briefly open, does not.
  */
-export async function openStorage(config: Pick<Config, 'dataDir' | 'seedSites'>, log?: Logger): Promise<Storage> {
+export async function openStorage(
+  config: Pick<Config, 'dataDir' | 'seedSites'> & Partial<Pick<Config, 'databaseUrl' | 'databaseSchema'>>,
+  log?: Logger,
+): Promise<Storage> {
+  if (config.databaseUrl) {
+    const storage = await openPostgresStorage({ connectionString: config.databaseUrl, schema: config.databaseSchema });
+    if (config.seedSites) await seedSites(storage);
+    return storage;
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const storage = openSqliteStorage({
     filename: join(config.dataDir, 'workspace.db'),
@@ -82,10 +98,14 @@ export interface StartOptions {
  * await server.close()
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? createLogger(config.logLevel);
+  // A registry per server, not prom-client's global one: tests run several servers in a process.
+  const registry = createMetricsRegistry();
+  const log = countingLogger(options.log ?? createLogger(config.logLevel), registry);
   const ownsStorage = options.storage === undefined;
-  const storage = options.storage ?? (await openStorage(config, log.child({ component: 'storage' })));
-  if (!ownsStorage && config.seedSites) await seedSites(storage);
+  const opened = options.storage ?? (await openStorage(config, log.child({ component: 'storage' })));
+  if (!ownsStorage && config.seedSites) await seedSites(opened);
+  // Everything from here on goes through the measuring wrapper, sync above all.
+  const storage = measuredStorage(opened, registry);
   const auth = AuthService.fromConfig(storage, config, log);
   const demo = config.demo ? await seedDemo(storage, auth, log.child({ component: 'demo' })) : null;
   await storage.deleteExpiredTokens(new Date().toISOString());
@@ -94,7 +114,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // is loaded, else storage. Sync tells the indexer when a doc changed.
   const docs = createDocReader({ store: storage, liveDoc: (roomId) => sync.liveDoc(roomId) });
   const search = new SearchIndexer({ storage, log: log.child({ component: 'search' }), docs });
+  // Several instances on one database hear each other through Redis; one process needs nothing.
+  const feed = config.redisUrl ? await openRedisFeed({ url: config.redisUrl, log: log.child({ component: 'feed' }) }) : undefined;
   const sync = new SyncServer({
+    feed,
     store: storage,
     access: createSyncAccessPolicy(storage, config.allowedOrigins),
     log: log.child({ component: 'sync' }),
@@ -121,6 +144,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       storage.recordAttendance(roomId, userId).catch((error: unknown) => log.warn('recording attendance failed', { room: roomId, error }));
     },
   });
+  observeSync(registry, () => sync.stats());
   const writeAsServer = sync.writeAsServer.bind(sync);
   const versions = new VersionService({
     store: storage,
@@ -137,7 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     saveVersion: (room, name, author) => versions.save(room, name, author),
     readVersion: async (room, versionId) => (await versions.read(room, versionId))?.content ?? null,
     publicUrl: config.publicUrl,
-    onAccessChanged: () => sync.recheckAll(),
+    onAccessChanged: () => sync.accessChanged(),
     log: log.child({ component: 'workshops' }),
   });
 
@@ -148,11 +172,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       auth,
       log,
       syncStats: () => sync.stats(),
-      onAccessChanged: (userId) => void (userId ? sync.refreshUser(userId) : sync.recheckAll()),
+      onAccessChanged: (userId) => void sync.accessChanged(userId),
       onRoomChanged: (roomId) => search.changed(roomId),
       versions,
       workshops,
       docs,
+      metrics: { registry },
     },
     { clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR },
   );
@@ -191,7 +216,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     url,
     port,
-    storage,
+    storage: opened,
     auth,
     sync,
     search,
@@ -201,18 +226,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     demo,
     close() {
       closing ??= (async () => {
+        const started = Date.now();
+        // No new connections from here on (HTTP or sync: upgrades come through this listener),
+        // so a load balancer's next attempt goes to another instance. Requests under way finish.
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Indexing stops first: what it has not indexed yet, the next start's catch-up finds.
         await search.close();
         // Stops after the room it is moving versions of; the next start goes on.
         await versionsMoved;
+        // Every room stores what it has queued, then every sync socket is closed with 1012.
         await sync.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Keep-alive HTTP connections would otherwise hold close() open.
-          if ('closeAllConnections' in server) server.closeAllConnections();
-        });
-        if (ownsStorage) await storage.close();
-        log.info('workspace stopped');
+        await feed?.close();
+        // Keep-alive HTTP connections would otherwise hold the listener open.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        await httpClosed;
+        if (ownsStorage) await opened.close();
+        log.info('workspace stopped', { ms: Date.now() - started });
       })();
       return closing;
     },

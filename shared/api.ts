@@ -325,6 +325,18 @@ export const HealthSchema = z.object({
 });
 export type Health = z.infer<typeof HealthSchema>;
 
+/**
+ * `GET /api/ready`: 200 when this instance can serve (its store answered within 2 s), else 503
+ * with the reason. For load balancers; `/api/health` answers whether the process is alive.
+ */
+export const ReadySchema = z.object({ status: z.literal('ready') });
+export const NotReadySchema = z.object({
+  status: z.literal('unavailable'),
+  /** e.g. "storage did not answer within 2000 ms"; the details are in the server's log. */
+  reason: z.string(),
+});
+export type Readiness = z.infer<typeof ReadySchema> | z.infer<typeof NotReadySchema>;
+
 export const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });

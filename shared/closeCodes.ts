@@ -8,7 +8,10 @@
  * ws.on('close', (code) => { if (code === CloseCode.Unauthorized) showSignIn() })
  */
 export const CloseCode = {
-  /** The server is shutting down or restarting; reconnect later. */
+  /**
+   * The server is going away; reconnect later. Servers of this version say ServiceRestart
+   * (1012) instead; clients still treat 1001 the same (proxies and older servers send it).
+   */
   GoingAway: 1001,
   /** The frame was not a valid y-websocket message (bad type, truncated, undecodable update). */
   ProtocolError: 1002,
@@ -23,6 +26,12 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** The server failed while handling this connection (storage error, bug). */
   InternalError: 1011,
+  /**
+   * The server is shutting down for a restart or redeploy (SIGTERM), after storing every edit
+   * it had received. Not final: the client reconnects at once, to another instance behind the
+   * load balancer or to this one when it is back, and resyncs.
+   */
+  ServiceRestart: 1012,
   /**
    * Try again later: the client's address has too many connections open. Not final: the client
    * reconnects. (A client that stopped reading is cut off instead, and sees 1006.)

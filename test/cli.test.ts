@@ -13,7 +13,8 @@ async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; 
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
       cwd: projectRoot,
-      env: { ...process.env, DATA_DIR: dataDir },
+      // On the server's SQLite file, whatever DATABASE_URL the machine has (set for other tests).
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', DATABASE_SCHEMA: '' },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

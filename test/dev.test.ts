@@ -29,7 +29,7 @@ describe('npm run dev', () => {
     let output = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
       cwd: projectRoot,
-      env: { ...process.env, PORT: String(apiPort), VITE_PORT: String(vitePort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', DATABASE_SCHEMA: '', PORT: String(apiPort), VITE_PORT: String(vitePort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

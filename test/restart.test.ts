@@ -54,9 +54,9 @@ describe('a graceful restart', () => {
     });
     const expected = { notes: notesText(a.doc), elements: docRoomMap(a.doc).toJSON() };
 
-    // Close with the clients still connected: they are told the server is going away.
+    // Close with the clients still connected: they are told the server is restarting.
     await first.close();
-    await eventually(() => expect(a.closeCodes).toContain(CloseCode.GoingAway));
+    await eventually(() => expect(a.closeCodes).toContain(CloseCode.ServiceRestart));
     a.destroy();
     b.destroy();
 

@@ -58,7 +58,8 @@ import {
   type NotesToMapRequest,
 } from '../../shared/workshops/rounds.js';
 import { paths } from '../../shared/routes.js';
-import { PublishResultSchema, SummarySourcesSchema, SummaryStatusSchema } from '../../shared/summaries/api.js';
+import { PublishResultSchema, SummarySourcesSchema, SummaryStatusSchema, ThemesSchema } from '../../shared/summaries/api.js';
+import type { VocabularyTerm } from '../../shared/summaries/vocabulary.js';
 import { ApiError, request } from './http.js';
 
 export const keys = {
@@ -574,6 +575,40 @@ export function useWithdrawSummary(roomId: string) {
     onSuccess: (status) => {
       client.setQueryData(summaryKeys.status(roomId), status);
       return client.invalidateQueries({ queryKey: summaryKeys.status(roomId) });
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The programme's theme vocabulary, which lessons in every site's summary are tagged with.
+
+export const themesPath = '/api/learning/themes';
+/** Not under a room: one list for the whole workspace. */
+export const themesKey = ['learning', 'themes'] as const;
+
+/** The programme's themes, in the order summaries offer them (anyone signed in). */
+export function useLearningThemes() {
+  return useQuery({
+    queryKey: themesKey,
+    queryFn: ({ signal }) => request(themesPath, { schema: ThemesSchema, signal }),
+  });
+}
+
+/**
+ * Replaces the whole list (administrators; a 400 names an invalid or repeated id). The answer is
+ * the list as stored, so it is cached at once; summary sources carry the themes too, so any that
+ * are cached are read again rather than offering the old labels for up to a minute.
+ */
+export function useSaveLearningThemes() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (themes: VocabularyTerm[]) => request(themesPath, { method: 'PUT', body: { themes }, schema: ThemesSchema }),
+    onSuccess: (saved) => {
+      client.setQueryData(themesKey, saved);
+      return Promise.all([
+        client.invalidateQueries({ queryKey: themesKey }),
+        client.invalidateQueries({ predicate: (query) => query.queryKey[0] === 'rooms' && query.queryKey[2] === 'summary-sources' }),
+      ]);
     },
   });
 }

@@ -1,7 +1,7 @@
 /**
- * The client's routes. Readable URLs: `/`, `/sites/:slug`, `/rooms/:id`, `/workshops/:id`, `/account`, plus `/signin`,
- * `/setup` and `/invite` whose secrets travel in the URL fragment (never sent to servers or
- * written to logs).
+ * The client's routes. Readable URLs: `/`, `/sites/:slug`, `/rooms/:id`, `/workshops/:id`, `/account`,
+ * `/admin/themes`, plus `/signin`, `/setup` and `/invite` whose secrets travel in the URL fragment
+ * (never sent to servers or written to logs).
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
@@ -15,6 +15,7 @@ import { SetupPage } from '../pages/SetupPage.js';
 import { SignInPage } from '../pages/SignInPage.js';
 import { SitePage } from '../pages/SitePage.js';
 import { SitesPage } from '../pages/SitesPage.js';
+import { ThemesPage } from '../pages/ThemesPage.js';
 import { Layout } from './Layout.js';
 import { RequireSession } from './RequireSession.js';
 import { Status } from '../ui/Notice.js';
@@ -55,6 +56,8 @@ export function App({ client = createQueryClient() }: { client?: QueryClient }) 
               <Route index element={<SitesPage />} />
               <Route path="/sites/:slug" element={<SitePage />} />
               <Route path="/account" element={<AccountPage />} />
+              {/* Anyone signed in may read the themes; the page offers the editor to administrators only, as the API does. */}
+              <Route path="/admin/themes" element={<ThemesPage />} />
               <Route
                 path="/sites/:slug/log"
                 element={

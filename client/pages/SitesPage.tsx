@@ -2,7 +2,7 @@ import { useDeferredValue, useId, useState } from 'react';
 import { Link } from 'react-router';
 import type { Site } from '../../shared/api.js';
 import { messageOf } from '../api/http.js';
-import { useSites } from '../api/queries.js';
+import { useMe, useSites } from '../api/queries.js';
 import { ErrorMessage, Status } from '../ui/Notice.js';
 import { roleName } from '../ui/format.js';
 import { useDocumentTitle } from '../ui/useDocumentTitle.js';
@@ -20,6 +20,7 @@ export function matchesSite(site: Site, query: string): boolean {
 export function SitesPage() {
   useDocumentTitle('Sites');
   const sites = useSites();
+  const isAdmin = useMe().data?.isAdmin === true;
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query);
   const searchId = useId();
@@ -37,6 +38,12 @@ export function SitesPage() {
       <p className="lead">
         The Systems Leadership – Local Vision sites, each working on a local issue no single agency can solve.
       </p>
+      {isAdmin && (
+        <nav aria-label="Administration" className="themes-admin-link">
+          <Link to="/admin/themes">Programme themes</Link>
+          <span className="hint"> – the vocabulary that every site’s learning summaries tag lessons with.</span>
+        </nav>
+      )}
       <div className="search" role="search">
         <label htmlFor={searchId}>Search sites</label>
         <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="A place or an issue, e.g. dementia" />

@@ -113,6 +113,20 @@ export function closeMessage(code: number, reason = '', address?: PageAddress): 
 }
 
 /**
+ * Whether the page reconnects after the server closed the connection with `code`: after a
+ * restart or redeploy (1012, or 1001 from a proxy or an older server), a room that failed, or
+ * "try again later", it does, and resyncs; after the codes that need the person to act (signed
+ * out, no access, an edit refused) it stops and says why (`closeMessage`).
+ *
+ * @example
+ * reconnectsAfter(CloseCode.ServiceRestart) // true: another instance takes over
+ * reconnectsAfter(CloseCode.Unauthorized) // false: sign in again first
+ */
+export function reconnectsAfter(code: number): boolean {
+  return !TERMINAL_CLOSE_CODES.has(code);
+}
+
+/**
  * True when edits made now would not reach the server, so the page should stop offering
  * them: the server said it drops them (read-only), or it ended the connection for good
  * (signed out, access removed, wrong address), after which nothing is sent until the person
@@ -187,7 +201,7 @@ export class RoomConnection {
       WebSocketPolyfill: this.countingWebSocket(),
       shouldReconnect: (event) => {
         if (event.code === CloseCode.PermissionChanged) options.onPermissionChanged?.();
-        return !TERMINAL_CLOSE_CODES.has(event.code);
+        return reconnectsAfter(event.code);
       },
     });
     // The y-protocols auth message: the server says it will drop our edits from now on.

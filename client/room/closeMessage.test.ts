@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, NOT_IN_WORKSHOP_REASON, ORIGIN_NOT_ALLOWED_REASON, WORKSHOP_ENDED_REASON } from '../../shared/closeCodes.js';
-import { closeMessage, refusesEdits, type RoomStatus } from './RoomConnection.js';
+import { closeMessage, reconnectsAfter, refusesEdits, type RoomStatus } from './RoomConnection.js';
 
 describe('closeMessage', () => {
   it('for a page at the wrong address, says where it was opened and where to open it', () => {
@@ -34,5 +34,19 @@ describe('refusesEdits', () => {
     expect(refusesEdits({ ...base, connection: 'offline' })).toBe(false);
     expect(refusesEdits({ ...base, serverReadOnly: true })).toBe(true);
     expect(refusesEdits({ ...base, connection: 'closed', closed: { code: CloseCode.Forbidden, reason: ORIGIN_NOT_ALLOWED_REASON, message: '' } })).toBe(true);
+  });
+});
+
+describe('reconnectsAfter', () => {
+  it('reconnects after a restart or redeploy (1012), going away (1001) and the other passing failures', () => {
+    for (const code of [CloseCode.ServiceRestart, CloseCode.GoingAway, CloseCode.InternalError, CloseCode.TryAgainLater, CloseCode.PermissionChanged, 1006]) {
+      expect(reconnectsAfter(code)).toBe(true);
+    }
+  });
+
+  it('stops after the codes that need the person to act', () => {
+    for (const code of [CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.NotFound, CloseCode.BadRequest, CloseCode.MessageTooBig, CloseCode.PolicyViolation]) {
+      expect(reconnectsAfter(code)).toBe(false);
+    }
   });
 });

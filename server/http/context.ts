@@ -6,6 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Registry } from 'prom-client';
 import { ErrorBodySchema } from '../../shared/api.js';
 import { roleAtLeast, type SiteRole } from '../../shared/roles.js';
 import { SESSION_COOKIE } from '../../shared/routes.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
    * the site's maps and log with. Without it (an app built without sync) docs are read from storage.
    */
   docs?: DocReader;
+  /** The Prometheus registry `/metrics` serves (and HTTP 5xx are counted in); without it, no `/metrics`. */
+  metrics?: { registry: Registry };
 }
 
 export interface AppEnv {

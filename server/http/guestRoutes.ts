@@ -34,7 +34,7 @@ import {
 } from './context.js';
 
 /** Endpoints that tell nothing about any site, which a guest may call like anyone. */
-const OPEN_TO_ANYONE = new Set(['/api/health', '/api/time', '/api/openapi.json', '/api/guest-sessions']);
+const OPEN_TO_ANYONE = new Set(['/api/health', '/api/ready', '/api/time', '/api/openapi.json', '/api/guest-sessions']);
 const GUEST_LINK_INFO = /^\/api\/guest-invites\/[^/]+$/;
 const ONE_ROOM = /^\/api\/rooms\/[^/]+$/;
 

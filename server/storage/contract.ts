@@ -9,7 +9,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { replayStoredDoc } from '../ydoc/replay.js';
-import { RoomLimitError, type RoomRecord, type Storage } from './types.js';
+import { BACKUP_TABLES, BackupError } from './backup.js';
+import { RoomLimitError, type BackupRow, type RoomRecord, type Storage } from './types.js';
 
 /** The names of `Storage`'s methods. */
 type StorageMethod = { [K in keyof Storage]: Storage[K] extends (...args: never[]) => unknown ? K : never }[keyof Storage];
@@ -100,6 +101,8 @@ const STORAGE_METHODS = Object.keys({
   listLivePublications: true,
   withdrawPublications: true,
   publicationsRevision: true,
+  exportRows: true,
+  importRows: true,
   close: true,
 } satisfies Record<StorageMethod, true>);
 
@@ -1382,6 +1385,236 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
         const results = await Promise.all([storage.takeSetting('once', 'secret'), storage.takeSetting('once', 'secret')]);
         expect(results.sort()).toEqual([false, true]);
         expect(await storage.getSetting('once')).toBeNull();
+      });
+    });
+
+    describe('backup', () => {
+      /** Every row a store exports, in order. */
+      async function rowsOf(store: Storage, options: { siteId?: string } = {}): Promise<BackupRow[]> {
+        const rows: BackupRow[] = [];
+        for await (const row of store.exportRows(options)) rows.push(row);
+        return rows;
+      }
+      const inTwoDays = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
+
+      /** A deployment with something in every table: two sites, people, rooms with docs, a workshop, a publication. */
+      async function fill(store: Storage) {
+        const fran = await store.createUser({ email: 'fran@torbay.gov.uk', name: 'Fran', organisation: 'Torbay Council', passwordHash: 'scrypt-fran', isAdmin: true });
+        const sam = await store.createUser({ email: 'sam@nhs.net', name: 'Sam', organisation: 'NHS Devon', passwordHash: 'scrypt-sam', isAdmin: false });
+        const yan = await store.createUser({ email: 'yan@york.gov.uk', name: 'Yan', organisation: 'York Council', passwordHash: 'scrypt-yan', isAdmin: false });
+        await store.createToken({ userId: fran.id, kind: 'session', name: 'browser', hash: 'token-fran', expiresAt: null });
+        const torbay = await store.upsertSite({ slug: 'torbay', name: 'Torbay', issue: 'dementia aware high streets', sponsor: 'HWB' });
+        const york = await store.upsertSite({ slug: 'york', name: 'York', issue: 'healthy life expectancy', sponsor: 'HWB' });
+        await store.setRole(torbay.id, fran.id, 'facilitator');
+        await store.setRole(torbay.id, sam.id, 'member');
+        await store.setRole(york.id, sam.id, 'viewer');
+        await store.setRole(york.id, yan.id, 'facilitator');
+
+        const map = await store.createRoom({ siteId: torbay.id, kind: 'map', title: 'Causes map', createdBy: fran.id });
+        const source = new Y.Doc();
+        const updates = recordUpdates(source);
+        source.getMap('m').set('a', 1);
+        source.getText('t').insert(0, 'high streets');
+        for (const u of updates.splice(0)) await store.appendUpdate(map.id, u, { userId: fran.id, attributions: ['attr-1'] });
+        await store.compactDoc(map.id);
+        source.getMap('m').set('b', 2);
+        source.getArray('a').push(['after compaction']);
+        for (const u of updates.splice(0)) await store.appendUpdate(map.id, u, { userId: sam.id });
+        await store.appendUpdate(map.id, new Uint8Array(Y.encodeStateAsUpdate(new Y.Doc())));
+        const doc = await store.createRoom({ siteId: torbay.id, kind: 'doc', title: 'Framing', createdBy: sam.id });
+        await store.updateRoom(doc.id, { archived: true, locked: true, lockedBy: fran.id });
+        const log = await store.getOrCreateLogRoom(torbay.id);
+        await store.createVersion({
+          id: 'v1',
+          roomId: map.id,
+          name: 'Before the workshop',
+          createdBy: { userId: fran.id, name: 'Fran', organisation: 'Torbay Council' },
+          createdAt: '2026-03-01T09:00:00.000Z',
+          summary: { elements: 2 },
+          state: Y.encodeStateAsUpdate(source),
+        });
+        await store.replaceSearchEntries(
+          map.id,
+          [
+            { target: 'room', targetId: '', title: 'Causes map', body: '' },
+            { target: 'element', targetId: 'e1', title: 'High streets', body: 'Dementia aware café' },
+          ],
+          { revision: await store.docRevision(map.id), title: 'Causes map' },
+        );
+        const pending = await store.createInvite({ siteId: torbay.id, role: 'member', email: null, hash: 'invite-open', createdBy: fran.id, expiresAt: inTwoDays() });
+        const used = await store.createInvite({ siteId: torbay.id, role: 'viewer', email: 'sam@nhs.net', hash: 'invite-used', createdBy: fran.id, expiresAt: inTwoDays() });
+        await store.acceptInvite({ inviteId: used.id, account: { userId: sam.id }, at: new Date().toISOString() });
+
+        const workshopRoom = await store.createRoom({ siteId: torbay.id, kind: 'workshop', title: 'Mapping morning', createdBy: fran.id });
+        const workshop = await store.createWorkshop({
+          siteId: torbay.id,
+          roomId: workshopRoom.id,
+          title: 'Mapping morning',
+          startsAt: '2026-03-02T10:00:00.000Z',
+          steps: [{ id: 's1', title: 'Check-in', kind: 'round', minutes: 10, roomId: null, lock: false }],
+          createdBy: fran.id,
+        });
+        const round = await store.createRound(
+          { workshopId: workshop.id, kind: 'vote', roomId: map.id, prompt: 'Which matter most?', votesPerPerson: 3, anonymous: true, createdBy: fran.id },
+          { max: 5 },
+        );
+        await store.replaceRoundEntries(round!.id, sam.id, ['e1', 'e1', 'e2']);
+        await store.recordAttendance(workshopRoom.id, sam.id);
+        const breakout = await store.createRoom({ siteId: torbay.id, kind: 'map', title: 'Group A', createdBy: fran.id });
+        await store.addWorkshopRoom(workshop.id, breakout.id);
+        const link = await store.createGuestInvite({ workshopId: workshop.id, label: 'Police partners', hash: 'guest-link', createdBy: fran.id, expiresAt: inTwoDays() });
+        const joined = await store.joinAsGuest({ inviteId: link.id, name: 'Pat', organisation: 'Devon Police', at: new Date().toISOString() }, { max: 10 });
+        const guest = joined.ok ? joined.user : null;
+
+        const summary = await store.createRoom({ siteId: torbay.id, kind: 'summary', title: 'What we learned', createdBy: fran.id });
+        await store.createPublication({
+          siteId: torbay.id,
+          roomId: summary.id,
+          slug: 'what-we-learned',
+          title: 'What we learned',
+          publishedBy: fran.id,
+          publishedAt: '2026-03-03T12:00:00.000Z',
+          data: ({ version, slug }) => JSON.stringify({ version, slug }),
+        });
+
+        const yorkMap = await store.createRoom({ siteId: york.id, kind: 'map', title: 'York map', createdBy: yan.id });
+        await store.appendUpdate(yorkMap.id, Y.encodeStateAsUpdate(source), { userId: yan.id });
+        await store.setSetting('learning.themes', '["governance"]');
+        await store.recordLoginFailure('email:sam@nhs.net', '2030-01-01T00:00:00.000Z', { maxFailures: 5, lockMs: 60_000, windowMs: 60_000 });
+        return { fran, sam, yan, guest: guest!, torbay, york, map, doc, log, pending, workshop, round: round!, link, summary, yorkMap };
+      }
+
+      it('restores everything it exports into an empty store, which then carries on as the original would', async () => {
+        const made = await fill(storage);
+        const rows = await rowsOf(storage);
+        const tables = new Set(rows.map((r) => r.table));
+        // Something of every table, each in one run, in an order the foreign keys allow.
+        expect([...tables]).toEqual(BACKUP_TABLES.map((t) => t.name));
+        // What only one backend keeps for itself stays out; bytes are base64, booleans booleans.
+        expect(rows.some((r) => 'seq' in r.row || 'base' in r.row || 'guest_seq' in r.row || 'terms' in r.row)).toBe(false);
+        const userRow = rows.find((r) => r.table === 'users' && r.row.id === made.fran.id)!;
+        expect(userRow.row).toMatchObject({ is_admin: true, password_hash: 'scrypt-fran' });
+        expect(typeof rows.find((r) => r.table === 'doc_snapshots')!.row.data).toBe('string');
+
+        const target = recordingCalls(await open(), called);
+        try {
+          const result = await target.importRows(storage.exportRows({}));
+          expect(result.tables.doc_updates).toBe(rows.filter((r) => r.table === 'doc_updates').length);
+          expect(Object.values(result.tables).reduce((a, b) => a + b, 0)).toBe(rows.length);
+          // Exported again, the copy is the same, row for row and in the same order.
+          expect(await rowsOf(target)).toEqual(rows);
+
+          for (const room of [made.map, made.yorkMap, made.doc]) {
+            expect(await target.loadDoc(room.id)).toEqual(await storage.loadDoc(room.id));
+            expect(await target.docRevision(room.id)).toBe(await storage.docRevision(room.id));
+            expect(await target.listRoomEditors(room.id)).toEqual(await storage.listRoomEditors(room.id));
+            expect((await target.loadAttributions(room.id)).sort()).toEqual((await storage.loadAttributions(room.id)).sort());
+          }
+          expect(await target.listUsers()).toEqual(await storage.listUsers());
+          expect(await target.getPasswordHash(made.fran.id)).toBe('scrypt-fran');
+          expect((await target.findToken('token-fran', new Date().toISOString()))?.user.id).toBe(made.fran.id);
+          expect(await target.listSites(made.sam.id)).toEqual(await storage.listSites(made.sam.id));
+          expect(await target.listMembers(made.torbay.id)).toEqual(await storage.listMembers(made.torbay.id));
+          expect(await target.getRoom(made.doc.id)).toEqual(await storage.getRoom(made.doc.id));
+          expect(await target.listPendingInvites(made.torbay.id, new Date().toISOString())).toEqual(await storage.listPendingInvites(made.torbay.id, new Date().toISOString()));
+          expect(await target.getVersion(made.map.id, 'v1')).toEqual(await storage.getVersion(made.map.id, 'v1'));
+          expect(await target.searchSite(made.torbay.id, 'cafe', { limit: 10 })).toEqual(await storage.searchSite(made.torbay.id, 'cafe', { limit: 10 }));
+          expect(await target.roomsToIndex()).toEqual(await storage.roomsToIndex());
+          expect(await target.listRoundEntries(made.round.id)).toEqual(await storage.listRoundEntries(made.round.id));
+          expect(await target.listGuests(made.workshop.id)).toEqual(await storage.listGuests(made.workshop.id));
+          expect(await target.listGuestInvites(made.workshop.id)).toEqual(await storage.listGuestInvites(made.workshop.id));
+          expect(await target.listWorkshopRooms(made.workshop.id)).toEqual(await storage.listWorkshopRooms(made.workshop.id));
+          expect(await target.listLivePublications()).toEqual(await storage.listLivePublications());
+          expect(await target.getSetting('learning.themes')).toBe('["governance"]');
+          expect(await target.getLoginThrottle('email:sam@nhs.net')).toEqual(await storage.getLoginThrottle('email:sam@nhs.net'));
+
+          // It carries on: a doc's log and revision go on from where they were, and new rows
+          // (drawn from the target's own sequences) come after the imported ones.
+          const before = await target.loadDoc(made.map.id);
+          const next = new Y.Doc();
+          next.getText('t').insert(0, 'later ');
+          const update = Y.encodeStateAsUpdate(next);
+          await target.appendUpdate(made.map.id, update);
+          expect((await target.loadDoc(made.map.id)).updates).toEqual([...before.updates, update]);
+          expect(await target.docRevision(made.map.id)).toBe((await storage.docRevision(made.map.id)) + 1);
+          const second = await target.createRound(
+            { workshopId: made.workshop.id, kind: 'check-in', roomId: null, prompt: 'How are you?', votesPerPerson: null, anonymous: false, createdBy: made.fran.id },
+            { max: 5 },
+          );
+          expect((await target.listRounds(made.workshop.id)).map((r) => r.id)).toEqual([made.round.id, second!.id]);
+          const later = await target.joinAsGuest({ inviteId: made.link.id, name: 'Lee', organisation: 'Fire', at: made.guest.createdAt }, { max: 10 });
+          expect((await target.listGuests(made.workshop.id)).map((g) => g.name)).toEqual(['Pat', later.ok ? 'Lee' : 'not joined']);
+        } finally {
+          await target.close();
+        }
+      });
+
+      it("exports one site: its rooms and all they hold, and its people without their credentials", async () => {
+        const made = await fill(storage);
+        const rows = await rowsOf(storage, { siteId: made.torbay.id });
+        const of = (table: string) => rows.filter((r) => r.table === table).map((r) => r.row);
+        expect(of('sites').map((s) => s.slug)).toEqual(['torbay']);
+        expect(of('users').map((u) => u.email).sort()).toEqual(['fran@torbay.gov.uk', made.guest.email, 'sam@nhs.net'].sort());
+        expect(of('users').every((u) => u.password_hash === null && u.is_admin === false)).toBe(true);
+        expect(of('memberships').every((m) => m.site_id === made.torbay.id)).toBe(true);
+        expect(of('tokens').concat(of('settings'), of('login_throttle'))).toEqual([]);
+        expect(rows.some((r) => JSON.stringify(r.row).includes(made.yorkMap.id))).toBe(false);
+
+        const target = recordingCalls(await open(), called);
+        try {
+          await target.importRows(storage.exportRows({ siteId: made.torbay.id }));
+          expect(await rowsOf(target)).toEqual(rows);
+          expect((await target.listSites('')).map((s) => s.slug)).toEqual(['torbay']);
+          expect(await target.listMembers(made.torbay.id)).toEqual(await storage.listMembers(made.torbay.id));
+          expect(await target.loadDoc(made.map.id)).toEqual(await storage.loadDoc(made.map.id));
+          expect(await target.loadDoc(made.yorkMap.id)).toEqual({ snapshot: null, updates: [] });
+          expect(await target.getPasswordHash(made.fran.id)).toBeNull();
+          expect((await target.getUserById(made.fran.id))?.isAdmin).toBe(false);
+          expect(await target.findToken('token-fran', new Date().toISOString())).toBeNull();
+          expect(await target.getUserById(made.yan.id)).toBeNull();
+          expect(await target.listGuests(made.workshop.id)).toEqual(await storage.listGuests(made.workshop.id));
+          expect((await target.getPublication('torbay', 'what-we-learned'))?.current).toEqual((await storage.getPublication('torbay', 'what-we-learned'))?.current);
+        } finally {
+          await target.close();
+        }
+      });
+
+      it('refuses a store that holds anything, and writes nothing into it', async () => {
+        const made = await fill(storage);
+        const rows = await rowsOf(storage);
+        await expect(storage.importRows(storage.exportRows({ siteId: made.york.id }))).rejects.toThrow(BackupError);
+        expect(await rowsOf(storage)).toEqual(rows);
+
+        const target = recordingCalls(await open(), called);
+        try {
+          await target.upsertSite({ slug: 'wirral', name: 'Wirral', issue: 'food', sponsor: 'HWB' });
+          await expect(target.importRows(storage.exportRows({}))).rejects.toThrow(/already holds 0 users, 1 sites and 0 rooms/);
+          expect((await target.listSites('')).map((s) => s.slug)).toEqual(['wirral']);
+        } finally {
+          await target.close();
+        }
+      });
+
+      it('writes nothing from a backup that fails part-way, and names what it does not know', async () => {
+        await fill(storage);
+        const rows = await rowsOf(storage);
+        async function* then(tail: BackupRow[]) {
+          yield* rows;
+          yield* tail;
+        }
+        const target = recordingCalls(await open(), called);
+        try {
+          await expect(target.importRows(then([{ table: 'gadgets', row: {} }]))).rejects.toThrow(/unknown table "gadgets"/);
+          await expect(target.importRows(then([{ table: 'users', row: { id: 'x', shoe_size: 9 } }]))).rejects.toThrow(/unknown column users\.shoe_size/);
+          // A row that breaks a constraint (a second account with an email taken) fails it all.
+          const taken = rows.find((r) => r.table === 'users')!;
+          await expect(target.importRows(then([{ table: 'users', row: { ...taken.row, id: 'another' } }]))).rejects.toThrow();
+          expect(await rowsOf(target)).toEqual([]);
+          await target.importRows(then([]));
+          expect(await rowsOf(target)).toEqual(rows);
+        } finally {
+          await target.close();
+        }
       });
     });
 

@@ -667,7 +667,38 @@ export interface PublicationStore {
   publicationsRevision(): Promise<string>;
 }
 
-export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore, GuestStore, PublicationStore {
+/** A value of a backup row: JSON's own types, binary columns as base64 (see `backup.ts`). */
+export type BackupValue = string | number | boolean | null;
+
+/** One row of a backup, in the backend-neutral form of `backup.ts`: its table, its columns by name. */
+export interface BackupRow {
+  table: string;
+  row: Record<string, BackupValue>;
+}
+
+/**
+ * Backup and restore, table by table, in a form every backend reads and writes alike (the
+ * tables and columns of `backup.ts`), so a SQLite deployment restores into PostgreSQL and back.
+ */
+export interface BackupStore {
+  /**
+   * Every row of the deployment (or, with `siteId`, of that site: its rooms and all they hold,
+   * its members and the people its rows name, without their credentials), table by table in
+   * `BACKUP_TABLES` order, each table's rows in the order they were stored, from one consistent
+   * snapshot. Columns a backend keeps only for its own ordering (PostgreSQL's `seq`) are left
+   * out. Read it to the end, or `return()` the iterator, which ends the snapshot.
+   */
+  exportRows(options: { siteId?: string }): AsyncIterable<BackupRow>;
+  /**
+   * Writes `rows` (as `exportRows` yields them) in one transaction, all or nothing, and says how
+   * many rows of each table. Refuses, writing nothing, a store that holds any users, sites or
+   * rooms (`BackupError`), an unknown table or column, and rows that break the schema's
+   * constraints. Ordering columns are the store's own, drawn in the order the rows come.
+   */
+  importRows(rows: AsyncIterable<BackupRow>): Promise<{ tables: Record<string, number> }>;
+}
+
+export interface Storage extends DocStore, Directory, SearchIndex, VersionStore, WorkshopStore, GuestStore, PublicationStore, BackupStore {
   /** Short name for logs and health output, e.g. `sqlite`. */
   readonly kind: string;
   close(): Promise<void>;

@@ -15,6 +15,7 @@ import { AttributionLedger, RuleViolation, checkTransaction, typeRoots } from '.
 import type { RoomKind } from '../../shared/api.js';
 import { ROOM_KINDS_RULES, type RoomKindRules } from '../../shared/rooms/kinds.js';
 import type { Connection } from './connection.js';
+import type { RoomFeed } from './feed.js';
 import {
   encodeAwareness,
   encodeAwarenessEntries,
@@ -47,6 +48,8 @@ function presenceOf(conn: Connection): PresenceUser {
 
 /** The origin of changes the server itself makes; relayed to every connection. */
 const SERVER_ORIGIN = Symbol('server');
+/** The origin of changes another instance stored (the room's feed): relayed, not stored again. */
+const REMOTE_ORIGIN = Symbol('remote');
 
 /** An update that changes nothing (no structs, empty delete set) encodes as two zero bytes. */
 const EMPTY_UPDATE_BYTES = 2;
@@ -105,6 +108,17 @@ export class Room {
   private unstoredAttributions: string[] = [];
   /** The keys stored for this room, read once at its first load. */
   private storedAttributions: Promise<string[]> | undefined;
+  /** Stops listening to the room's feed; set once the room listens. */
+  private stopFeed: (() => void) | undefined;
+  /**
+   * Another instance changed the doc since the ledger last learned it: the attributions its
+   * edits wrote are not known here yet (they are stored with them there). Learned again
+   * before the next local edit is checked, never after it is applied (that would learn a
+   * forgery as known).
+   */
+  private ledgerStale = false;
+  /** Presence ids of this instance's clients changed since the last tick, for the feed. */
+  private readonly awarenessToPublish = new Set<number>();
 
   constructor(
     readonly id: string,
@@ -116,6 +130,8 @@ export class Room {
     previous?: Promise<void>,
     /** Called after changes to the doc were stored (not for loads or dropped edits). */
     private readonly onStored?: (roomId: string) => void,
+    /** What other instances do to this room (several processes on one database), if any. */
+    private readonly feed?: RoomFeed,
   ) {
     // The server is not a participant: it must not show up in anyone's presence list.
     this.awareness.setLocalState(null);
@@ -138,6 +154,8 @@ export class Room {
   /** Replaces the live doc with one rebuilt from storage (which never holds a bad update). */
   private async load(): Promise<void> {
     const started = Date.now();
+    // The feed's position before the load: what is stored after it is read from the feed too.
+    const from = this.feed && !this.stopFeed ? await this.feed.position(this.id) : null;
     const stored = await this.store.loadDoc(this.id);
     this.storedAttributions ??= this.store.loadAttributions(this.id);
     this.ledger.add(await this.storedAttributions);
@@ -154,7 +172,64 @@ export class Room {
     this.logCount = stored.updates.length;
     this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     if (this.state === 'loading') this.state = 'ready';
+    if (from !== null && this.feed && this.state === 'ready') {
+      this.stopFeed = this.feed.subscribe(this.id, from, {
+        update: (update) => this.receiveRemote(update),
+        awareness: (update) => this.receiveRemoteAwareness(update),
+      });
+    }
     this.log.debug('room loaded', { room: this.id, ms: Date.now() - started, logCount: this.logCount });
+  }
+
+  /**
+   * An update another instance stored: applied and relayed to this instance's connections,
+   * not stored again. It was checked by the instance its sender is connected to.
+   */
+  private receiveRemote(update: Uint8Array): void {
+    void this.enqueue(async () => {
+      this.emitted = [];
+      try {
+        Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+      } catch (error) {
+        this.log.warn('an update from another instance failed to apply; reloading the room from storage', { room: this.id, error });
+        await this.reload();
+        return;
+      }
+      const changes = this.emitted;
+      this.emitted = [];
+      if (changes.length === 0) return;
+      this.ledgerStale = true;
+      for (const { update: change } of changes) {
+        const message = encodeUpdate(change);
+        for (const conn of this.connections) conn.send(message);
+      }
+    });
+  }
+
+  /** Presence of another instance's clients: held and sent on like any, never published back. */
+  private receiveRemoteAwareness(update: Uint8Array): void {
+    if (this.state !== 'ready') return;
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+    } catch (error) {
+      this.log.warn('ignored a malformed presence update from another instance', { room: this.id, error });
+    }
+  }
+
+  /**
+   * After the feed was cut off (Redis restarted), updates published meanwhile never arrived:
+   * reads what storage has that this doc lacks, and applies and relays it as if it had come.
+   */
+  catchUp(): void {
+    void this.enqueue(async () => {
+      const { doc } = replayStoredDoc(await this.store.loadDoc(this.id));
+      try {
+        const missing = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.doc));
+        this.receiveRemote(missing);
+      } finally {
+        doc.destroy();
+      }
+    });
   }
 
   /**
@@ -271,6 +346,10 @@ export class Room {
 
   private async applyAndStore(conn: Connection, update: Uint8Array, meta: UpdateMeta, askAgainIfIncomplete: boolean): Promise<void> {
     this.emitted = [];
+    if (this.ledgerStale && this.rules) {
+      this.ledger.learn(this.doc, this.rules);
+      this.ledgerStale = false;
+    }
     const admitted = this.admit(conn, update, meta);
     if ('reason' in admitted) {
       this.log.warn('refused an update', { room: this.id, user: conn.identity.userId, reason: admitted.reason });
@@ -338,6 +417,7 @@ export class Room {
     for (const { update: change, origin } of changes) {
       const message = encodeUpdate(change);
       for (const other of this.connections) if (other !== origin) other.send(message);
+      this.feed?.publishUpdate(this.id, change);
     }
     if (changes.length > 0) this.onStored?.(this.id);
     if (this.logCount >= this.limits.compactAfterUpdates || this.logBytes >= this.limits.compactAfterBytes) {
@@ -515,9 +595,17 @@ export class Room {
   /** Notes which ids changed (renewals and removals too), for the next tick to send. */
   private readonly gatherAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
   ): void => {
-    for (const ids of [added, updated, removed]) for (const id of ids) this.awarenessChanged.add(id);
-    if (this.awarenessChanged.size === 0 || this.awarenessTick || this.connections.size === 0) return;
+    for (const ids of [added, updated, removed]) {
+      for (const id of ids) {
+        this.awarenessChanged.add(id);
+        // This instance's own clients' presence goes to the other instances too.
+        if (this.feed && origin !== REMOTE_ORIGIN) this.awarenessToPublish.add(id);
+      }
+    }
+    if (this.awarenessChanged.size === 0 || this.awarenessTick) return;
+    if (this.connections.size === 0 && this.awarenessToPublish.size === 0) return;
     this.awarenessTick = setTimeout(this.sendAwareness, AWARENESS_TICK_MS);
     // Presence waiting to be sent is no reason to keep a process alive.
     this.awarenessTick.unref();
@@ -533,6 +621,11 @@ export class Room {
     this.awarenessTick = undefined;
     const changed = [...this.awarenessChanged];
     this.awarenessChanged.clear();
+    if (this.feed && this.awarenessToPublish.size > 0) {
+      const own = [...this.awarenessToPublish];
+      this.awarenessToPublish.clear();
+      this.feed.publishAwareness(this.id, awarenessProtocol.encodeAwarenessUpdate(this.awareness, own));
+    }
     if (changed.length === 0 || this.connections.size === 0) return;
     const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     // Echo to the sender too: it is how the reference server keeps quiet clients' sockets busy.
@@ -553,7 +646,11 @@ export class Room {
     for (const id of clients) this.forgetPresence(id);
     if (clients.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, clients, 'disconnect');
     // A newcomer is sent the whole presence when it joins; nothing gathered before is owed to it.
-    if (this.connections.size === 0) this.stopAwarenessTicks();
+    // The other instances are owed the removals, at once.
+    if (this.connections.size === 0) {
+      if (this.awarenessToPublish.size > 0) this.sendAwareness();
+      this.stopAwarenessTicks();
+    }
     return this.connections.size === 0;
   }
 
@@ -564,6 +661,7 @@ export class Room {
     // missing dependency, which are harmless in a snapshot): encoding it is the snapshot,
     // without the store rebuilding the doc from its log.
     await this.store.compactDoc(this.id, Y.encodeStateAsUpdate(this.doc));
+    this.feed?.compacted(this.id);
     this.log.debug('room compacted', { room: this.id, updates: this.logCount, bytes: this.logBytes, ms: Date.now() - started });
     this.logCount = 0;
     this.logBytes = 0;
@@ -575,6 +673,7 @@ export class Room {
       if (this.logCount > 0) await this.compact();
     });
     this.state = 'closed';
+    this.stopFeed?.();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.awareness.off('update', this.gatherAwareness);
     this.stopAwarenessTicks();

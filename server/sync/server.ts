@@ -17,6 +17,7 @@ import type { DocStore } from '../storage/types.js';
 import { Connection, type ConnectionIdentity } from './connection.js';
 import { KEEPALIVE_MESSAGE, ProtocolViolation, encodePermissionDenied, parseFrame } from './messages.js';
 import { Room, type RoomLimits } from './room.js';
+import type { RoomFeed } from './feed.js';
 import { SendBudget, type SendLimits } from './sendBudget.js';
 
 /** What the access policy decides about one connection. */
@@ -63,6 +64,11 @@ export interface SyncServerOptions extends RoomLimits {
   onDocChanged?: (roomId: string) => void;
   /** A person's connection to a room was accepted (a workshop counts who came). */
   onJoin?: (roomId: string, kind: RoomKind, userId: string) => void;
+  /**
+   * What other server processes do (several instances on one database, `REDIS_URL`): their
+   * rooms' updates and presence, and access changes made through their API.
+   */
+  feed?: RoomFeed;
 }
 
 export class SyncServer {
@@ -85,6 +91,19 @@ export class SyncServer {
       // Yjs updates are already compact; deflate would cost CPU and memory per socket.
       perMessageDeflate: false,
     });
+    if (options.feed) {
+      const feed = options.feed;
+      // Another instance changed someone's access: their sockets here are re-checked at once.
+      feed.onEvent((event) => {
+        if (event.type === 'access') void (event.userId ? this.refreshUser(event.userId) : this.recheckAll());
+        else if (event.type === 'catch-up') this.rooms.get(event.roomId)?.catchUp();
+      });
+      // Whatever was published while the feed was cut off is in storage: rooms read it from there.
+      feed.onReconnect(() => {
+        this.options.log.info('the room feed is back; rooms catch up from storage', { rooms: this.rooms.size });
+        for (const room of this.rooms.values()) room.catchUp();
+      });
+    }
     this.timers.push(setInterval(() => this.keepalive(), options.keepaliveMs));
     this.timers.push(setInterval(() => void this.recheckAll(), options.permissionRecheckMs));
     for (const t of this.timers) t.unref();
@@ -242,6 +261,7 @@ export class SyncServer {
       },
       this.unloading.get(roomId),
       this.options.onDocChanged,
+      this.options.feed,
     );
     this.rooms.set(roomId, room);
     return room;
@@ -325,16 +345,61 @@ export class SyncServer {
     return this.recheckAll((identity) => identity.userId === userId);
   }
 
-  /** Closes every connection (1001, so clients reconnect to the next instance) and unloads rooms. */
+  /**
+   * Someone's access changed (or, without `userId`, anyone's: a room archived or locked):
+   * re-checks the connections here, and tells the other instances to do the same with theirs.
+   */
+  accessChanged(userId?: string): Promise<void> {
+    this.options.feed?.publishEvent({ type: 'access', userId: userId ?? null });
+    return userId ? this.refreshUser(userId) : this.recheckAll();
+  }
+
+  /**
+   * Shuts sync down for a restart or redeploy: takes no new sockets, stops reading the open
+   * ones, lets every room store what it has queued (and tell its clients it is saved), then
+   * closes every socket with 1012 so the clients reconnect: to another instance behind the
+   * load balancer, or to this one when it is back.
+   */
   async close(): Promise<void> {
     this.closing = true;
     for (const t of this.timers) clearInterval(t);
-    for (const conn of this.connections()) conn.close(CloseCode.GoingAway, 'server shutting down');
-    const rooms = [...this.rooms.values()];
-    this.rooms.clear();
-    await Promise.all([...rooms.map((room) => room.close().catch(() => undefined)), ...this.unloading.values()]);
-    for (const client of this.wss.clients) client.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    // Upgrades still being authorised are refused (503) when they complete, as new ones are.
+    const wssClosed = new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    // Nothing more is read: an edit arriving now might miss its room's last write, and the
+    // client sends what the server lacks when it resyncs after reconnecting. Edits already
+    // read are in their rooms' queues, which the rooms finish before they close.
+    for (const ws of this.wss.clients) ws.pause();
+    const closeRooms = async () => {
+      const rooms = [...this.rooms.values()];
+      this.rooms.clear();
+      await Promise.all([...rooms.map((room) => room.close().catch(() => undefined)), ...this.unloading.values()]);
+    };
+    await closeRooms();
+    await this.closeAll(CloseCode.ServiceRestart, 'server restarting');
+    // Rooms opened meanwhile for a change the server made (a request still running).
+    await closeRooms();
+    await wssClosed;
+  }
+
+  /**
+   * Closes every sync socket with `code` and waits for the clients to answer (at most
+   * `graceMs`), then cuts off the rest: a close frame queued behind a slow reader's backlog
+   * may never be read.
+   */
+  async closeAll(code: CloseCode, reason: string, graceMs = 2000): Promise<void> {
+    const sockets = [...this.wss.clients];
+    const answered = Promise.all(
+      sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise<void>((resolve) => ws.once('close', () => resolve())))),
+    );
+    for (const ws of sockets) {
+      ws.close(code, reason);
+      // A paused socket would never read the client's close frame that completes the close.
+      ws.resume();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([answered, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
   }
 }
 

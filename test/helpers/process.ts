@@ -25,6 +25,11 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+function withoutStores(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = env;
+  return rest;
+}
+
 /**
  * Runs the real entry point in its own process, as `npm start` does: the server bundled by
  * `scripts/buildServer.ts` and run as plain JavaScript.
@@ -33,7 +38,9 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
   port ??= await freePort();
   const child = spawn(process.execPath, ['--enable-source-maps', await bundle()], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    // The machine's DATABASE_URL (set by .ci/run for the PostgreSQL tests) is not passed on: a
+    // test chooses its store itself, and these use their own DATA_DIR unless they say otherwise.
+    env: { ...withoutStores(process.env), PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -6,11 +6,12 @@
  * One module per concern, each preparing its statements once on the shared connection:
  * `migrations.ts` (the schema), `docLog.ts` (DocStore), `directory.ts` (people, sites, rooms,
  * invites), `search.ts` (SearchIndex), `settings.ts`, `versions.ts` (VersionStore), `workshops.ts` (WorkshopStore), `guests.ts` (GuestStore), `publications.ts`
- * (PublicationStore). This file
+ * (PublicationStore), `backup.ts` (BackupStore). This file
  * opens the connection and assembles them into one `Storage`.
  */
 import Database from 'better-sqlite3';
 import type { Storage } from '../types.js';
+import { openBackupStore } from './backup.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDirectory } from './directory.js';
 import { openDocLog } from './docLog.js';
@@ -82,6 +83,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     ...openWorkshopStore(db),
     ...openGuestStore(db),
     ...openPublicationStore(db),
+    ...openBackupStore(db, flushAppends),
 
     async checkpointNow() {
       flushAppends();

@@ -4,44 +4,10 @@
  * last in the row, so a list never touches the snapshots' overflow pages.
  */
 import type Database from 'better-sqlite3';
-import type { NewVersion, VersionRecord, VersionStore } from '../types.js';
+import type { NewVersion, VersionStore } from '../types.js';
 import { toBytes } from './common.js';
+import { VERSION_COLUMNS as COLUMNS, versionRecordOf as recordOf, type VersionRow } from '../versionRows.js';
 
-interface VersionRow {
-  room_id: string;
-  id: string;
-  name: string;
-  created_by: string | null;
-  created_by_name: string;
-  created_by_organisation: string;
-  created_at: string;
-  summary: string;
-  bytes: number;
-}
-
-const COLUMNS = 'room_id, id, name, created_by, created_by_name, created_by_organisation, created_at, summary, bytes';
-
-function summaryOf(text: string): Record<string, number> {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null) return {};
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number'));
-  } catch {
-    return {};
-  }
-}
-
-function recordOf(row: VersionRow): VersionRecord {
-  return {
-    id: row.id,
-    roomId: row.room_id,
-    name: row.name,
-    createdBy: { userId: row.created_by, name: row.created_by_name, organisation: row.created_by_organisation },
-    createdAt: row.created_at,
-    summary: summaryOf(row.summary),
-    bytes: row.bytes,
-  };
-}
 
 /**
  * Prepares the version store's statements on `db` (migrated already).

@@ -62,7 +62,8 @@ const EDIT_ROOT = MAP_ROOTS.loopNotes;
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** The room feed's stream key (server/fanout/redis.ts), deleted after each run. */
-const STREAM = (roomId: string) => `slw:room:${roomId}`;
+/** A room's stream, as `server/fanout/redis.ts` names it for the deployment (its schema). */
+const STREAM = (schema: string, roomId: string) => `slw:${schema}:room:${roomId}`;
 
 // ---- options ------------------------------------------------------------------------------
 
@@ -328,7 +329,7 @@ async function openCluster(n: number, opts: Options): Promise<Cluster> {
     const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
     try {
-      if (roomIds.length > 0) await redis.del(...roomIds.map(STREAM));
+      if (roomIds.length > 0) await redis.del(...roomIds.map((id) => STREAM(schema, id)));
     } catch {
       // Capped and trimmed by age anyway.
     } finally {

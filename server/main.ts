@@ -115,7 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const docs = createDocReader({ store: storage, liveDoc: (roomId) => sync.liveDoc(roomId) });
   const search = new SearchIndexer({ storage, log: log.child({ component: 'search' }), docs });
   // Several instances on one database hear each other through Redis; one process needs nothing.
-  const feed = config.redisUrl ? await openRedisFeed({ url: config.redisUrl, log: log.child({ component: 'feed' }) }) : undefined;
+  const feed = config.redisUrl ? await openRedisFeed({ url: config.redisUrl, namespace: config.databaseSchema, log: log.child({ component: 'feed' }) }) : undefined;
   const sync = new SyncServer({
     feed,
     store: storage,

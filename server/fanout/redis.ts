@@ -1,7 +1,7 @@
 /**
  * The room feed on Redis (`REDIS_URL`), for several server processes sharing one database.
  *
- * Updates go through a Redis Stream per room (`slw:room:<id>`), as y-redis does, not plain
+ * Updates go through a Redis Stream per room (`slw:<schema>:room:<id>`), as y-redis does, not plain
  * pub/sub: an instance that loads a room notes the stream's last id first, loads from storage,
  * then reads the stream from that id, so no update falls between loading and listening; and a
  * reader that falls behind reads on from where it was. Entries are trimmed by age once the room
@@ -19,9 +19,13 @@ import { newId } from '../../shared/ids.js';
 import type { Logger } from '../logger.js';
 import type { FeedEvent, RoomFeed, RoomFeedHandlers } from '../sync/feed.js';
 
-const STREAM = (roomId: string) => `slw:room:${roomId}`;
-const AWARENESS_CHANNEL = 'slw:awareness';
-const EVENT_CHANNEL = 'slw:events';
+/** Keys and channels of one deployment: deployments sharing a Redis (one per schema) never hear each other. */
+const keysOf = (namespace: string) => ({
+  stream: (roomId: string) => `slw:${namespace}:room:${roomId}`,
+  streamPrefix: `slw:${namespace}:room:`,
+  awareness: `slw:${namespace}:awareness`,
+  events: `slw:${namespace}:events`,
+});
 /** An upper bound per room stream; compaction trims sooner. */
 const STREAM_MAX = 10_000;
 /** How long stream entries are kept after a compaction, for instances loading the room now. */
@@ -40,6 +44,8 @@ interface Subscription {
 export interface RedisFeedOptions {
   url: string;
   log: Logger;
+  /** The deployment's name in Redis (its database schema): instances of one deployment share it. */
+  namespace?: string;
 }
 
 /**
@@ -51,6 +57,10 @@ export interface RedisFeedOptions {
 export async function openRedisFeed(options: RedisFeedOptions): Promise<RoomFeed> {
   const instance = newId(12);
   const log = options.log;
+  const keys = keysOf(options.namespace ?? 'public');
+  const STREAM = keys.stream;
+  const AWARENESS_CHANNEL = keys.awareness;
+  const EVENT_CHANNEL = keys.events;
   // Commands fail at once while Redis is away rather than queueing without bound: the updates
   // are in storage, and rooms catch up from it when Redis is back.
   const common = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n: number) => Math.min(n * 200, 2000) };
@@ -158,7 +168,7 @@ export async function openRedisFeed(options: RedisFeedOptions): Promise<RoomFeed
         continue;
       }
       for (const [key, entries] of result ?? []) {
-        const roomId = key.toString().slice('slw:room:'.length);
+        const roomId = key.toString().slice(keys.streamPrefix.length);
         for (const [idBuffer, fields] of entries) {
           const id = idBuffer.toString();
           const values = fieldsOf(fields);

@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import { openStorage } from '../server/main.js';
 import { sampleSummaries } from '../server/publishing/fixtures.js';
 import { freePort } from '../test/helpers/server.js';
-import { numberOption, sleep } from './common.js';
+import { childEnv, numberOption, sleep } from './common.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { values } = parseArgs({
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     const paths = await seed(dataDir);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    launch(['--import', 'tsx', 'server/index.ts'], { ...process.env, DATABASE_URL: '', REDIS_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_SITES: 'false', NODE_ENV: 'production' });
+    launch(['--import', 'tsx', 'server/index.ts'], childEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_SITES: 'false', NODE_ENV: 'production' }));
     await waitReady(`${base}/api/health`);
 
     // The reference serves exactly what this server answers.

@@ -29,6 +29,7 @@ import type { Storage } from '../server/storage/types.js';
 import { replayStoredDoc } from '../server/ydoc/replay.js';
 import { typeRoots } from '../server/ydoc/rules.js';
 import { DATABASE_URL, NO_DATABASE, openTestPostgres } from './helpers/postgres.js';
+import { withoutStores } from './helpers/process.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const dirs: string[] = [];
@@ -206,8 +207,7 @@ async function contentsOf(dir: string) {
 
 /** Runs the CLI as an operator would, a process of its own, its standard input and output files. */
 async function cliProcess(args: string[], dataDir: string, files: { stdin?: string; stdout?: string }) {
-  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
+  const env = { ...withoutStores(process.env), DATA_DIR: dataDir };
   const input = files.stdin ? openSync(files.stdin, 'r') : 'ignore';
   const output = files.stdout ? openSync(files.stdout, 'w') : 'pipe';
   try {

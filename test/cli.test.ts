@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_VISION_SITES } from '../server/seed/sites.js';
 import { api, connectClient, createPerson, createRoom, eventually, startTestServer, type TestServer } from './helpers/server.js';
+import { withoutStores } from './helpers/process.js';
 
 const run = promisify(execFile);
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -14,7 +15,7 @@ async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; 
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
       cwd: projectRoot,
       // On the server's SQLite file, whatever DATABASE_URL the machine has (set for other tests).
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', DATABASE_SCHEMA: '' },
+      env: { ...withoutStores(process.env), DATA_DIR: dataDir },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

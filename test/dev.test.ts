@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, tempDir } from './helpers/server.js';
+import { withoutStores } from './helpers/process.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,7 +30,7 @@ describe('npm run dev', () => {
     let output = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
       cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', DATABASE_SCHEMA: '', PORT: String(apiPort), VITE_PORT: String(vitePort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+      env: { ...withoutStores(process.env), PORT: String(apiPort), VITE_PORT: String(vitePort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

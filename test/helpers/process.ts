@@ -25,8 +25,13 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function withoutStores(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = env;
+/**
+ * The environment without the machine's PostgreSQL and Redis (set by .ci/run for the tests
+ * that use them): a process a test starts stores where that test says, its own DATA_DIR unless
+ * it passes them back.
+ */
+export function withoutStores(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _db, DATABASE_SCHEMA: _schema, REDIS_URL: _redis, ...rest } = env;
   return rest;
 }
 
@@ -38,8 +43,6 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
   port ??= await freePort();
   const child = spawn(process.execPath, ['--enable-source-maps', await bundle()], {
     cwd: projectRoot,
-    // The machine's DATABASE_URL (set by .ci/run for the PostgreSQL tests) is not passed on: a
-    // test chooses its store itself, and these use their own DATA_DIR unless they say otherwise.
     env: { ...withoutStores(process.env), PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

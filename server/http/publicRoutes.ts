@@ -131,11 +131,14 @@ export function registerPublicRoutes(app: App, deps: AppDeps, publishing: Publis
   const html = (body: string, status: 200 | 404 | 410 = 200) => ({ body, status });
   const liveOf = (live: LiveSnapshot, site: string, slug: string) => live.summaries.find((s) => s.summary.site.slug === site && s.summary.slug === slug);
 
-  /** A summary's versions as the public sees them (withdrawn ones are not public). */
+  /** The versions of a summary the public sees (withdrawn ones are not public). */
+  const liveVersions = (versions: readonly PublicationRecord[]) => versions.filter((v) => v.withdrawnAt === null).map(versionInfo);
+
+  /** A summary's public versions and, when public, the data of the one asked for (else the latest). */
   async function publicVersions(site: string, slug: string, version?: number) {
     const found = await deps.storage.getPublication(site, slug, version);
     if (!found) return null;
-    const live = found.versions.filter((v) => v.withdrawnAt === null).map(versionInfo);
+    const live = liveVersions(found.versions);
     const summary = found.current.record.withdrawnAt === null ? parsePublished(found.current.data) : null;
     return { versions: live, summary, withdrawn: found.current.record.withdrawnAt !== null };
   }
@@ -197,13 +200,13 @@ export function registerPublicRoutes(app: App, deps: AppDeps, publishing: Publis
   app.get(`${LEARNING_PREFIX}/:site/:summary`, (c) => {
     const { site, summary: slug } = c.req.param();
     return serve(c, `summary:${site}/${slug}`, HTML, async (live) => {
+      // One read for both answers: the versions to list, or what the withdrawn summary was called.
+      // The live summary's data is already parsed in the snapshot; the stored copy is not parsed again.
+      const stored = await deps.storage.getPublication(site, slug);
+      if (!stored) return html(renderNotFoundPage(ctx), 404);
       const found = liveOf(live, site, slug);
-      if (found) {
-        const versions = (await publicVersions(site, slug))?.versions ?? [];
-        return html(renderSummaryPage(ctx, { summary: found.summary, versions, latestVersion: found.summary.version }));
-      }
-      const any = await deps.storage.getPublication(site, slug);
-      return any ? html(renderGonePage(ctx, { title: any.current.record.title }), 410) : html(renderNotFoundPage(ctx), 404);
+      if (!found) return html(renderGonePage(ctx, { title: stored.current.record.title }), 410);
+      return html(renderSummaryPage(ctx, { summary: found.summary, versions: liveVersions(stored.versions), latestVersion: found.summary.version }));
     });
   });
 

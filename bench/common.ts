@@ -23,6 +23,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
+/** The median of `values`; NaN when empty. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -56,6 +64,17 @@ export function procStats(pid: number | undefined): { cpuSeconds: number; peakRs
     return { cpuSeconds, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
   } catch {
     clockTicks = null;
+    return null;
+  }
+}
+
+/** The resident memory of a process now (VmRSS, from /proc), in MB; null where unavailable. */
+export function currentRssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return rss ? Number(rss[1]) / 1024 : null;
+  } catch {
     return null;
   }
 }

@@ -26,6 +26,7 @@ import { registerVersionRoutes } from './http/versionRoutes.js';
 import { registerWorkshopRoutes } from './http/workshopRoutes.js';
 import { PUBLIC_CSP, isPublicPath, registerPublicRoutes } from './http/publicRoutes.js';
 import { storageReadiness } from './http/readiness.js';
+import { MAP_IMPORT_PATH, registerImportRoutes } from './http/importRoutes.js';
 import { registerSummaryRoutes } from './http/summaryRoutes.js';
 import { countServerErrors, metricsHandler } from './metrics/http.js';
 import { PublishingService } from './publishing/service.js';
@@ -134,13 +135,23 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
     const credential = readCredential({ authorization: c.req.header('authorization'), cookie: c.req.header('cookie') }, null);
     return credential?.source === 'cookie' ? csrfCheck(c, next) : next();
   });
-  app.use(
-    `${API_PREFIX}/*`,
-    bodyLimit({
-      maxSize: deps.config.maxRequestBytes,
-      onError: (c) => c.json(errorJson(ErrorCode.PayloadTooLarge, 'The request body is too large.'), 413),
-    }),
-  );
+  const requestLimit = bodyLimit({
+    maxSize: deps.config.maxRequestBytes,
+    onError: (c) => c.json(errorJson(ErrorCode.PayloadTooLarge, 'The request body is too large.'), 413),
+  });
+  // A map file may be larger than any other request: its route has a limit of its own.
+  const importLimit = bodyLimit({
+    maxSize: deps.config.maxImportBytes,
+    onError: (c) =>
+      c.json(
+        errorJson(
+          ErrorCode.PayloadTooLarge,
+          `The file is too large to import: the most is ${Math.floor(deps.config.maxImportBytes / (1024 * 1024))} MB (MAX_IMPORT_BYTES).`,
+        ),
+        413,
+      ),
+  });
+  app.use(`${API_PREFIX}/*`, (c, next) => (MAP_IMPORT_PATH.test(c.req.path) ? importLimit(c, next) : requestLimit(c, next)));
 
   // Before every route: a guest of a workshop reaches that workshop and nothing else.
   app.use(`${API_PREFIX}/*`, guestScope(deps));
@@ -205,6 +216,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): OpenAP
 
   registerAuthRoutes(app, deps);
   registerSiteRoutes(app, deps);
+  registerImportRoutes(app, deps);
   registerSearchRoutes(app, deps);
   if (deps.versions) registerVersionRoutes(app, deps, deps.versions);
   if (deps.workshops) {

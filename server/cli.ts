@@ -5,7 +5,8 @@
  * takes effect on open sockets too).
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -19,7 +20,10 @@ import {
   SiteRoleSchema,
   SlugSchema,
   SponsorSchema,
+  TitleSchema,
 } from '../shared/api.js';
+import { ErrorCode } from '../shared/errors.js';
+import { MAP_FORMATS } from '../shared/map/importFile.js';
 import { slugify } from '../shared/ids.js';
 import { RESERVED_LEARNING_SLUGS } from '../shared/summaries/public.js';
 import { AuthService } from './auth/service.js';
@@ -27,6 +31,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { openStorage } from './main.js';
+import { importMapRoom } from './maps/importRoom.js';
 import { SPONSOR } from './seed/sites.js';
 import { BackupError, backupLines, readBackup } from './storage/backup.js';
 import type { BackupRow, Storage } from './storage/types.js';
@@ -54,6 +59,12 @@ Sites
   member remove --site SLUG --email E
   member list --site SLUG
   room list --site SLUG [--archived]
+Maps
+  map import --site SLUG --file F [--title T] [--by EMAIL]
+                                   a new map room from a file: a Kumu workbook (.xlsx) or sheet
+                                   (.csv), a Kumu JSON blueprint, a LOOPY link or data, a Vensim
+                                   model (.mdl) or a map exported from the workspace; --by names
+                                   the member recorded as its author (default: "Imported")
 Setup
   setup-link                       print a new one-time link for the first administrator
 Backup
@@ -183,6 +194,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       sponsor: { type: 'string' },
       role: { type: 'string' },
       days: { type: 'string' },
+      file: { type: 'string' },
+      title: { type: 'string' },
+      by: { type: 'string' },
       archived: { type: 'boolean' },
       all: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -287,6 +301,41 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         const site = await siteBySlug(storage, flags);
         const rooms = await storage.listRooms(site.id, { includeArchived: flags.archived === true });
         return out(table([['ID', 'KIND', 'TITLE', 'ARCHIVED'], ...rooms.map((r) => [r.id, r.kind, r.title, r.archived ? 'yes' : ''])]), rooms);
+      }
+      case 'map import': {
+        const site = await siteBySlug(storage, flags);
+        const file = need(flags, 'file');
+        let bytes: Uint8Array;
+        try {
+          if (statSync(file).size > config.maxImportBytes) {
+            throw new UsageError(`${file} is larger than MAX_IMPORT_BYTES (${config.maxImportBytes} bytes)`);
+          }
+          bytes = readFileSync(file);
+        } catch (error) {
+          if (error instanceof UsageError) throw error;
+          throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        }
+        let by = { userId: null as string | null, name: 'Imported', organisation: '' };
+        if (typeof flags.by === 'string') {
+          const user = await accountByEmail(storage, { email: flags.by });
+          if (!(await storage.getRole(site.id, user.id))) throw new UsageError(`${user.email} is not a member of ${site.name}`);
+          by = { userId: user.id, name: user.name, organisation: user.organisation };
+        }
+        const title = typeof flags.title === 'string' ? valid(TitleSchema, flags.title, 'title') : undefined;
+        const result = await importMapRoom(storage, { site, by, fileName: basename(file), bytes, title }).catch((error: unknown) => {
+          // The file's own problems, each naming where: one per line for a person at a terminal.
+          if (error instanceof AppError && error.code === ErrorCode.ValidationFailed) {
+            const { issues } = error.options.details as { issues: string[] };
+            throw new UsageError(`${basename(file)} does not import:\n  ${issues.join('\n  ')}`);
+          }
+          throw error;
+        });
+        const warnings = result.warnings.length ? `\n${result.warnings.map((w) => `  note: ${w}`).join('\n')}` : '';
+        return out(
+          `Imported ${basename(file)} (${MAP_FORMATS[result.format]}) into ${site.name} as "${result.room.title}" (${result.room.id}): ` +
+            `${plural(result.elements, 'element', 'elements')}, ${plural(result.connections, 'connection', 'connections')}.${warnings}`,
+          { room: result.room.id, title: result.room.title, format: result.format, elements: result.elements, connections: result.connections, warnings: result.warnings },
+        );
       }
       case 'export': {
         if ((flags.all === true) === (typeof flags.site === 'string')) throw new UsageError('export needs either --all or --site SLUG');

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       maxMessageBytes: 8 * 1024 * 1024,
       maxRequestBytes: 1024 * 1024,
+      maxImportBytes: 10 * 1024 * 1024,
       compactAfterUpdates: 500,
       compactAfterBytes: 4 * 1024 * 1024,
       roomIdleMs: 30_000,

@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MAX_MESSAGE_BYTES: int(1024, 256 * 1024 * 1024).default(8 * 1024 * 1024),
   MAX_REQUEST_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  MAX_IMPORT_BYTES: int(1024, 256 * 1024 * 1024).default(10 * 1024 * 1024),
   COMPACT_AFTER_UPDATES: int(1, 1_000_000).default(500),
   COMPACT_AFTER_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   ROOM_IDLE_MS: int(0, 24 * 3600 * 1000).default(30_000),
@@ -63,6 +64,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   maxMessageBytes: number;
   maxRequestBytes: number;
+  /** Largest file the map import API takes (its request may be this large, beyond maxRequestBytes). */
+  maxImportBytes: number;
   compactAfterUpdates: number;
   compactAfterBytes: number;
   roomIdleMs: number;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
+    maxImportBytes: e.MAX_IMPORT_BYTES,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     compactAfterBytes: e.COMPACT_AFTER_BYTES,
     roomIdleMs: e.ROOM_IDLE_MS,

@@ -17,6 +17,8 @@ export const ErrorCode = {
   Conflict: 'conflict',
   Gone: 'gone',
   PayloadTooLarge: 'payload_too_large',
+  /** A file in no format the workspace reads (an import); the message lists the formats it does. */
+  UnsupportedFormat: 'unsupported_format',
   /** A configured limit (rooms per site, rooms per person) is reached; the message says which and what to do. */
   LimitReached: 'limit_reached',
   Internal: 'internal_error',

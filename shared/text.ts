@@ -129,5 +129,10 @@ export function cleanText(text: string): string {
  * shorten('Workshop record: Spring mapping', 20) // 'Workshop record: Sp…'
  */
 export function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  // A cut between the two halves of a surrogate pair would leave half an emoji.
+  let end = max - 1;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }

@@ -1,8 +1,9 @@
 /**
- * The side panel for what is selected: edit an element or a connection, connect elements by
- * keyboard, delete. Every change goes through the named helpers in `shared/map/doc.ts`.
+ * The side panel for what is selected: edit an element or a connection (its custom fields and,
+ * for a connection, its direction too), connect elements by keyboard, delete. Every change goes
+ * through the named helpers in `shared/map/doc.ts`.
  */
-import { memo, useId, useMemo, useState } from 'react';
+import { Fragment, memo, useId, useMemo, useState } from 'react';
 import { newId } from '../../shared/ids.js';
 import {
   addConnection,
@@ -14,16 +15,21 @@ import {
   updateConnection,
   updateElement,
   type Actor,
+  type FieldsPatch,
 } from '../../shared/map/doc.js';
+import { KUMU_ID_FIELD, KUMU_TYPE_FIELD } from '../../shared/map/kumuVocabulary.js';
 import {
   CONFIDENCES,
   ELEMENT_KINDS,
   ELEMENT_KIND_LABELS,
   MAP_LIMITS,
   POLARITIES,
+  connectionDirection,
   polarityDisputed,
   type Attribution,
   type Confidence,
+  type CustomFields,
+  type Direction,
   type ElementKind,
   type MapConnection,
   type MapData,
@@ -44,6 +50,21 @@ export const POLARITY_LABELS: Record<Polarity, string> = {
   '+': '+ same direction',
   '-': '− opposite direction',
   '?': '? not known yet',
+};
+
+/** How a connection's heading and lists show its direction. */
+const ARROWS: Record<Direction, string> = { directed: '→', mutual: '↔', undirected: '—' };
+
+const DIRECTION_CHOICES: readonly [Direction, string][] = [
+  ['directed', 'One way (From → To)'],
+  ['mutual', 'Both ways (mutual)'],
+  ['undirected', 'No direction (undirected)'],
+];
+
+/** Hints for the two custom fields Kumu imports set, which export writes back to Kumu. */
+const FIELD_HINTS: Record<string, string> = {
+  [KUMU_TYPE_FIELD]: 'The type in Kumu; written back when you export to Kumu, so Kumu finds its own element again.',
+  [KUMU_ID_FIELD]: 'The ID in Kumu; written back when you export to Kumu.',
 };
 
 /**
@@ -192,6 +213,7 @@ function ElementInspector({
         />
         <CommitField label="Description" multiline value={element.description} maxLength={MAP_LIMITS.descriptionMax} onCommit={(description) => update({ description })} changedBy={changedBy} />
       </fieldset>
+      <CustomFieldsSection fields={element.fields} readOnly={readOnly} changedBy={changedBy} onChange={(fields) => update({ fields })} />
       {frame && (
         <p className="frame-note">
           Sits in: <strong>{frame.label}</strong>
@@ -207,14 +229,14 @@ function ElementInspector({
           {outgoing.map((c) => (
             <li key={c.id}>
               <button type="button" className="button-link" onClick={() => onSelect({ connection: c.id })}>
-                → {labelOf(c.to)} ({c.polarity === '-' ? '−' : c.polarity})
+                {ARROWS[connectionDirection(c)]} {labelOf(c.to)} ({c.polarity === '-' ? '−' : c.polarity})
               </button>
             </li>
           ))}
           {incoming.map((c) => (
             <li key={c.id}>
               <button type="button" className="button-link" onClick={() => onSelect({ connection: c.id })}>
-                ← {labelOf(c.from)} ({c.polarity === '-' ? '−' : c.polarity})
+                {connectionDirection(c) === 'directed' ? '←' : ARROWS[connectionDirection(c)]} {labelOf(c.from)} ({c.polarity === '-' ? '−' : c.polarity})
               </button>
             </li>
           ))}
@@ -289,11 +311,13 @@ function ConnectionInspector({
   const update = (patch: Parameters<typeof updateConnection>[2]) => attempt(() => updateConnection(conn.doc, connection.id, patch, actor));
   const myView = connection.views.find((v) => v.organisation === actor.organisation)?.polarity ?? null;
   const disputed = polarityDisputed(connection);
+  const direction = connectionDirection(connection);
+  const changedBy = otherPerson(connection.updated, actor);
 
   return (
     <section className="inspector" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>
-        Connection: {labelOf(connection.from)} → {labelOf(connection.to)}
+        Connection: {labelOf(connection.from)} {ARROWS[direction]} {labelOf(connection.to)}
       </h2>
       <ErrorMessage>{error}</ErrorMessage>
       <fieldset disabled={readOnly} className="polarity-choice">
@@ -332,9 +356,31 @@ function ConnectionInspector({
             ))}
           </select>
         </div>
-        <CommitField label="Label" value={connection.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} changedBy={otherPerson(connection.updated, actor)} />
-        <CommitField label="Evidence" multiline hint="Sources, data or lived experience behind this link" value={connection.evidence} maxLength={MAP_LIMITS.evidenceMax} onCommit={(evidence) => update({ evidence })} changedBy={otherPerson(connection.updated, actor)} />
+        <div className="field">
+          <label htmlFor={`${id}-direction`}>Direction</label>
+          <select
+            id={`${id}-direction`}
+            value={direction}
+            aria-describedby={direction === 'directed' ? undefined : `${id}-direction-hint`}
+            onChange={(e) => update({ direction: e.target.value as Direction })}
+          >
+            {DIRECTION_CHOICES.map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+          {direction !== 'directed' && (
+            <p className="hint" id={`${id}-direction-hint`}>
+              As Kumu has it, and written back when you export to Kumu. On this map the link is drawn, and loops are found, from {labelOf(connection.from)} to{' '}
+              {labelOf(connection.to)}.
+            </p>
+          )}
+        </div>
+        <CommitField label="Label" value={connection.label} maxLength={MAP_LIMITS.labelMax} onCommit={(label) => update({ label })} changedBy={changedBy} />
+        <CommitField label="Evidence" multiline hint="Sources, data or lived experience behind this link" value={connection.evidence} maxLength={MAP_LIMITS.evidenceMax} onCommit={(evidence) => update({ evidence })} changedBy={changedBy} />
       </fieldset>
+      <CustomFieldsSection fields={connection.fields} readOnly={readOnly} changedBy={changedBy} onChange={(fields) => update({ fields })} />
 
       <h3>What each agency thinks</h3>
       {disputed && <p className="notice notice-warning">Agencies disagree on this link’s polarity.</p>}
@@ -393,6 +439,97 @@ function GroupInspector({
       </fieldset>
       <p className="hint">Drag the frame to move it; drag its corners to resize it. Elements stay where they are.</p>
       {!readOnly && <DeleteButton label="Delete frame" onDelete={() => removeGroup(conn.doc, group.id)} onSelect={onSelect} />}
+    </section>
+  );
+}
+
+/**
+ * Custom fields (a Kumu sheet's other columns, or added here): each edited in place or removed,
+ * and a form to add one. A change names only the field it changes, so two people editing
+ * different fields at once both keep theirs. Read-only, a plain list.
+ */
+function CustomFieldsSection({
+  fields,
+  readOnly,
+  changedBy,
+  onChange,
+}: {
+  fields: CustomFields | undefined;
+  readOnly: boolean;
+  changedBy: string | null;
+  /** Writes the change; false (with the error shown by the panel) when it was refused. */
+  onChange: (patch: FieldsPatch) => boolean;
+}) {
+  const id = useId();
+  const [name, setName] = useState('');
+  const [value, setValue] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const entries = Object.entries(fields ?? {});
+  if (readOnly && entries.length === 0) return null;
+
+  function add() {
+    const trimmed = name.trim();
+    const same = entries.find(([n]) => n.toLowerCase() === trimmed.toLowerCase());
+    if (same) {
+      setProblem(`There is already a field '${same[0]}': change its value above.`);
+      return;
+    }
+    setProblem(null);
+    if (onChange({ [trimmed]: value })) {
+      setName('');
+      setValue('');
+    }
+  }
+
+  return (
+    <section className="custom-fields" aria-labelledby={`${id}-heading`}>
+      <h3 id={`${id}-heading`}>Custom fields</h3>
+      {entries.length === 0 ? (
+        <p className="empty">None yet.</p>
+      ) : readOnly ? (
+        <dl>
+          {entries.map(([n, v]) => (
+            <Fragment key={n}>
+              <dt>{n}</dt>
+              <dd>{v}</dd>
+            </Fragment>
+          ))}
+        </dl>
+      ) : (
+        entries.map(([n, v]) => (
+          <div key={n} className="custom-field">
+            <CommitField label={n} value={v} hint={FIELD_HINTS[n]} maxLength={MAP_LIMITS.fieldValueMax} onCommit={(next) => onChange({ [n]: next.trim() === '' ? null : next })} changedBy={changedBy} />
+            <button type="button" className="button-link" aria-label={`Remove the field ${n}`} onClick={() => onChange({ [n]: null })}>
+              Remove
+            </button>
+          </div>
+        ))
+      )}
+      {!readOnly && entries.length < MAP_LIMITS.fieldsMax && (
+        <form
+          className="connect-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            add();
+          }}
+        >
+          <fieldset>
+            <legend>Add a field</legend>
+            <div className="field">
+              <label htmlFor={`${id}-name`}>Name</label>
+              <input id={`${id}-name`} value={name} maxLength={MAP_LIMITS.fieldNameMax} onChange={(e) => setName(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-value`}>Value</label>
+              <input id={`${id}-value`} value={value} maxLength={MAP_LIMITS.fieldValueMax} onChange={(e) => setValue(e.target.value)} />
+            </div>
+            <ErrorMessage>{problem}</ErrorMessage>
+            <button type="submit" disabled={name.trim() === '' || value.trim() === ''}>
+              Add field
+            </button>
+          </fieldset>
+        </form>
+      )}
     </section>
   );
 }

@@ -26,7 +26,7 @@ import {
 } from '../../shared/api.js';
 import { effectiveRole, roleAtLeast } from '../../shared/roles.js';
 import { errors } from '../errors.js';
-import { RoomLimitError, type PendingInviteRecord, type RoomListPosition, type RoomRecord, type SiteRecord } from '../storage/types.js';
+import { type PendingInviteRecord, type RoomListPosition, type RoomRecord } from '../storage/types.js';
 import {
   type App,
   type AppDeps,
@@ -39,24 +39,9 @@ import {
   setSessionCookie,
   siteOr404,
 } from './context.js';
+import { roomLimitError, roomView, siteFull } from './rooms.js';
 
 const SlugParams = z.object({ slug: SlugSchema });
-
-function roomView(r: RoomRecord, lockedBy: Room['lockedBy'] = null) {
-  return {
-    id: r.id,
-    siteSlug: r.siteSlug,
-    kind: r.kind,
-    title: r.title,
-    archived: r.archived,
-    locked: r.locked,
-    lockedBy: r.locked ? lockedBy : null,
-    lockedAt: r.locked ? r.lockedAt : null,
-    createdBy: r.createdBy,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
-}
 
 const CursorSchema = z.tuple([z.union([z.literal(0), z.literal(1)]), z.string().max(40), z.string().max(64)]);
 
@@ -93,14 +78,6 @@ function pendingInviteView(i: PendingInviteRecord) {
 
 export function registerSiteRoutes(app: App, deps: AppDeps): void {
   const { storage, auth } = deps;
-
-  function siteFull(site: SiteRecord, limit: number) {
-    return errors.limitReached(
-      `${site.name} already has ${limit} rooms in use, the most one site can have. ` +
-        'Archive the rooms no longer needed (facilitators can), or ask an administrator to raise MAX_ROOMS_PER_SITE.',
-      { setting: 'MAX_ROOMS_PER_SITE', limit },
-    );
-  }
 
   app.openapi(
     createRoute({
@@ -270,15 +247,7 @@ export function registerSiteRoutes(app: App, deps: AppDeps): void {
           { maxInSite: maxRoomsPerSite, maxByCreator: maxRoomsPerMember },
         );
       } catch (error) {
-        if (!(error instanceof RoomLimitError)) throw error;
-        deps.log.warn('room limit reached', { site: site.slug, user: user.id, limit: error.which });
-        throw error.which === 'site'
-          ? siteFull(site, maxRoomsPerSite)
-          : errors.limitReached(
-              `You already have ${maxRoomsPerMember} rooms in ${site.name}, the most one person can make in a site. ` +
-                'Ask a facilitator to archive the ones no longer needed, or an administrator to raise MAX_ROOMS_PER_MEMBER.',
-              { setting: 'MAX_ROOMS_PER_MEMBER', limit: maxRoomsPerMember },
-            );
+        throw roomLimitError(deps, site, user.id, error);
       }
       deps.log.info('room created', { room: room.id, site: site.slug, kind, user: user.id });
       deps.onRoomChanged?.(room.id);

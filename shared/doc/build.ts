@@ -29,7 +29,7 @@ export function paragraph(...parts: (string | JSONContent)[]): JSONContent {
 }
 
 /** @example heading(2, 'Why it is wicked') */
-export function heading(level: 1 | 2 | 3, ...parts: (string | JSONContent)[]): JSONContent {
+export function heading(level: 1 | 2 | 3 | 4 | 5 | 6, ...parts: (string | JSONContent)[]): JSONContent {
   return { type: 'heading', attrs: { level }, content: inline(parts) };
 }
 

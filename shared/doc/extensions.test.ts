@@ -17,10 +17,13 @@ describe('document schema', () => {
     expect(schema.marks.comment!.excludes(schema.marks.comment!)).toBe(false);
   });
 
-  it('offers headings 1 to 3 only', () => {
-    expect(() => normaliseDocJson(doc({ type: 'heading', attrs: { level: 2 }, content: [text('Why')] }))).not.toThrow();
+  it('has heading levels 1 to 6, so imported h4–h6 keep their level', () => {
     const heading = documentExtensions().find((e) => e.name === 'starterKit')!;
-    expect((heading.options as { heading: { levels: number[] } }).heading.levels).toEqual([1, 2, 3]);
+    expect((heading.options as { heading: { levels: number[] } }).heading.levels).toEqual([1, 2, 3, 4, 5, 6]);
+    // Tiptap draws a level outside `levels` as the first level: this is what turned H4s into H1s.
+    const spec = documentSchema().nodes.heading!.spec.toDOM!(documentSchema().node('heading', { level: 5 }, [documentSchema().text('Detail')]));
+    expect((spec as readonly unknown[])[0]).toBe('h5');
+    expect(() => normaliseDocJson(doc({ type: 'heading', attrs: { level: 6 }, content: [text('Footnote')] }))).not.toThrow();
   });
 
   it('turns StarterKit undo off when asked, for Collaboration', () => {

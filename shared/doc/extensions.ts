@@ -10,6 +10,7 @@
  *   `doc.getMap('docComments')` (see `comments.ts`). Comments may overlap, so in the Y.Doc a
  *   comment mark is stored as a text attribute `comment--<hash>` (y-prosemirror's encoding of
  *   marks that do not exclude themselves).
+ * - Headings have levels 1–6 (`HEADING_LEVELS`), as Markdown, HTML and Word do.
  * - A mention of a map element or loop is the inline atom `mapRef` with
  *   `{ roomId, targetKind, targetId, label }`; `label` is the last known label, shown when the
  *   map cannot be read.
@@ -19,7 +20,7 @@
 import { getSchema, Mark, mergeAttributes, Node, type AnyExtension, type JSONContent } from '@tiptap/core';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import type { Node as PmNode, Schema } from '@tiptap/pm/model';
-import { TableKit } from '@tiptap/extension-table';
+import { renderTableToMarkdown, Table, TableKit } from '@tiptap/extension-table';
 import { StarterKit } from '@tiptap/starter-kit';
 import { mapRefHref } from '../routes.js';
 
@@ -30,7 +31,13 @@ export { mapRefHref };
 export const DOC_CONTENT_FIELD = 'content';
 export const COMMENT_MARK = 'comment';
 export const MAP_REF_NODE = 'mapRef';
-export const HEADING_LEVELS = [1, 2, 3] as const;
+/**
+ * Every heading level HTML and Markdown have, so `####` in an imported file or `<h5>` from Word
+ * stays an h4 or h5. Tiptap draws a level the schema lacks as its first level, which turned a
+ * file of H4s into H1s. The toolbar offers only 1–3, a short list of choices rather than a limit:
+ * 4–6 arrive by import, the `####` input rule and Ctrl+Alt+4–6.
+ */
+export const HEADING_LEVELS = [1, 2, 3, 4, 5, 6] as const;
 
 export type MapRefKind = 'element' | 'loop';
 
@@ -45,8 +52,18 @@ export interface MapRefAttrs {
 const KIND_TITLE: Record<MapRefKind, string> = { element: 'map element', loop: 'map loop' };
 
 // `[label](/rooms/ROOM?select=ID "map element")`: a link any Markdown reader shows sensibly;
-// the title tells us back which kind it was.
-const MAP_REF_MARKDOWN = /^\[((?:\\.|[^\]\\\n])*)\]\(\/rooms\/([^?\s)]+)\?select=([^\s)"]+)(?: "map (element|loop)")?\)/;
+// the title tells us back which kind it was. An export for use outside the app writes the
+// address absolute (`https://host/workspace/rooms/…`); such a link is read back as a map
+// reference only with the title, so an ordinary absolute link to a room stays a link.
+const MAP_REF_MARKDOWN = /^\[((?:\\.|[^\]\\\n])*)\]\((https?:\/\/[^\s/?#)]+(?:\/[^\s?#)]*?)?)?\/rooms\/([^?\s)]+)\?select=([^\s)"]+)(?: "map (element|loop)")?\)/;
+const MAP_REF_START = /\[(?:\\.|[^\]\\\n])*\]\((?:https?:\/\/[^\s/?#)]+(?:\/[^\s?#)]*?)?)?\/rooms\//;
+
+/**
+ * An attribute an export may put on a copy of a `mapRef` node's JSON: the address to write
+ * instead of the in-app path (the absolute one, when exporting for use outside the app). It is
+ * not a schema attribute; the schema would drop it.
+ */
+export const MAP_REF_EXPORT_HREF = 'exportHref';
 
 const escapeLabel = (label: string) => label.replace(/[\\[\]]/g, (c) => `\\${c}`);
 const unescapeLabel = (label: string) => label.replace(/\\(.)/g, '$1');
@@ -122,17 +139,17 @@ export const MapRef = Node.create({
   markdownTokenizer: {
     name: MAP_REF_NODE,
     level: 'inline',
-    start: (src: string) => src.search(/\[(?:\\.|[^\]\\\n])*\]\(\/rooms\//),
+    start: (src: string) => src.search(MAP_REF_START),
     tokenize: (src: string) => {
       const match = MAP_REF_MARKDOWN.exec(src);
-      if (!match) return undefined;
+      if (!match || (match[2] && !match[5])) return undefined;
       return {
         type: MAP_REF_NODE,
         raw: match[0],
         label: unescapeLabel(match[1]!),
-        roomId: safeDecode(match[2]!),
-        targetId: safeDecode(match[3]!),
-        targetKind: match[4] === 'loop' ? 'loop' : 'element',
+        roomId: safeDecode(match[3]!),
+        targetId: safeDecode(match[4]!),
+        targetKind: match[5] === 'loop' ? 'loop' : 'element',
       };
     },
   },
@@ -141,11 +158,27 @@ export const MapRef = Node.create({
     attrs: { roomId: token.roomId, targetKind: token.targetKind, targetId: token.targetId, label: token.label },
   }),
   renderMarkdown: (node: JSONContent) => {
-    const attrs = (node.attrs ?? {}) as Partial<MapRefAttrs>;
+    const attrs = (node.attrs ?? {}) as Partial<MapRefAttrs> & { [MAP_REF_EXPORT_HREF]?: unknown };
     const kind: MapRefKind = attrs.targetKind === 'loop' ? 'loop' : 'element';
-    const href = mapRefHref({ roomId: attrs.roomId ?? '', targetId: attrs.targetId ?? '' });
+    const exportHref = attrs[MAP_REF_EXPORT_HREF];
+    const href = typeof exportHref === 'string' ? exportHref : mapRefHref({ roomId: attrs.roomId ?? '', targetId: attrs.targetId ?? '' });
     return `[${escapeLabel(attrs.label || attrs.targetId || '')}](${href} "${KIND_TITLE[kind]}")`;
   },
+});
+
+/**
+ * Every `|` in a Markdown table cell, code spans included, must be written `\|` or it ends the
+ * cell (GFM; marked splits cells on bare pipes and unescapes `\|` before reading the inline
+ * text). Tiptap's table writes cell text as it is, so a cell "NHS | ICB" broke its row.
+ */
+function escapeCellPipes(cellMarkdown: string): string {
+  return cellMarkdown.replace(/\|/g, '\\|');
+}
+
+/** TableKit's table, writing Markdown cells with their pipes escaped. */
+const PipeSafeTable = Table.extend({
+  renderMarkdown: (node, helpers) =>
+    renderTableToMarkdown(node, { ...helpers, renderChildren: (nodes, separator) => escapeCellPipes(helpers.renderChildren(nodes, separator)) }),
 });
 
 export interface DocumentExtensionOptions {
@@ -176,7 +209,8 @@ export function documentExtensions(options: DocumentExtensionOptions = {}): AnyE
     }),
     TaskList,
     TaskItem.configure({ nested: true }),
-    TableKit.configure({ table: { resizable: false } }),
+    TableKit.configure({ table: false }),
+    PipeSafeTable.configure({ resizable: false }),
     CommentMark,
     MapRef,
   ];

@@ -55,7 +55,7 @@ describe('cleaning pasted HTML', () => {
     expect(word).toContain('and this.');
     expect(word).not.toContain('javascript:');
     expect(word).toContain('<a href="mailto:lv@torbay.gov.uk">the team</a>');
-    expect(word).toContain('<h3>Annex</h3>');
+    expect(word).toContain('<h4>Annex</h4>');
   });
 
   it('turns Word list paragraphs into real bulleted and numbered lists, without their markers', () => {

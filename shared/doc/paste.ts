@@ -16,7 +16,7 @@ import type { DOMPurify } from 'dompurify';
 /** What `cleanPastedHtml` needs of DOMPurify: `sanitize` returning a DOM. */
 export type HtmlSanitizer = Pick<DOMPurify, 'sanitize'>;
 
-const KEEP_TAGS = new Set(['p', 'br', 'h1', 'h2', 'h3', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a', 'strong', 'b', 'em', 'i', 'code', 'pre', 'blockquote', 'hr']);
+const KEEP_TAGS = new Set(['p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a', 'strong', 'b', 'em', 'i', 'code', 'pre', 'blockquote', 'hr']);
 /** Dropped with everything inside: active content, media, form controls, metadata. */
 const DROP_TAGS = new Set(['script', 'style', 'template', 'noscript', 'iframe', 'frame', 'object', 'embed', 'applet', 'img', 'picture', 'video', 'audio', 'canvas', 'svg', 'math', 'form', 'input', 'button', 'select', 'textarea', 'head', 'title', 'meta', 'link', 'base', 'xml']);
 const KEEP_ATTRIBUTES = new Set(['href', 'colspan', 'rowspan', 'start']);
@@ -55,14 +55,6 @@ const styleOf = (el: Element) => (el.getAttribute('style') ?? '').toLowerCase().
 /** Replaces an element by its children. */
 function unwrap(el: Element): void {
   el.replaceWith(...Array.from(el.childNodes));
-}
-
-/** Moves an element's children into a new `tag` element that takes its place. */
-function rename(el: Element, tag: string): Element {
-  const next = el.ownerDocument.createElement(tag);
-  next.append(...Array.from(el.childNodes));
-  el.replaceWith(next);
-  return next;
 }
 
 /**
@@ -166,9 +158,9 @@ export function cleanPastedHtml(html: string, purify: HtmlSanitizer): string {
   const body = purify.sanitize(text, { RETURN_DOM: true, FORBID_TAGS: ['style', 'meta', 'link', 'title', 'img', 'svg', 'math'] }) as HTMLElement;
   rebuildWordLists(body);
   stylesToMarks(body);
-  for (const h of Array.from(body.querySelectorAll('h4, h5, h6'))) rename(h, 'h3');
+  // The schema has all six heading levels (shared/doc/extensions.ts): a pasted h4 stays an h4.
   keepAllowed(body);
-  for (const el of Array.from(body.querySelectorAll('p, h1, h2, h3, strong, b, em, i'))) if (isBlank(el) && !el.closest('td, th')) el.remove();
+  for (const el of Array.from(body.querySelectorAll('p, h1, h2, h3, h4, h5, h6, strong, b, em, i'))) if (isBlank(el) && !el.closest('td, th')) el.remove();
   // Line breaks between table rows, list items and blocks are layout of the source, not text.
   for (const parent of [body, ...Array.from(body.querySelectorAll('table, thead, tbody, tfoot, tr, ul, ol'))]) {
     for (const child of Array.from(parent.childNodes)) if (child.nodeType === 3 && !(child.textContent ?? '').trim()) child.remove();

@@ -5,6 +5,9 @@
  * - `mapElements`: Y.Map of element id → Y.Map of the element's fields (see `MapElement`);
  * - `mapConnections`: Y.Map of connection id → Y.Map of its fields; its `views` field is a
  *   Y.Map of organisation → PolarityView;
+ * - an element's or connection's custom fields (`fields`) are a nested Y.Map of name → text,
+ *   present only once one is set; a connection's `direction` is stored only when it is not the
+ *   default (directed);
  * - `mapGroups`: Y.Map of group id → Y.Map of its fields;
  * - `mapLoopNotes`: Y.Map of loop key → LoopNote (a plain object: a note is written whole),
  *   with whether the loop's marker is shown on the map.
@@ -12,7 +15,8 @@
  * Each element, connection and group is its own Y.Map so that two people changing different
  * fields of one element at once (one drags it, the other renames it) both keep their change;
  * agencies' polarity views are a Y.Map keyed by organisation so two agencies recording their
- * view at once both survive. Every helper runs in one transaction: one undo step, one update.
+ * view at once both survive, and custom fields likewise, so two people filling in different
+ * fields of one element both keep theirs. Every helper runs in one transaction: one undo step, one update.
  *
  * Everything read back goes through `readMap`, which treats the doc as untrusted (it is written
  * by every client in the room) and drops what is malformed or dangling, e.g. a connection to
@@ -21,15 +25,19 @@
 import * as Y from 'yjs';
 import {
   CONFIDENCES,
+  DIRECTIONS,
   ELEMENT_KINDS,
   MAP_LIMITS,
   POLARITIES,
   plainConnection,
   plainElement,
+  plainFields,
   plainGroup,
   plainLoopNote,
   type Attribution,
   type Confidence,
+  type CustomFields,
+  type Direction,
   type ElementKind,
   type LoopNote,
   type MapConnection,
@@ -105,6 +113,80 @@ function oneOf<T extends string>(value: T, allowed: readonly T[], what: string):
 }
 
 // ---------------------------------------------------------------------------------------------
+// Custom fields
+
+/**
+ * Changes to custom fields: each named field is set to its text, or removed with null (or an
+ * empty text); fields not named are left alone, so two people editing different fields of one
+ * element at once both keep their change.
+ */
+export type FieldsPatch = Readonly<Record<string, string | null>>;
+
+/**
+ * The custom fields after `patch`, checked: names trimmed, not empty, unique ignoring case,
+ * values trimmed and within MAP_LIMITS. A field named with another case of an existing one
+ * replaces it, keeping the existing spelling (it is the same column to a spreadsheet).
+ */
+function patchedFields(current: CustomFields, patch: FieldsPatch): { set: CustomFields; removed: string[]; result: CustomFields } {
+  const result: CustomFields = { ...current };
+  const set: CustomFields = {};
+  const removed: string[] = [];
+  const existingName = (name: string) => Object.keys(result).find((n) => n.toLowerCase() === name.toLowerCase());
+  const seen = new Set<string>();
+  for (const [rawName, rawValue] of Object.entries(patch)) {
+    const name = text(rawName, MAP_LIMITS.fieldNameMax, 'A field name', true);
+    if (seen.has(name.toLowerCase())) throw new RangeError(`The field '${name}' is named twice.`);
+    seen.add(name.toLowerCase());
+    const value = rawValue === null ? '' : text(rawValue, MAP_LIMITS.fieldValueMax, `The field '${name}'`);
+    const target = existingName(name) ?? name;
+    if (value === '') {
+      if (target in result) {
+        delete result[target];
+        removed.push(target);
+      }
+    } else if (result[target] !== value) {
+      result[target] = value;
+      set[target] = value;
+    }
+  }
+  if (Object.keys(result).length > MAP_LIMITS.fieldsMax) throw new RangeError(`At most ${MAP_LIMITS.fieldsMax} custom fields fit on one element or connection.`);
+  return { set, removed, result };
+}
+
+/** The custom fields a stored entry holds (a Y.Map as written here, or a plain object written by hand). */
+function readFields(value: unknown): CustomFields | undefined {
+  if (value instanceof Y.Map) return plainFields(Object.fromEntries((value as Y.Map<unknown>).entries()));
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Y.AbstractType)) {
+    return plainFields(value as Record<string, unknown>);
+  }
+  return undefined;
+}
+
+/** A new Y.Map of checked fields, or null when there are none (the entry then has no `fields`). */
+function newFieldsMap(fields: CustomFields | undefined): Y.Map<string> | null {
+  const { result } = patchedFields({}, fields ?? {});
+  const names = Object.keys(result);
+  if (names.length === 0) return null;
+  const map = new Y.Map<string>();
+  for (const name of names) map.set(name, result[name] as string);
+  return map;
+}
+
+/** Applies a fields patch to an entry in the doc (inside the caller's transaction). */
+function writeFields(entry: Fields, changes: { set: CustomFields; removed: string[] }): void {
+  if (Object.keys(changes.set).length === 0 && changes.removed.length === 0) return;
+  let map = entry.get('fields');
+  if (!(map instanceof Y.Map)) {
+    map = new Y.Map<string>();
+    entry.set('fields', map);
+  }
+  const target = map as Y.Map<string>;
+  // An emptied map is kept rather than deleted: someone may be adding a field to it right now.
+  for (const name of changes.removed) target.delete(name);
+  for (const [name, value] of Object.entries(changes.set)) target.set(name, value);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Elements
 
 export interface NewElement {
@@ -117,12 +199,15 @@ export interface NewElement {
   tags?: readonly string[];
   agency?: string;
   groupId?: string | null;
+  fields?: CustomFields;
 }
 
-export type ElementPatch = Partial<Pick<MapElement, 'kind' | 'label' | 'description' | 'tags' | 'agency' | 'groupId'>>;
+export type ElementPatch = Partial<Pick<MapElement, 'kind' | 'label' | 'description' | 'tags' | 'agency' | 'groupId'>> & { fields?: FieldsPatch };
 
 function elementFields(input: NewElement): Record<string, unknown> {
+  const fields = newFieldsMap(input.fields);
   return {
+    ...(fields ? { fields } : {}),
     kind: oneOf(input.kind, ELEMENT_KINDS, 'Kind'),
     label: text(input.label, MAP_LIMITS.labelMax, 'A label', true),
     description: text(input.description, MAP_LIMITS.descriptionMax, 'A description'),
@@ -155,6 +240,16 @@ export function addElement(doc: Y.Doc, input: NewElement, actor: Actor, now = ne
 export function updateElement(doc: Y.Doc, id: string, patch: ElementPatch, actor: Actor, now = new Date()): boolean {
   const element = roots(doc).elements.get(id);
   if (!(element instanceof Y.Map)) return false;
+  const write = elementPatchWriter(element as Fields, patch);
+  doc.transact(() => write(actor, now));
+  return true;
+}
+
+/**
+ * Checks a patch against an element (throwing a RangeError a person can act on) and returns
+ * the write, so a caller applying many patches can check them all before writing any.
+ */
+function elementPatchWriter(element: Fields, patch: ElementPatch): (actor: Actor, now: Date) => void {
   const fields: Record<string, unknown> = {};
   if (patch.kind !== undefined) fields.kind = oneOf(patch.kind, ELEMENT_KINDS, 'Kind');
   if (patch.label !== undefined) fields.label = text(patch.label, MAP_LIMITS.labelMax, 'A label', true);
@@ -162,14 +257,15 @@ export function updateElement(doc: Y.Doc, id: string, patch: ElementPatch, actor
   if (patch.tags !== undefined) fields.tags = cleanTags(patch.tags);
   if (patch.agency !== undefined) fields.agency = text(patch.agency, MAP_LIMITS.agencyMax, 'An agency');
   if (patch.groupId !== undefined) fields.groupId = patch.groupId;
-  doc.transact(() => {
+  const custom = patch.fields === undefined ? null : patchedFields(readFields(element.get('fields')) ?? {}, patch.fields);
+  return (actor, now) => {
     // Only what changed is written, so an unchanged field never overwrites someone else's edit.
     for (const [key, value] of Object.entries(fields)) {
       if (JSON.stringify(element.get(key)) !== JSON.stringify(value)) element.set(key, value);
     }
+    if (custom) writeFields(element, custom);
     element.set('updated', stamp(actor, now));
-  });
-  return true;
+  };
 }
 
 /**
@@ -216,12 +312,20 @@ export interface NewConnection {
   confidence?: Confidence | null;
   label?: string;
   evidence?: string;
+  /** Directed when left out. */
+  direction?: Direction;
+  fields?: CustomFields;
 }
 
-export type ConnectionPatch = Partial<Pick<MapConnection, 'polarity' | 'delay' | 'confidence' | 'label' | 'evidence'>>;
+export type ConnectionPatch = Partial<Pick<MapConnection, 'polarity' | 'delay' | 'confidence' | 'label' | 'evidence'>> & {
+  direction?: Direction;
+  fields?: FieldsPatch;
+};
 
-function connectionContent(patch: ConnectionPatch): Record<string, unknown> {
+/** The checked content fields of a patch; `direction` is absent for directed, which is never stored. */
+function connectionContent(patch: Omit<ConnectionPatch, 'fields'>): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
+  if (patch.direction !== undefined) fields.direction = oneOf(patch.direction, DIRECTIONS, 'Direction');
   if (patch.polarity !== undefined) fields.polarity = oneOf(patch.polarity, POLARITIES, 'Polarity');
   if (patch.delay !== undefined) fields.delay = Boolean(patch.delay);
   if (patch.confidence !== undefined) fields.confidence = patch.confidence === null ? null : oneOf(patch.confidence, CONFIDENCES, 'Confidence');
@@ -243,10 +347,21 @@ export function addConnection(doc: Y.Doc, input: NewConnection, actor: Actor, no
     confidence: input.confidence ?? null,
     label: input.label ?? '',
     evidence: input.evidence ?? '',
+    direction: input.direction ?? 'directed',
   });
+  if (content.direction === 'directed') delete content.direction;
+  const fields = newFieldsMap(input.fields);
   doc.transact(() => {
     const connection = new Y.Map<unknown>();
-    setAll(connection, { from: input.from, to: input.to, ...content, views: new Y.Map<PolarityView>(), created: stamp(actor, now), updated: stamp(actor, now) });
+    setAll(connection, {
+      from: input.from,
+      to: input.to,
+      ...content,
+      views: new Y.Map<PolarityView>(),
+      ...(fields ? { fields } : {}),
+      created: stamp(actor, now),
+      updated: stamp(actor, now),
+    });
     connections.set(input.id, connection);
   });
   return input.id;
@@ -272,12 +387,26 @@ export function addConnectedElement(doc: Y.Doc, element: NewElement, connection:
 export function updateConnection(doc: Y.Doc, id: string, patch: ConnectionPatch, actor: Actor, now = new Date()): boolean {
   const connection = roots(doc).connections.get(id);
   if (!(connection instanceof Y.Map)) return false;
-  const fields = connectionContent(patch);
-  doc.transact(() => {
-    for (const [key, value] of Object.entries(fields)) if (connection.get(key) !== value) connection.set(key, value);
-    connection.set('updated', stamp(actor, now));
-  });
+  const write = connectionPatchWriter(connection as Fields, patch);
+  doc.transact(() => write(actor, now));
   return true;
+}
+
+/** Checks a patch against a connection and returns the write (see `elementPatchWriter`). */
+function connectionPatchWriter(connection: Fields, patch: ConnectionPatch): (actor: Actor, now: Date) => void {
+  const { fields: fieldsPatch, ...content } = patch;
+  const fields = connectionContent(content);
+  const custom = fieldsPatch === undefined ? null : patchedFields(readFields(connection.get('fields')) ?? {}, fieldsPatch);
+  return (actor, now) => {
+    for (const [key, value] of Object.entries(fields)) {
+      // Directed is the default and is never stored, so old data and new read alike.
+      if (key === 'direction' && value === 'directed') {
+        if (connection.has('direction')) connection.delete('direction');
+      } else if (connection.get(key) !== value) connection.set(key, value);
+    }
+    if (custom) writeFields(connection, custom);
+    connection.set('updated', stamp(actor, now));
+  };
 }
 
 /** Records (or, with null, withdraws) the acting person's agency's view of a connection's polarity. */
@@ -454,6 +583,71 @@ export function addMapData(doc: Y.Doc, data: MapData, actor: Actor, now = new Da
   });
 }
 
+/**
+ * An import laid over the map instead of beside it: existing entries to update in place, and
+ * what to add. A pure planner makes it (`planKumuMerge` in kumuMerge.ts) so the page can say
+ * what will happen ("Update 12 existing elements, add 3 new") before anything is written.
+ */
+export interface MapMerge {
+  elementUpdates: readonly { id: string; patch: ElementPatch }[];
+  connectionUpdates: readonly { id: string; patch: ConnectionPatch }[];
+  /**
+   * New entries with fresh ids; their connections may end at existing elements. Loop notes are
+   * written whole: new ones, and existing ones with the import's words laid over them.
+   */
+  additions: MapData;
+}
+
+/**
+ * Applies a merge in one step (one undo step, one update). Everything is checked first (the
+ * entries to update are still there, every patch and new entry is valid, the map stays within
+ * its limits), because a transaction that throws half-way keeps the writes before the throw.
+ *
+ * @example
+ * const plan = planKumuMerge(readMap(doc), imported.map);
+ * applyMapMerge(doc, { ...plan, additions: placeMapData(readMap(doc), plan.additions) }, actor);
+ */
+export function applyMapMerge(doc: Y.Doc, merge: MapMerge, actor: Actor, now = new Date()): void {
+  const { elements, connections, groups } = roots(doc);
+  const gone = 'was deleted meanwhile (someone else removed it). Import the file again to see what it would change now.';
+  const writes: ((actor: Actor, now: Date) => void)[] = [];
+  for (const { id, patch } of merge.elementUpdates) {
+    const element = elements.get(id);
+    if (!(element instanceof Y.Map)) throw new RangeError(`An element this import updates ${gone}`);
+    writes.push(elementPatchWriter(element as Fields, patch));
+  }
+  for (const { id, patch } of merge.connectionUpdates) {
+    const connection = connections.get(id);
+    if (!(connection instanceof Y.Map)) throw new RangeError(`A connection this import updates ${gone}`);
+    writes.push(connectionPatchWriter(connection as Fields, patch));
+  }
+  const { additions } = merge;
+  const added = new Set(additions.elements.map((e) => e.id));
+  for (const e of additions.elements) {
+    if (elements.has(e.id)) throw new RangeError(`There is already an element ${e.id}.`);
+    elementFields(e);
+  }
+  for (const c of additions.connections) {
+    for (const end of [c.from, c.to]) if (!added.has(end) && !(elements.get(end) instanceof Y.Map)) throw new RangeError(`An element this import connects to ${gone}`);
+    if (connections.has(c.id)) throw new RangeError(`There is already a connection ${c.id}.`);
+    connectionContent(c);
+    newFieldsMap(c.fields);
+  }
+  for (const g of additions.groups) if (groups.has(g.id)) throw new RangeError(`There is already a group ${g.id}.`);
+  for (const n of additions.loopNotes) {
+    text(n.name, MAP_LIMITS.labelMax, 'A loop name');
+    text(n.note, MAP_LIMITS.descriptionMax, 'A note');
+  }
+  if (elements.size + additions.elements.length > MAP_LIMITS.elementsMax) throw new RangeError(`A map can have at most ${MAP_LIMITS.elementsMax} elements.`);
+  if (connections.size + additions.connections.length > MAP_LIMITS.connectionsMax) {
+    throw new RangeError(`A map can have at most ${MAP_LIMITS.connectionsMax} connections.`);
+  }
+  doc.transact(() => {
+    for (const write of writes) write(actor, now);
+    addMapData(doc, additions, actor, now);
+  });
+}
+
 /** Makes `target` hold exactly `entries` (by key), writing only the values that differ. */
 function syncEntries<T, V>(target: Y.Map<V>, entries: readonly T[], keyOf: (entry: T) => string, write: (entry: T, existing: V | undefined) => V): void {
   const keep = new Set(entries.map(keyOf));
@@ -469,7 +663,7 @@ function syncEntries<T, V>(target: Y.Map<V>, entries: readonly T[], keyOf: (entr
  * The entry's Y.Map with the fields of `entry` (but those in `leaveOut`) written where they
  * differ; a new Y.Map when there is none.
  */
-function fieldsInto(existing: unknown, entry: object, leaveOut: readonly string[] = ['id']): Fields {
+function fieldsInto(existing: unknown, entry: object, leaveOut: readonly string[] = ['id'], optional: readonly string[] = []): Fields {
   const fields = Object.entries(entry).filter(([key]) => !leaveOut.includes(key));
   // A new Y.Map is not in the doc yet: it may be written, but reading it only warns.
   if (!(existing instanceof Y.Map)) {
@@ -481,7 +675,37 @@ function fieldsInto(existing: unknown, entry: object, leaveOut: readonly string[
   for (const [key, value] of fields) {
     if (JSON.stringify(target.get(key)) !== JSON.stringify(value)) target.set(key, value);
   }
+  // Optional properties are left out of plain data when they hold the default: clear them here.
+  for (const key of optional) if (!(key in entry) && target.has(key)) target.delete(key);
   return target;
+}
+
+/**
+ * Makes an entry's custom fields equal to `fields` (none when undefined), writing only what
+ * differs. `fresh`: the entry is a new Y.Map, not yet in the doc, which must not be read.
+ */
+function syncFields(target: Fields, fields: CustomFields | undefined, fresh: boolean): void {
+  // Unchecked: the data is a map as read (a saved version), which is restored as it was.
+  const names = Object.keys(fields ?? {});
+  const filled = () => {
+    const map = new Y.Map<string>();
+    for (const name of names) map.set(name, (fields as CustomFields)[name] as string);
+    return map;
+  };
+  if (fresh) {
+    if (names.length > 0) target.set('fields', filled());
+    return;
+  }
+  const existing = target.get('fields');
+  if (!(existing instanceof Y.Map)) {
+    if (names.length > 0) target.set('fields', filled());
+    else if (target.has('fields')) target.delete('fields');
+    return;
+  }
+  const map = existing as Y.Map<unknown>;
+  const want = fields ?? {};
+  for (const name of [...map.keys()]) if (!(name in want)) map.delete(name);
+  for (const [name, value] of Object.entries(want)) if (map.get(name) !== value) map.set(name, value);
 }
 
 /** A plain value, kept as it is when it already reads the same (no write, no new Yjs item). */
@@ -502,17 +726,27 @@ export function replaceMapData(doc: Y.Doc, data: MapData): void {
   doc.transact(() => {
     // Plain copies of each entry (`plainElement`, …): stray properties of the data are not written.
     syncEntries(r.groups, data.groups, (g) => g.id, (g, existing) => fieldsInto(existing, plainGroup(g)));
-    syncEntries(r.elements, data.elements, (e) => e.id, (e, existing) => fieldsInto(existing, plainElement(e)));
+    // Custom fields are nested Y.Maps, synced name by name like agencies' views.
+    syncEntries(r.elements, data.elements, (e) => e.id, (e, existing) => {
+      const element = plainElement(e);
+      const target = fieldsInto(existing, element, ['id', 'fields']);
+      syncFields(target, element.fields, !(existing instanceof Y.Map));
+      return target;
+    });
     syncEntries(r.connections, data.connections, (c) => c.id, (c, existing) => {
       const connection = plainConnection(c);
       const views = existing instanceof Y.Map ? existing.get('views') : undefined;
+      let target: Fields;
       if (!(existing instanceof Y.Map) || !(views instanceof Y.Map)) {
         const fresh = new Y.Map<PolarityView>();
         for (const v of connection.views) fresh.set(v.organisation, v);
-        return fieldsInto(existing, { ...connection, views: fresh });
+        target = fieldsInto(existing, { ...connection, views: fresh }, ['id', 'fields'], ['direction']);
+      } else {
+        syncEntries(views as Y.Map<PolarityView>, connection.views, (v) => v.organisation, (v, was) => sameOr(was, v));
+        target = fieldsInto(existing, connection, ['id', 'views', 'fields'], ['direction']);
       }
-      syncEntries(views as Y.Map<PolarityView>, connection.views, (v) => v.organisation, (v, was) => sameOr(was, v));
-      return fieldsInto(existing, connection, ['id', 'views']);
+      syncFields(target, connection.fields, !(existing instanceof Y.Map));
+      return target;
     });
     syncEntries(r.loopNotes, data.loopNotes, (n) => n.key, (n, was) => sameOr(was, plainLoopNote(n)));
   });
@@ -542,6 +776,7 @@ function readElement(id: string, m: Fields): MapElement | null {
   if (!ELEMENT_KINDS.includes(kind as ElementKind) || !isString(label) || !isNumber(x) || !isNumber(y)) return null;
   const tags = m.get('tags');
   const groupId = m.get('groupId');
+  const fields = readFields(m.get('fields'));
   return {
     id,
     kind: kind as ElementKind,
@@ -552,6 +787,7 @@ function readElement(id: string, m: Fields): MapElement | null {
     x,
     y,
     groupId: isString(groupId) ? groupId : null,
+    ...(fields ? { fields } : {}),
     created: readAttribution(m.get('created')),
     updated: readAttribution(m.get('updated')),
   };
@@ -578,16 +814,21 @@ function readConnection(id: string, m: Fields): MapConnection | null {
   const polarity = m.get('polarity');
   if (!isString(from) || !isString(to)) return null;
   const confidence = m.get('confidence');
+  const direction = m.get('direction');
+  const fields = readFields(m.get('fields'));
   return {
     id,
     from,
     to,
+    // Anything but the two stored values reads as the default, directed.
+    ...(direction === 'mutual' || direction === 'undirected' ? { direction } : {}),
     polarity: POLARITIES.includes(polarity as Polarity) ? (polarity as Polarity) : '?',
     delay: m.get('delay') === true,
     confidence: CONFIDENCES.includes(confidence as Confidence) ? (confidence as Confidence) : null,
     label: isString(m.get('label')) ? (m.get('label') as string) : '',
     evidence: isString(m.get('evidence')) ? (m.get('evidence') as string) : '',
     views: readViews(m.get('views')),
+    ...(fields ? { fields } : {}),
     created: readAttribution(m.get('created')),
     updated: readAttribution(m.get('updated')),
   };

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { loopKey, parseLoopKey } from './loops.js';
 import {
   CONFIDENCES,
+  DIRECTIONS,
   ELEMENT_KINDS,
   MAP_LIMITS,
   POLARITIES,
@@ -49,6 +50,11 @@ const attributionSchema = z.object({
   at: z.iso.datetime({ offset: true }),
 });
 
+/** Custom fields (`fields`), optional so files written before they existed still read. */
+const fieldsSchema = z
+  .record(z.string().min(1).max(MAP_LIMITS.fieldNameMax), z.string().max(MAP_LIMITS.fieldValueMax))
+  .refine((fields) => Object.keys(fields).length <= MAP_LIMITS.fieldsMax, { message: `has more than ${MAP_LIMITS.fieldsMax} fields` });
+
 const elementSchema = z.object({
   id: idSchema,
   kind: z.enum(ELEMENT_KINDS),
@@ -59,6 +65,7 @@ const elementSchema = z.object({
   x: z.number(),
   y: z.number(),
   groupId: idSchema.nullable(),
+  fields: fieldsSchema.optional(),
   created: attributionSchema,
   updated: attributionSchema,
 });
@@ -73,12 +80,14 @@ const connectionSchema = z.object({
   id: idSchema,
   from: idSchema,
   to: idSchema,
+  direction: z.enum(DIRECTIONS).optional(),
   polarity: z.enum(POLARITIES),
   delay: z.boolean(),
   confidence: z.enum(CONFIDENCES).nullable(),
   label: z.string().max(MAP_LIMITS.labelMax),
   evidence: z.string().max(MAP_LIMITS.evidenceMax),
   views: z.array(polarityViewSchema),
+  fields: fieldsSchema.optional(),
   created: attributionSchema,
   updated: attributionSchema,
 });

@@ -2,22 +2,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import connectionsFixture from './fixtures/torbay-dementia-connections.csv?raw';
 import elementsFixture from './fixtures/torbay-dementia-elements.csv?raw';
+import { fixtureBytes, fixtureText } from './fixtures/kumu/readFixture.js';
 import { council, sampleMap, sequentialIds } from './fixtures/sampleMap.js';
 import { mapDataSchema, type ImportResult } from './json.js';
-import { exportKumuCsv, importKumuCsv, type RowIssue } from './kumuCsv.js';
-import { seededRandom } from './loopsFixtures.js';
+import { decodeCsv, exportKumuCsv, importKumuCsv, kumuCsvSheet, type RowIssue } from './kumuCsv.js';
+import { KUMU_ID_FIELD, KUMU_TYPE_FIELD } from './kumuVocabulary.js';
+import { randomKumuMap } from './fixtures/kumu/randomMap.js';
 import { MAP_LIMITS, type MapData, type MapElement } from './model.js';
 
 const options = () => ({ newId: sequentialIds(), by: council });
 const csv = (...lines: string[]): string => `${lines.join('\r\n')}\r\n`;
+/** What export writes: a byte-order mark, then the lines. */
+const bom = (...lines: string[]): string => `\uFEFF${csv(...lines)}`;
 
-function ok(sheets: { elements: string; connections?: string }): { map: MapData; warnings: RowIssue[] } {
+type Sheets = { elements?: string; connections?: string; loops?: string };
+
+function ok(sheets: Sheets): { map: MapData; warnings: RowIssue[] } {
   const result = importKumuCsv(sheets, options());
   if (!result.ok) throw new Error(`expected the import to succeed: ${JSON.stringify(result.errors, null, 2)}`);
   return result;
 }
 
-function errors(sheets: { elements: string; connections?: string }): RowIssue[] {
+function errors(sheets: Sheets): RowIssue[] {
   const result: ImportResult<RowIssue> = importKumuCsv(sheets, options());
   if (result.ok) throw new Error('expected the import to fail');
   return result.errors;
@@ -37,12 +43,13 @@ const links = (map: MapData): string[] => {
 
 const ELEMENTS_HEADER = 'Label,Type,Description,Tags,Agency,X,Y';
 const CONNECTIONS_HEADER = 'From,To,Type,Direction,Label,Polarity,Delay,Confidence,Evidence';
+const LOOPS_HEADER = 'Label,Description,Elements,Marker';
 
 describe('exportKumuCsv', () => {
-  it('writes both sheets with a header row, RFC 4180 quoting and CRLF line ends', () => {
-    const { elements, connections } = exportKumuCsv(sampleMap());
+  it('writes the sheets with a byte-order mark, a header row, RFC 4180 quoting and CRLF line ends', () => {
+    const { elements, connections, loops } = exportKumuCsv(sampleMap());
     expect(elements).toBe(
-      csv(
+      bom(
         ELEMENTS_HEADER,
         'Social isolation,Factor,People aged 65+ who see someone they know less than once a week.,isolation|older-people,Cheshire West and Chester Council,0,0',
         'Community groups meeting,Factor,"Lunch clubs, walking groups, ""Men in Sheds"", the library knit & natter.",community,,260,-40.5',
@@ -51,7 +58,7 @@ describe('exportKumuCsv', () => {
       ),
     );
     expect(connections).toBe(
-      csv(
+      bom(
         CONNECTIONS_HEADER,
         'Social isolation,GP appointments for low mood,same,directed,low mood builds,+,yes,medium,JSNA 2024; GP practice survey.',
         'GP appointments for low mood,Social prescribing link workers,same,directed,,+,no,high,',
@@ -59,12 +66,17 @@ describe('exportKumuCsv', () => {
         'Community groups meeting,Social isolation,opposite,directed,,-,no,low,"Lived experience panel, May 2024: ""the lunch club is the only time I talk to anyone""."',
       ),
     );
+    // The sample's one loop note, its loop named by its elements in order (from the key's first).
+    expect(loops).toBe(
+      bom(LOOPS_HEADER, 'Prescribing connection,Balancing: link workers pull isolation back down.,GP appointments for low mood|Social prescribing link workers|Community groups meeting|Social isolation,no'),
+    );
   });
 
   it('writes just the header rows for an empty map', () => {
     expect(exportKumuCsv({ elements: [], connections: [], groups: [], loopNotes: [] })).toEqual({
-      elements: csv(ELEMENTS_HEADER),
-      connections: csv(CONNECTIONS_HEADER),
+      elements: bom(ELEMENTS_HEADER),
+      connections: bom(CONNECTIONS_HEADER),
+      loops: bom(LOOPS_HEADER),
     });
   });
 
@@ -98,7 +110,7 @@ describe('exportKumuCsv', () => {
       map.elements[0]!.label = a as string;
       map.elements[1]!.label = b as string;
       const { elements, connections } = exportKumuCsv(map);
-      expect(elements.split('\r\n')[0]).toBe(`ID,${ELEMENTS_HEADER}`);
+      expect(elements.split('\r\n')[0]).toBe(`\uFEFFID,${ELEMENTS_HEADER}`);
       expect(elements.split('\r\n')[1]).toMatch(/^e-isolation,Footfall,Factor,/);
       expect(connections.split('\r\n')[1]).toMatch(/^e-isolation,e-gp,same,/);
     }
@@ -139,20 +151,27 @@ describe('importKumuCsv: the Torbay fixture (a Kumu export saved from Excel)', (
 
   it('reads every element and connection, in order, with fresh ids', () => {
     expect(map.elements).toHaveLength(20);
-    // 22 rows: one names two elements in "To" and one is mutual, so 24 connections.
-    expect(map.connections).toHaveLength(24);
+    // 22 rows: one names two elements in "To", so 23 connections (a mutual one is one connection).
+    expect(map.connections).toHaveLength(23);
     expect(map.elements[0]?.id).toBe('id1');
     expect(map.elements[0]?.label).toBe('People with dementia visiting the high street');
-    expect(new Set([...map.elements, ...map.connections].map((x) => x.id)).size).toBe(44);
+    expect(new Set([...map.elements, ...map.connections].map((x) => x.id)).size).toBe(43);
     expect(mapDataSchema.safeParse(map).success).toBe(true);
   });
 
-  it('maps types to kinds ignoring case, with Kumu and US spellings', () => {
+  it('maps types to kinds ignoring case, with Kumu and US spellings, and the closest kind for others', () => {
     expect(byLabel(map, 'Confidence to go out').kind).toBe('variable'); // "factor"
     expect(byLabel(map, 'Dementia Friends sessions for businesses').kind).toBe('intervention');
     expect(byLabel(map, 'Emergency hospital admissions').kind).toBe('outcome');
     expect(byLabel(map, 'Torbay Council').kind).toBe('organisation'); // "Organization"
-    expect(byLabel(map, 'Torbay Dementia Action Alliance').kind).toBe('variable'); // "Network": unknown
+    expect(byLabel(map, 'Torbay Dementia Action Alliance').kind).toBe('organisation'); // "Network": the closest
+  });
+
+  it('keeps every type that is not exactly our kind’s name, to write it back', () => {
+    expect(byLabel(map, 'Confidence to go out').fields).toEqual({ [KUMU_TYPE_FIELD]: 'factor' });
+    expect(byLabel(map, 'Torbay Council').fields).toEqual({ [KUMU_TYPE_FIELD]: 'Organization' });
+    expect(byLabel(map, 'Torbay Dementia Action Alliance').fields).toEqual({ [KUMU_TYPE_FIELD]: 'Network' });
+    expect(byLabel(map, 'Business income').fields).toBeUndefined(); // "Factor": nothing to keep
   });
 
   it('keeps quotes and line breaks inside cells, splits tags on "|" and reads the agency', () => {
@@ -180,15 +199,22 @@ describe('importKumuCsv: the Torbay fixture (a Kumu export saved from Excel)', (
     expect(map.connections[5]?.label).toBe('"worth it"');
   });
 
-  it('makes one connection per element named in a "|" list, and two for a mutual one', () => {
+  it('makes one connection per element named in a "|" list, and keeps a mutual one as one, mutual', () => {
     expect(links(map).slice(19)).toEqual([
       'Torbay Council -> Clear signage and quiet spaces (?)',
       'Torbay Council -> Accessible toilets and seating (?)',
       'Torbay Dementia Action Alliance -> Dementia Friends sessions for businesses (?)',
       'Torbay Council -> Torbay and South Devon NHS Foundation Trust (?)',
-      'Torbay and South Devon NHS Foundation Trust -> Torbay Council (?)',
     ]);
-    expect(map.connections[22]?.label).toBe('Integrated care partnership');
+    expect(map.connections[22]).toMatchObject({ label: 'Integrated care partnership', direction: 'mutual' });
+    expect(map.connections.filter((c) => c.direction !== undefined)).toHaveLength(1);
+  });
+
+  it('keeps other columns and non-polarity types as custom fields', () => {
+    expect(map.connections[0]?.fields).toEqual({ Strength: 'strong' });
+    expect(map.connections[2]?.fields).toBeUndefined(); // an empty Strength is no field
+    expect(map.connections[19]?.fields).toEqual({ [KUMU_TYPE_FIELD]: 'funds' });
+    expect(map.connections[20]?.fields).toEqual({ [KUMU_TYPE_FIELD]: 'funds' });
   });
 
   it('lays the elements out on a circle, none on top of another', () => {
@@ -199,20 +225,25 @@ describe('importKumuCsv: the Torbay fixture (a Kumu export saved from Excel)', (
     expect(map.elements[0]).toMatchObject({ x: 0, y: -764 }); // twelve o'clock
   });
 
-  it('warns, once each, about ignored columns and values it could not keep', () => {
+  it('warns, once per value, naming sheet, row and column', () => {
     expect(warnings).toEqual([
-      { sheet: 'elements', row: 1, message: "Row 1: the workspace has no use for the column 'Image', so it was not imported." },
       {
         sheet: 'elements',
         row: 22,
         column: 'Type',
         message:
-          "Row 22: the Type 'Network' is not one of Factor, Actor, Organisation, Intervention, Outcome or Note, so row 22 came in as Factor. Change the type in the map if another fits.",
+          "Elements sheet, row 22, column Type: the Type 'Network' is not one of the workspace’s kinds, so row 22 came in as Organisation, the closest kind. The type is kept in the field 'Kumu type' and written back when you export to Kumu.",
       },
-      { sheet: 'connections', row: 1, message: "Row 1: the workspace has no use for the column 'Strength', so it was not imported." },
-      { sheet: 'connections', row: 22, column: 'Type', message: "Row 22: the Type 'funds' is not a polarity (same or opposite), so it was not kept for row 22." },
-      { sheet: 'connections', row: 23, column: 'Type', message: "Row 23: the Type 'runs' is not a polarity (same or opposite), so it was not kept for row 23." },
-      { sheet: 'connections', row: 24, column: 'Type', message: "Row 24: the Type 'partners' is not a polarity (same or opposite), so it was not kept for row 24." },
+      ...[
+        [22, 'funds'],
+        [23, 'runs'],
+        [24, 'partners'],
+      ].map(([row, type]) => ({
+        sheet: 'connections',
+        row,
+        column: 'Type',
+        message: `Connections sheet, row ${row}, column Type: the Type '${type}' is not a polarity (such as same, opposite, + or −), so it was kept in the field 'Kumu type' (row ${row}); the polarity comes from the Polarity column, or is ? (not known yet).`,
+      })),
     ]);
   });
 
@@ -222,11 +253,14 @@ describe('importKumuCsv: the Torbay fixture (a Kumu export saved from Excel)', (
     expect(map.elements[3]?.created).not.toBe(map.elements[4]?.created); // copies, not one shared object
   });
 
-  it('round-trips: export → import → export gives the same text', () => {
+  it('round-trips: export → import → export gives the same text, types and directions included', () => {
     const first = exportKumuCsv(map);
-    const second = exportKumuCsv(ok(first).map);
-    expect(second).toEqual(first);
-    expect(ok(first).warnings).toEqual([]);
+    expect(first.elements).toContain('\r\nTorbay Council,Organization,');
+    expect(first.connections).toContain('\r\nTorbay Council,Torbay and South Devon NHS Foundation Trust,partners,mutual,Integrated care partnership,');
+    const again = ok(first);
+    expect(exportKumuCsv(again.map)).toEqual(first);
+    // The same four types to check (at other rows: export writes no blank rows).
+    expect(again.warnings.map((w) => [w.sheet, w.column])).toEqual(warnings.map((w) => [w.sheet, w.column]));
   });
 });
 
@@ -244,6 +278,12 @@ describe('importKumuCsv: values', () => {
     ['-', '-'],
     ['\u2212', '-'],
     ['\u2013', '-'],
+    ['++', '+'],
+    ['--', '+'],
+    ['+-', '-'],
+    ['-+', '-'],
+    [' + - ', '-'],
+    ['\u2212\u2212', '+'],
     ['positive', '+'],
     ['Negative', '-'],
     ['same', '+'],
@@ -256,12 +296,57 @@ describe('importKumuCsv: values', () => {
     expect(oneLink({ Polarity: cell }).map.connections[0]?.polarity).toBe(polarity);
   });
 
+  it.each([
+    ['++', '+'],
+    ['--', '+'],
+    ['+-', '-'],
+    ['-+', '-'],
+    ['Positive', '+'],
+    ['S', '+'],
+  ])('reads Type %j as polarity %s and keeps the spelling to write it back', (cell, polarity) => {
+    const { map, warnings } = oneLink({ Type: cell });
+    expect(map.connections[0]).toMatchObject({ polarity, fields: { [KUMU_TYPE_FIELD]: cell } });
+    expect(warnings).toEqual([]);
+    expect(exportKumuCsv(map).connections.split('\r\n')[1]).toBe(`A,B,${cell},directed,,${polarity},no,,`);
+  });
+
+  it('does not keep "same" and "opposite", which export writes anyway', () => {
+    expect(oneLink({ Type: 'same' }).map.connections[0]?.fields).toBeUndefined();
+    expect(oneLink({ Type: 'opposite' }).map.connections[0]?.fields).toBeUndefined();
+  });
+
+  it('keeps a Type that is not a polarity, "reinforcing" too (a loop’s word, not a link’s)', () => {
+    for (const type of ['Investor', 'Employee/Founder', 'reinforcing']) {
+      const { map, warnings } = oneLink({ Type: type });
+      expect(map.connections[0]).toMatchObject({ polarity: '?', fields: { [KUMU_TYPE_FIELD]: type } });
+      expect(warnings[0]?.message).toContain(`the Type '${type}' is not a polarity`);
+    }
+    expect(oneLink({ Type: 'Investor', Polarity: '+' }).map.connections[0]?.polarity).toBe('+');
+  });
+
   it('takes Polarity over Type when they disagree, and says so', () => {
     const { map, warnings } = oneLink({ Type: 'same', Polarity: '−' });
     expect(map.connections[0]?.polarity).toBe('-');
     expect(warnings).toEqual([
-      { sheet: 'connections', row: 2, column: 'Polarity', message: "Row 2: the Type says 'same' but the Polarity says '−'; the Polarity was used." },
+      {
+        sheet: 'connections',
+        row: 2,
+        column: 'Polarity',
+        message: "Connections sheet, row 2, column Polarity: the Type says 'same' but the Polarity says '−'; the Polarity was used.",
+      },
     ]);
+  });
+
+  it.each([
+    ['directed', undefined],
+    ['', undefined],
+    ['Mutual', 'mutual'],
+    ['UNDIRECTED', 'undirected'],
+  ])('reads Direction %j as %s, one connection each', (cell, direction) => {
+    const { map, warnings } = oneLink({ Direction: cell });
+    expect(map.connections).toHaveLength(1);
+    expect(map.connections[0]?.direction).toBe(direction);
+    expect(warnings).toEqual([]);
   });
 
   it.each([
@@ -294,14 +379,82 @@ describe('importKumuCsv: values', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('imports unknown types as factors with one warning per type listing its rows', () => {
-    const rows = Array.from({ length: 8 }, (_, i) => `e${i},${i % 4 === 3 ? 'Place' : 'Company'}`);
-    const { map, warnings } = ok({ elements: csv('Label,Type', ...rows) });
-    expect(map.elements.every((e) => e.kind === 'variable')).toBe(true);
+  it('maps other types to the closest kind, or a factor, with one warning per type listing its rows', () => {
+    const rows = Array.from({ length: 8 }, (_, i) => `e${i},${i % 4 === 3 ? 'Widget' : 'Company'}`);
+    const { map, warnings } = ok({ elements: csv('Label,Type', ...rows, 'x,Desired Outcome', 'y,State') });
+    expect(map.elements.map((e) => e.kind)).toEqual([...rows.map((r) => (r.endsWith('Company') ? 'organisation' : 'variable')), 'outcome', 'variable']);
+    expect(map.elements.map((e) => e.fields?.[KUMU_TYPE_FIELD])).toEqual([...rows.map((r) => r.split(',')[1]), 'Desired Outcome', 'State']);
     expect(warnings.map((w) => w.message)).toEqual([
-      "Row 2: the Type 'Company' is not one of Factor, Actor, Organisation, Intervention, Outcome or Note, so rows 2, 3, 4, 6, 7 and 8 came in as Factor. Change the type in the map if another fits.",
-      "Row 5: the Type 'Place' is not one of Factor, Actor, Organisation, Intervention, Outcome or Note, so rows 5 and 9 came in as Factor. Change the type in the map if another fits.",
+      "Elements sheet, row 2, column Type: the Type 'Company' is not one of the workspace’s kinds, so rows 2, 3, 4, 6, 7 and 8 came in as Organisation, the closest kind. The type is kept in the field 'Kumu type' and written back when you export to Kumu.",
+      "Elements sheet, row 5, column Type: the Type 'Widget' is not one of the workspace’s kinds, and nothing in it says which of Factor, Actor, Organisation, Intervention, Outcome or Note it is, so rows 5 and 9 came in as Factor. The type is kept in the field 'Kumu type' and written back when you export to Kumu.",
+      "Elements sheet, row 10, column Type: the Type 'Desired Outcome' is not one of the workspace’s kinds, so row 10 came in as Outcome, the closest kind. The type is kept in the field 'Kumu type' and written back when you export to Kumu.",
+      "Elements sheet, row 11, column Type: the Type 'State' is not one of the workspace’s kinds, so row 11 came in as Factor, the closest kind. The type is kept in the field 'Kumu type' and written back when you export to Kumu.",
     ]);
+  });
+
+  it('writes the original type back while it still fits the kind, else the kind', () => {
+    const { map } = ok({ elements: csv('Label,Type', 'Acme,Company', 'Bob,Company') });
+    map.elements[1]!.kind = 'actor'; // someone changed it since
+    expect(exportKumuCsv(map).elements).toBe(bom(ELEMENTS_HEADER, 'Acme,Company,,,,0,-240', 'Bob,Actor,,,,0,240'));
+  });
+
+  it('keeps other columns as custom fields, trimmed, leaving empty cells out', () => {
+    const { map, warnings, summary } = importKumuCsvOk({
+      elements: csv('Label,Population, Region ', 'Torquay, 49 094 ,South West', 'Paignton,,'),
+      connections: csv('From,To,Tags,strength', 'Torquay,Paignton,bus|rail,3'),
+    });
+    expect(map.elements.map((e) => e.fields)).toEqual([{ Population: '49 094', Region: 'South West' }, undefined]);
+    expect(map.connections[0]?.fields).toEqual({ Tags: 'bus|rail', strength: '3' });
+    expect(summary.fields).toEqual({ elements: ['Population', 'Region'], connections: ['Tags', 'strength'] });
+    expect(warnings).toEqual([]);
+  });
+
+  it('caps custom fields: the count of columns, the length of names and values', () => {
+    const many = Array.from({ length: MAP_LIMITS.fieldsMax }, (_, i) => `f${i}`);
+    const longName = 'n'.repeat(MAP_LIMITS.fieldNameMax + 1);
+    const { map, warnings } = ok({ elements: csv(['Label', ...many, longName].join(','), ['A', ...many.map(() => 'v'), 'v'].join(',')) });
+    expect(Object.keys(map.elements[0]!.fields!)).toHaveLength(MAP_LIMITS.fieldsMax - 2);
+    expect(warnings.map((w) => w.message)).toEqual([
+      `Elements sheet, row 1: the heading of column AZ is 201 characters long, more than the 200 a field's name may have, so the column was not imported.`,
+      `Elements sheet, row 1: only 48 columns besides the ones the workspace knows are kept as custom fields, so 'f48' and 'f49' were not imported.`,
+    ]);
+    expect(errors({ elements: csv('Label,Notes', `A,${'x'.repeat(MAP_LIMITS.fieldValueMax + 1)}`) })[0]?.message).toBe(
+      "Elements sheet, row 2, column Notes: the value of 'Notes' is 5001 characters long; at most 5000 fit.",
+    );
+  });
+
+  it('merges rows with the same label and type, as Kumu does, and says which', () => {
+    const { map, warnings, summary } = importKumuCsvOk({
+      elements: csv('Label,Type,Description,Tags,Population', 'Footfall,Factor,,high-street,', 'Shops,Factor,,,', 'footfall,Factor,Visits a week,High-Street|economy,1200', 'Footfall,Outcome,Another element,,'),
+    });
+    expect(map.elements.map((e) => [e.label, e.kind, e.description, e.tags, e.fields])).toEqual([
+      ['Footfall', 'variable', 'Visits a week', ['high-street', 'economy'], { Population: '1200' }],
+      ['Shops', 'variable', '', [], undefined],
+      ['Footfall', 'outcome', 'Another element', [], undefined],
+    ]);
+    expect(summary.mergedRows).toBe(1);
+    expect(warnings[0]).toEqual({
+      sheet: 'elements',
+      row: 4,
+      column: 'Label',
+      message:
+        "Elements sheet, row 4, column Label: 'Footfall' (type Factor) is also in row 2, so rows 2 and 4 were merged into one element, as Kumu does: later rows fill what earlier ones left empty and add their tags.",
+    });
+    // Two elements now share the label "Footfall" (with different types): a connection must name one by ID.
+    expect(errors({ elements: csv('Label,Type', 'Footfall,Factor', 'Footfall,Outcome', 'Shops,'), connections: csv('From,To', 'Shops,Footfall') })[0]?.message).toBe(
+      "Connections sheet, row 2, column To: 'Footfall' is the label of rows 2 and 3 in the Elements sheet, so it does not say which. Give the elements IDs (an ID column) and name them by ID here.",
+    );
+  });
+
+  it('merges rows with the same ID, keeping the first row’s value where they differ', () => {
+    const { map, warnings } = ok({ elements: csv('ID,Label,Description', 'w1,Pipeline,Big waves', 'w1,Pipeline,Small waves', 'w2,Pipeline,') });
+    expect(map.elements.map((e) => [e.label, e.description, e.fields])).toEqual([
+      ['Pipeline', 'Big waves', { [KUMU_ID_FIELD]: 'w1' }],
+      ['Pipeline', '', { [KUMU_ID_FIELD]: 'w2' }],
+    ]);
+    expect(warnings[0]?.message).toBe(
+      "Elements sheet, row 3, column Label: 'Pipeline' is also in row 2, so rows 2 and 3 were merged into one element, as Kumu does: later rows fill what earlier ones left empty and add their tags. Where they differ (Description), row 2’s value was kept.",
+    );
   });
 
   it('splits tags on "|", trimming and dropping empty and repeated ones', () => {
@@ -338,30 +491,26 @@ describe('importKumuCsv: values', () => {
     ]);
   });
 
-  it('finds elements by ID when the Elements sheet has an ID column, allowing repeated labels', () => {
+  it('finds elements by ID when the Elements sheet has an ID column, allowing repeated labels, and keeps the IDs', () => {
     const { map } = ok({
       elements: csv('ID,Label', 'w1,Pipeline', 'w2,Pipeline', 'w3,Sunset Beach'),
-      connections: csv('From,To', 'w1,w2', 'Sunset Beach,w1'),
+      connections: csv('ID,From,To', 'c9,w1,w2', ',Sunset Beach,w1'),
     });
-    expect(map.connections.map((c) => [c.from, c.to])).toEqual([
-      ['id1', 'id2'],
-      ['id3', 'id1'],
+    expect(map.connections.map((c) => [c.from, c.to, c.fields])).toEqual([
+      ['id1', 'id2', { [KUMU_ID_FIELD]: 'c9' }],
+      ['id3', 'id1', undefined],
     ]);
-  });
-
-  it('treats an undirected connection as From → To, with a warning', () => {
-    const { map, warnings } = oneLink({ Direction: 'undirected' });
-    expect(links(map)).toEqual(['A -> B (?)']);
-    expect(warnings[0]?.message).toBe(
-      'Row 2: row 2 is undirected; causal links have a direction, so it now runs From → To. Check that this is the way the effect goes.',
-    );
+    // …and writes them back, so Kumu updates its elements rather than adding new ones.
+    const { elements, connections } = exportKumuCsv(map);
+    expect(elements.split('\r\n').slice(0, 2)).toEqual([`\uFEFFID,${ELEMENTS_HEADER}`, 'w1,Pipeline,Factor,,,,0,-240']);
+    expect(connections.split('\r\n').slice(0, 3)).toEqual([`\uFEFFID,${CONNECTIONS_HEADER}`, 'c9,w1,w2,,directed,,?,no,,', ',w3,w1,,directed,,?,no,,']);
   });
 
   it('ignores blank lines but counts them in row numbers, strips a BOM and accepts LF or CRLF', () => {
     const elements = '\uFEFFLabel,Type\n\nA,Factor\n  ,  \nB,Factor\n';
     const connections = 'From,To\r\n\r\nA,Nowhere\r\n';
     expect(errors({ elements, connections })).toEqual([
-      { sheet: 'connections', row: 3, column: 'To', message: "Row 3: 'To' names an element that is not in the Elements sheet: 'Nowhere'." },
+      { sheet: 'connections', row: 3, column: 'To', message: "Connections sheet, row 3, column To: 'Nowhere' is not an element in the Elements sheet." },
     ]);
     expect(ok({ elements }).map.elements.map((e) => e.label)).toEqual(['A', 'B']);
   });
@@ -369,7 +518,7 @@ describe('importKumuCsv: values', () => {
   it('counts a quoted cell with line breaks as one row, as a spreadsheet does', () => {
     const elements = csv('Label,Description', 'A,"one\r\ntwo\r\nthree"', ',no label');
     expect(errors({ elements })).toEqual([
-      { sheet: 'elements', row: 3, column: 'Label', message: 'Row 3: the Label is empty; every element needs a label.' },
+      { sheet: 'elements', row: 3, column: 'Label', message: 'Elements sheet, row 3, column Label: the Label is empty; every element needs a label.' },
     ]);
   });
 
@@ -384,6 +533,73 @@ describe('importKumuCsv: values', () => {
   });
 });
 
+/** Like `ok`, with the import's summary. */
+function importKumuCsvOk(sheets: Sheets) {
+  const result = importKumuCsv(sheets, options());
+  if (!result.ok) throw new Error(`expected the import to succeed: ${JSON.stringify(result.errors, null, 2)}`);
+  return result;
+}
+
+describe('importKumuCsv: a Connections sheet on its own', () => {
+  it('makes the elements from From and To (each of a "|" list), with a warning saying so', async () => {
+    const text = await fixtureText('connections-only.csv');
+    expect(kumuCsvSheet(text)).toBe('connections');
+    const { map, warnings, summary } = importKumuCsvOk({ connections: text });
+    expect(map.elements.map((e) => [e.label, e.kind])).toEqual([
+      ['Footfall', 'variable'],
+      ['Business income', 'variable'],
+      ['Shop vacancies', 'variable'],
+      ['Parking demand', 'variable'],
+      ['Bus use', 'variable'],
+    ]);
+    expect(links(map)).toEqual([
+      'Footfall -> Business income (+)',
+      'Business income -> Shop vacancies (-)',
+      'Shop vacancies -> Footfall (-)',
+      'Footfall -> Parking demand (+)',
+      'Footfall -> Bus use (+)',
+    ]);
+    expect(map.connections[3]?.direction).toBe('mutual');
+    expect(map.connections[1]?.fields).toEqual({ [KUMU_TYPE_FIELD]: '+-', Tags: 'economy|shops' });
+    expect(summary.madeFromConnections).toBe(5);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Connections sheet, row 1: there is no Elements sheet, so the 5 elements were made from the labels in From and To, as Factors with no description. Import the Elements sheet with it to bring their types and descriptions.',
+    ]);
+  });
+
+  it('refuses nothing chosen', () => {
+    expect(errors({})[0]?.message).toBe(
+      'Elements sheet, row 1: there is no Elements or Connections sheet. Choose Kumu’s sheets: Elements (with a Label column), Connections (with From and To), or both.',
+    );
+  });
+});
+
+describe('importKumuCsv: files as Excel saves them', () => {
+  it('refuses a file separated by semicolons, saying how to save it', async () => {
+    expect(errors({ elements: await fixtureText('semicolons.csv') })).toEqual([
+      {
+        sheet: 'elements',
+        row: 1,
+        message:
+          'Elements sheet, row 1: this file looks separated by semicolons, not commas, so its columns cannot be told apart. In Excel choose File › Save As › “CSV UTF-8 (Comma delimited)” (or in LibreOffice, a comma as the field delimiter) and import that file.',
+      },
+    ]);
+  });
+
+  it('reads a file saved in Excel’s Windows encoding, with a warning', async () => {
+    const decoded = decodeCsv(await fixtureBytes('windows-1252.csv'), 'windows-1252.csv');
+    expect(decoded.text).toBe('Label,Description\r\neBay,eBay’s marketplace – café prices\r\n');
+    expect(decoded.warning).toMatch(/^windows-1252.csv is not saved as UTF-8/);
+    expect(decodeCsv(new TextEncoder().encode('\uFEFFLabel\r\neBay’s\r\n'))).toEqual({ text: 'Label\r\neBay’s\r\n' });
+  });
+
+  it('tells the sheets apart by their first row', () => {
+    expect(kumuCsvSheet('\uFEFFLabel,Type\r\n')).toBe('elements');
+    expect(kumuCsvSheet('\r\n FROM , to \r\n')).toBe('connections');
+    expect(kumuCsvSheet('Label,Description,Elements,Marker\r\n')).toBe('loops');
+  });
+});
+
 describe('importKumuCsv: errors, each with its sheet, row and column', () => {
   it('a sheet without a Label column, or without From and To', () => {
     expect(errors({ elements: csv('Name,Type', 'A,Factor') })).toEqual([
@@ -391,7 +607,7 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
         sheet: 'elements',
         row: 1,
         column: 'Label',
-        message: "Row 1: the Elements sheet has no 'Label' column. Its first row should name the columns, starting with Label.",
+        message: "Elements sheet, row 1, column Label: the Elements sheet has no 'Label' column. Its first row should name the columns, starting with Label.",
       },
     ]);
     expect(errors({ elements: csv('Label', 'A'), connections: csv('Source,Target', 'A,A') })).toEqual([
@@ -399,49 +615,27 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
         sheet: 'connections',
         row: 1,
         column: 'From',
-        message: "Row 1: the Connections sheet has no 'From' and 'To' columns. Its first row should name the columns, starting with From and To.",
+        message: "Connections sheet, row 1, column From: the Connections sheet has no 'From' and 'To' columns. Its first row should name the columns, starting with From and To.",
       },
     ]);
   });
 
   it('an empty Elements sheet', () => {
-    expect(errors({ elements: '\r\n\r\n' })[0]?.message).toBe(
-      'Row 1: the Elements sheet is empty. Its first row should name the columns, starting with Label.',
-    );
-  });
-
-  it('a sheet separated by semicolons, with a hint', () => {
-    expect(errors({ elements: csv('Label;Type', 'A;Factor') })[0]?.message).toContain(
-      'This file seems to use semicolons or tabs between cells: save it as comma-separated CSV.',
-    );
+    expect(errors({ elements: '\r\n\r\n' })[0]?.message).toBe('Elements sheet, row 1: the Elements sheet is empty. Its first row should name the columns, starting with Label.');
   });
 
   it('a column named twice', () => {
     expect(errors({ elements: csv('Label,Type,Notes,type', 'A,Factor,,Outcome') })).toEqual([
-      { sheet: 'elements', row: 1, column: 'Type', message: "Row 1: the column 'Type' appears twice (columns B and D). Keep one of them." },
+      { sheet: 'elements', row: 1, column: 'type', message: "Elements sheet, row 1, column type: the column 'type' appears twice (columns B and D). Keep one of them." },
     ]);
+    expect(errors({ elements: csv('Label,Notes,notes', 'A,,') })[0]?.message).toBe(
+      "Elements sheet, row 1, column notes: the column 'notes' appears twice (columns B and C). Keep one of them.",
+    );
   });
 
   it('a row without a label', () => {
     expect(errors({ elements: csv('Label,Description', 'A,', ',about nothing') })).toEqual([
-      { sheet: 'elements', row: 3, column: 'Label', message: 'Row 3: the Label is empty; every element needs a label.' },
-    ]);
-  });
-
-  it('two rows with one label, ignoring case, naming both', () => {
-    expect(errors({ elements: csv('Label', 'Footfall', 'Shops', 'footfall ') })).toEqual([
-      {
-        sheet: 'elements',
-        row: 4,
-        column: 'Label',
-        message: "Row 4: the label 'footfall' is also used in row 2 (labels must differ, ignoring case). Rename one, or add an ID column.",
-      },
-    ]);
-  });
-
-  it('two rows with one ID', () => {
-    expect(errors({ elements: csv('ID,Label', 'x,A', 'x,B') })).toEqual([
-      { sheet: 'elements', row: 3, column: 'ID', message: "Row 3: the ID 'x' is also the ID in row 2; each element needs its own." },
+      { sheet: 'elements', row: 3, column: 'Label', message: 'Elements sheet, row 3, column Label: the Label is empty; every element needs a label.' },
     ]);
   });
 
@@ -452,15 +646,15 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
         sheet: 'connections',
         row: 3,
         column: 'To',
-        message: "Row 3: 'To' names an element that is not in the Elements sheet: 'Footfal'. Did you mean 'Footfall'?",
+        message: "Connections sheet, row 3, column To: 'Footfal' is not an element in the Elements sheet. Did you mean 'Footfall'?",
       },
-      { sheet: 'connections', row: 4, column: 'From', message: "Row 4: 'From' names an element that is not in the Elements sheet: 'Parking'." },
+      { sheet: 'connections', row: 4, column: 'From', message: "Connections sheet, row 4, column From: 'Parking' is not an element in the Elements sheet." },
     ]);
   });
 
   it('an empty From or To', () => {
     expect(errors({ elements: csv('Label', 'A'), connections: csv('From,To', ',A') })).toEqual([
-      { sheet: 'connections', row: 2, column: 'From', message: "Row 2: 'From' is empty; it should name an element from the Elements sheet." },
+      { sheet: 'connections', row: 2, column: 'From', message: 'Connections sheet, row 2, column From: From is empty; it should name an element from the Elements sheet.' },
     ]);
   });
 
@@ -470,14 +664,15 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
         sheet: 'connections',
         row: 2,
         column: 'To',
-        message: "Row 2: 'To' names 'Pipeline', which is the label of rows 2 and 3 in the Elements sheet. Use that element's ID instead.",
+        message:
+          "Connections sheet, row 2, column To: 'Pipeline' is the label of rows 2 and 3 in the Elements sheet, so it does not say which. Give the elements IDs (an ID column) and name them by ID here.",
       },
     ]);
   });
 
   it('a "|" list naming an unknown element', () => {
     expect(errors({ elements: csv('Label', 'A', 'B'), connections: csv('From,To', 'A,B|C') })[0]?.message).toBe(
-      "Row 2: 'To' names an element that is not in the Elements sheet: 'C'.",
+      "Connections sheet, row 2, column To: 'C' is not an element in the Elements sheet.",
     );
   });
 
@@ -486,18 +681,13 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
       errors({
         elements: csv('Label,X,Y', 'A,12px,3', 'B,1,2'),
         connections: csv('From,To,Polarity,Delay,Confidence,Direction', 'A,B,maybe,soon,certain,sideways'),
-      }),
+      }).map((e) => e.message),
     ).toEqual([
-      { sheet: 'elements', row: 2, column: 'X', message: "Row 2: X must be a number (like 120 or -35.5), not '12px'." },
-      {
-        sheet: 'connections',
-        row: 2,
-        column: 'Polarity',
-        message: "Row 2: the Polarity must be +, − or ? (or same, opposite, positive, negative), not 'maybe'.",
-      },
-      { sheet: 'connections', row: 2, column: 'Delay', message: "Row 2: the Delay must be yes or no, not 'soon'." },
-      { sheet: 'connections', row: 2, column: 'Confidence', message: "Row 2: the Confidence must be low, medium or high (or empty), not 'certain'." },
-      { sheet: 'connections', row: 2, column: 'Direction', message: "Row 2: the Direction must be directed, mutual or undirected, not 'sideways'." },
+      "Elements sheet, row 2, column X: X must be a number (like 120 or -35.5), not '12px'.",
+      "Connections sheet, row 2, column Polarity: the Polarity must be +, − or ? (or ++, --, +-, -+, same, opposite, positive, negative), not 'maybe'.",
+      "Connections sheet, row 2, column Delay: the Delay must be yes or no, not 'soon'.",
+      "Connections sheet, row 2, column Confidence: the Confidence must be low, medium or high (or empty), not 'certain'.",
+      "Connections sheet, row 2, column Direction: the Direction must be directed, mutual or undirected, not 'sideways'.",
     ]);
   });
 
@@ -515,14 +705,14 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
       ),
       connections: csv('From,To,Label,Evidence', `B,C,${long(MAP_LIMITS.labelMax + 1)},`, `B,C,,${long(MAP_LIMITS.evidenceMax + 1)}`),
     });
-    expect(found.map((e) => [e.sheet, e.row, e.column, e.message])).toEqual([
-      ['elements', 2, 'Label', 'Row 2: the label is 201 characters long; at most 200 fit. Shorten it; the Description can hold more.'],
-      ['elements', 3, 'Description', 'Row 3: the description is 5001 characters long; at most 5000 fit.'],
-      ['elements', 4, 'Tags', `Row 4: the tag '${long(30)}…' is 51 characters long; at most 50 fit. Tags are separated by "|".`],
-      ['elements', 5, 'Tags', 'Row 5: there are 31 tags; an element can have at most 30.'],
-      ['elements', 6, 'Agency', 'Row 6: the agency is 201 characters long; at most 200 fit.'],
-      ['connections', 2, 'Label', 'Row 2: the label is 201 characters long; at most 200 fit.'],
-      ['connections', 3, 'Evidence', 'Row 3: the evidence is 5001 characters long; at most 5000 fit.'],
+    expect(found.map((e) => [e.sheet, e.row, e.column, e.message.replace(/^[^:]*: /, '')])).toEqual([
+      ['elements', 2, 'Label', 'the label is 201 characters long; at most 200 fit. Shorten it; the Description can hold more.'],
+      ['elements', 3, 'Description', 'the description is 5001 characters long; at most 5000 fit.'],
+      ['elements', 4, 'Tags', `the tag '${long(30)}…' is 51 characters long; at most 50 fit. Tags are separated by "|".`],
+      ['elements', 5, 'Tags', 'there are 31 tags; an element can have at most 30.'],
+      ['elements', 6, 'Agency', 'the agency is 201 characters long; at most 200 fit.'],
+      ['connections', 2, 'Label', 'the label is 201 characters long; at most 200 fit.'],
+      ['connections', 3, 'Evidence', 'the evidence is 5001 characters long; at most 5000 fit.'],
     ]);
   });
 
@@ -532,7 +722,7 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
         sheet: 'elements',
         row: 3,
         message:
-          'Row 3: a cell opens a quote (") that is never closed, so the rest of the sheet runs into it. A quote inside a cell must be written twice ("").',
+          'Elements sheet, row 3: a cell opens a quote (") that is never closed, so the rest of the sheet runs into it. A quote inside a cell must be written twice ("").',
       },
     ]);
   });
@@ -543,81 +733,65 @@ describe('importKumuCsv: errors, each with its sheet, row and column', () => {
       {
         sheet: 'elements',
         row: 10_002,
-        message: 'Row 10002: the Elements sheet has 10,001 elements; a map holds at most 10,000. Split it into smaller maps.',
+        message: 'Elements sheet, row 10002: the Elements sheet has 10,001 rows; a map holds at most 10,000 elements. Split it into smaller maps.',
       },
     ]);
   });
 
-  it('more connections than a map holds, counting mutual ones twice', () => {
-    const rows = Array.from({ length: MAP_LIMITS.connectionsMax / 2 + 1 }, () => 'A,B,mutual');
-    expect(errors({ elements: csv('Label', 'A', 'B'), connections: csv('From,To,Direction', ...rows) })).toEqual([
+  it('more connections than a map holds, counting "|" lists', () => {
+    const rows = Array.from({ length: MAP_LIMITS.connectionsMax / 2 + 1 }, () => 'A,B|C');
+    expect(errors({ elements: csv('Label', 'A', 'B', 'C'), connections: csv('From,To', ...rows) })).toEqual([
       {
         sheet: 'connections',
         row: 15_002,
-        message:
-          'Row 15002: by this row the sheet makes more than 30,000 connections (counting "|" lists and mutual links), the most a map holds.',
+        message: 'Connections sheet, row 15002: by this row the sheet makes more than 30,000 connections (counting "|" lists), the most a map holds.',
       },
     ]);
     const tooMany = Array.from({ length: MAP_LIMITS.connectionsMax + 1 }, () => 'A,B');
     expect(errors({ elements: csv('Label', 'A', 'B'), connections: csv('From,To', ...tooMany) })[0]?.message).toBe(
-      'Row 30002: the Connections sheet has 30,001 connections; a map holds at most 30,000. Split it into smaller maps.',
+      'Connections sheet, row 30002: the Connections sheet has 30,001 rows; a map holds at most 30,000 connections. Split it into smaller maps.',
     );
   });
 
   it('every problem at once, elements first, in row order', () => {
     const found = errors({
-      elements: csv('Label,Type', 'A,', ',Factor', 'a,'),
+      elements: csv('Label,Type', 'A,', ',Factor', 'B,'),
       connections: csv('From,To,Delay', 'A,Z,', 'A,A,never'),
+      loops: csv('Label,Elements', 'Loop,A|Q'),
     });
-    expect(found.map((e) => `${e.sheet} ${e.row} ${e.column}`)).toEqual([
-      'elements 3 Label',
-      'elements 4 Label',
-      'connections 2 To',
-      'connections 3 Delay',
+    expect(found.map((e) => `${e.sheet} ${e.row} ${e.column}`)).toEqual(['elements 3 Label', 'connections 2 To', 'connections 3 Delay', 'loops 2 Elements']);
+  });
+});
+
+describe('importKumuCsv: the Loops sheet', () => {
+  const elements = csv('Label', 'A', 'B', 'C');
+  const connections = csv('From,To', 'A,B', 'B,C', 'C,A');
+
+  it('names the loop its elements go round, from any starting element, and keeps the marker', () => {
+    const { map, warnings } = ok({ elements, connections, loops: csv('Label,Description,Elements,Marker', 'Vicious circle,Gets worse,B|C|A,yes') });
+    // Ids id1, id2, id3 for A, B, C: the key starts at the smallest, as loops.ts writes keys.
+    expect(map.loopNotes).toEqual([{ key: 'id1>id2>id3', name: 'Vicious circle', note: 'Gets worse', marker: true, updated: council }]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('keeps a name whose loop is not on the map, with a warning, and leaves out a repeat', () => {
+    const { map, warnings } = ok({ elements, connections, loops: csv('Label,Elements', 'Backwards,A|C|B', 'Again,C|B|A') });
+    expect(map.loopNotes.map((n) => n.name)).toEqual(['Backwards']);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Loops sheet, row 2, column Elements: the map has no such loop (a link between two of these elements is missing or runs the other way); its name was kept, and shows if the loop is drawn.',
+      'Loops sheet, row 3, column Elements: this is the loop of row 2 again, so the row was left out.',
+    ]);
+  });
+
+  it('refuses an element that is not in the Elements sheet, or named twice', () => {
+    expect(errors({ elements, connections, loops: csv('Label,Elements', 'x,A|B|A', 'y,A|Q') }).map((e) => e.message)).toEqual([
+      'Loops sheet, row 2, column Elements: an element is named twice; a loop passes through each of its elements once.',
+      "Loops sheet, row 3, column Elements: 'Q' is not an element in the Elements sheet.",
     ]);
   });
 });
 
 describe('round trips', () => {
-  // Text that has tripped CSV code before: separators, quotes, line breaks, formula starts,
-  // edge spaces, Kumu's "|" and characters outside ASCII.
-  const NASTY = ['Footfall', 'a, b', 'say "hello"', 'two\nlines', 'crlf\r\ninside', '=SUM(A1:A9)', '-ve view', '+1', '@home', "'=kept", "'", ' padded ', '\ttabbed', 'pipe|label', 'café £5 − 2', '"', ',', ''];
-  const TAGS = ['a, b', 'say "x"', '=x', '-y', 'café', 'plain'];
-
-  function randomMap(seed: number): MapData {
-    const next = seededRandom(seed);
-    const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
-    const text = () => Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(NASTY)).join(pick(['', ' ', '\n']));
-    const ids = sequentialIds(pick(['e', '-e', '=e']));
-    const elements: MapElement[] = Array.from({ length: 1 + Math.floor(next() * 12) }, () => ({
-      id: ids(),
-      kind: pick(['variable', 'actor', 'organisation', 'intervention', 'outcome', 'note'] as const),
-      label: text(),
-      description: text(),
-      tags: Array.from({ length: Math.floor(next() * 3) }, () => pick(TAGS)),
-      agency: pick(['', 'Torbay Council', ' NHS, Devon ', '=agency']),
-      x: pick([0, -12.5, 1e21, 1234.5678, -0.001]),
-      y: Math.round(next() * 2000 - 1000) / 4,
-      groupId: null,
-      created: council,
-      updated: council,
-    }));
-    const connections = Array.from({ length: Math.floor(next() * 20) }, (_, i) => ({
-      id: `c${i}`,
-      from: pick(elements).id,
-      to: pick(elements).id,
-      polarity: pick(['+', '-', '?'] as const),
-      delay: next() < 0.3,
-      confidence: pick(['low', 'medium', 'high', null] as const),
-      label: text(),
-      evidence: text(),
-      views: [],
-      created: council,
-      updated: council,
-    }));
-    return { elements, connections, groups: [], loopNotes: [] };
-  }
-
   /** Puts the original element ids back, by position, so the ID column compares too. */
   function withIdsOf(original: MapData, imported: MapData): MapData {
     const ids = new Map(imported.elements.map((e, i) => [e.id, original.elements[i]!.id]));
@@ -628,24 +802,56 @@ describe('round trips', () => {
     };
   }
 
+  /** The map with line ends inside its texts as import gives them: "\n". */
+  const lf = (map: MapData): MapData => JSON.parse(JSON.stringify(map).replaceAll('\\r\\n', '\\n')) as MapData;
+
   it.each(Array.from({ length: 40 }, (_, i) => i + 1))('export → import → export gives the same CSV (seed %i)', (seed) => {
-    const original = randomMap(seed);
+    const original = lf(randomKumuMap(seed));
     const first = exportKumuCsv(original);
     const imported = ok(first).map;
     expect(exportKumuCsv(withIdsOf(original, imported))).toEqual(first);
     // And the fields themselves survive, not just their text.
     expect(imported.elements.map((e) => [e.kind, e.description, e.x, e.y])).toEqual(original.elements.map((e) => [e.kind, e.description, e.x, e.y]));
-    expect(imported.connections.map((c) => [c.polarity, c.delay, c.confidence, c.evidence])).toEqual(
-      original.connections.map((c) => [c.polarity, c.delay, c.confidence, c.evidence]),
+    expect(imported.connections.map((c) => [c.polarity, c.delay, c.confidence, c.evidence, c.direction])).toEqual(
+      original.connections.map((c) => [c.polarity, c.delay, c.confidence, c.evidence, c.direction]),
     );
   });
 
-  it('the sample map keeps its fields through CSV (less what Kumu sheets cannot hold)', () => {
+  it.each(Array.from({ length: 40 }, (_, i) => i + 1))('import → export → import gives the same map, fields and loops included (seed %i)', (seed) => {
+    const first = ok(exportKumuCsv(randomKumuMap(seed, { loops: true }))).map;
+    const again = ok(exportKumuCsv(first)).map;
+    expect(again).toEqual(first);
+    expect(mapDataSchema.safeParse(again).success).toBe(true);
+  });
+
+  it('keeps custom fields, types and directions through the round trip', () => {
+    const first = ok({
+      elements: csv('Label,Type,Population', 'Acme,Company,120', 'Bob,Person,'),
+      connections: csv('From,To,Type,Direction,Tags', 'Bob,Acme,Employee/Founder,mutual,people|founders', 'Acme,Bob,++,undirected,'),
+    }).map;
+    const again = ok(exportKumuCsv(first)).map;
+    expect(again).toEqual(first);
+    expect(again.elements[0]?.fields).toEqual({ Population: '120', [KUMU_TYPE_FIELD]: 'Company' });
+    expect(again.connections.map((c) => [c.direction, c.polarity, c.fields])).toEqual([
+      ['mutual', '?', { [KUMU_TYPE_FIELD]: 'Employee/Founder', Tags: 'people|founders' }],
+      ['undirected', '+', { [KUMU_TYPE_FIELD]: '++' }],
+    ]);
+  });
+
+  it('writes a custom field named like a column of the sheet under another name, not over that column', () => {
+    const map = ok({ elements: csv('Label', 'A') }).map;
+    map.elements[0]!.fields = { label: 'not the label', Notes: 'kept' };
+    expect(exportKumuCsv(map).elements).toBe(bom(`${ELEMENTS_HEADER},label (field),Notes`, 'A,Factor,,,,0,-240,not the label,kept'));
+  });
+
+  it('the sample map keeps its fields and loop notes through CSV (less what Kumu sheets cannot hold)', () => {
     const original = sampleMap();
-    const back = withIdsOf(original, ok(exportKumuCsv(original)).map);
+    const csvs = exportKumuCsv(original);
+    const back = withIdsOf(original, ok(csvs).map);
     expect(back.elements).toEqual(original.elements.map((e) => ({ ...e, groupId: null, created: council, updated: council })));
     expect(back.connections.map(({ id: _id, views: _views, created: _c, updated: _u, ...rest }) => rest)).toEqual(
       original.connections.map(({ id: _id, views: _views, created: _c, updated: _u, ...rest }) => rest),
     );
+    expect(back.loopNotes).toEqual([{ key: 'id1>id3>id4>id2', name: 'Prescribing connection', note: 'Balancing: link workers pull isolation back down.', updated: council }]);
   });
 });

@@ -3,8 +3,14 @@
  * metrics, import/export and version diffs work on, and what the editor renders.
  *
  * A map has elements (factors, actors, organisations, interventions, outcomes, notes),
- * directed connections between them with a polarity (+ same direction, − opposite direction,
- * ? not known yet), and groups that frame a cluster of elements.
+ * connections between them with a polarity (+ same direction, − opposite direction, ? not
+ * known yet), and groups that frame a cluster of elements. A connection runs From → To unless
+ * it says otherwise (`direction`: mutual or undirected, as maps brought from Kumu may).
+ *
+ * Elements and connections may carry custom fields (`fields`): the columns of a Kumu sheet the
+ * model has no place for ("Population", "Strength", the original Kumu "Type"), kept as text so
+ * they survive a round trip and can be read and edited in the details panel. Both optional
+ * properties are left out when empty, so data written before they existed reads the same.
  */
 
 export const ELEMENT_KINDS = ['variable', 'actor', 'organisation', 'intervention', 'outcome', 'note'] as const;
@@ -27,6 +33,16 @@ export type Polarity = (typeof POLARITIES)[number];
 export const CONFIDENCES = ['low', 'medium', 'high'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 
+/**
+ * Kumu's three ways a connection can run: `directed` From → To (the default, and what every
+ * causal link drawn here is), `mutual` both ways, `undirected` neither (a plain line).
+ */
+export const DIRECTIONS = ['directed', 'mutual', 'undirected'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** Custom fields: name → value, both text. Names are unique ignoring case. */
+export type CustomFields = Record<string, string>;
+
 /** Who did something, as others should see it: person and agency. */
 export interface Attribution {
   userId: string;
@@ -48,6 +64,8 @@ export interface MapElement {
   y: number;
   /** The group (frame) this element sits in, if any. */
   groupId: string | null;
+  /** Custom fields; absent when there are none. */
+  fields?: CustomFields;
   created: Attribution;
   updated: Attribution;
 }
@@ -63,6 +81,8 @@ export interface MapConnection {
   id: string;
   from: string;
   to: string;
+  /** Absent for `directed`, the default: only mutual and undirected links say so. */
+  direction?: Direction;
   polarity: Polarity;
   /** A notable delay between cause and effect (drawn as ‖ on the arrow). */
   delay: boolean;
@@ -72,6 +92,8 @@ export interface MapConnection {
   evidence: string;
   /** Views of the polarity recorded by agencies, one per organisation. */
   views: PolarityView[];
+  /** Custom fields; absent when there are none. */
+  fields?: CustomFields;
   created: Attribution;
   updated: Attribution;
 }
@@ -118,7 +140,25 @@ export const MAP_LIMITS = {
   /** A map larger than this is refused on import; the editor warns well before. */
   elementsMax: 10_000,
   connectionsMax: 30_000,
+  /**
+   * Custom fields per element or connection, and the length of a field's name and value:
+   * enough for every column of a real Kumu sheet, small enough that a hostile file cannot
+   * make one element megabytes long.
+   */
+  fieldsMax: 50,
+  fieldNameMax: 200,
+  fieldValueMax: 5000,
 } as const;
+
+/**
+ * How a connection runs, reading an absent `direction` as Kumu does: directed.
+ *
+ * @example
+ * connectionDirection({}) // 'directed'
+ */
+export function connectionDirection(connection: Pick<MapConnection, 'direction'>): Direction {
+  return connection.direction ?? 'directed';
+}
 
 /** True when agencies (or the connection itself) hold different known polarities for it. */
 export function polarityDisputed(connection: Pick<MapConnection, 'polarity' | 'views'>): boolean {
@@ -137,7 +177,24 @@ export function plainAttribution(a: Attribution): Attribution {
   return { userId: a.userId, name: a.name, organisation: a.organisation, at: a.at };
 }
 
+/**
+ * Custom fields sorted by name (code units): the order a Y.Map hands keys over in can differ
+ * between peers, and equal maps must read and export the same. Undefined when there are none,
+ * so the property is left out.
+ */
+export function plainFields(fields: Readonly<Record<string, unknown>> | undefined): CustomFields | undefined {
+  if (!fields) return undefined;
+  const names = Object.keys(fields)
+    .filter((name) => typeof fields[name] === 'string')
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length === 0) return undefined;
+  const out: CustomFields = {};
+  for (const name of names) out[name] = fields[name] as string;
+  return out;
+}
+
 export function plainElement(e: MapElement): MapElement {
+  const fields = plainFields(e.fields);
   return {
     id: e.id,
     kind: e.kind,
@@ -148,22 +205,27 @@ export function plainElement(e: MapElement): MapElement {
     x: e.x,
     y: e.y,
     groupId: e.groupId,
+    ...(fields ? { fields } : {}),
     created: plainAttribution(e.created),
     updated: plainAttribution(e.updated),
   };
 }
 
 export function plainConnection(c: MapConnection): MapConnection {
+  const fields = plainFields(c.fields);
+  const direction = connectionDirection(c);
   return {
     id: c.id,
     from: c.from,
     to: c.to,
+    ...(direction !== 'directed' ? { direction } : {}),
     polarity: c.polarity,
     delay: c.delay,
     confidence: c.confidence,
     label: c.label,
     evidence: c.evidence,
     views: c.views.map((v) => ({ organisation: v.organisation, polarity: v.polarity, by: plainAttribution(v.by) })),
+    ...(fields ? { fields } : {}),
     created: plainAttribution(c.created),
     updated: plainAttribution(c.updated),
   };

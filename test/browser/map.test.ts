@@ -226,7 +226,7 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
     const broken = 'From,To,Polarity\nPeople with dementia visiting the high street,Footfal,+\n';
     const file = (name: string) => ({ name, mimeType: 'text/csv', buffer: readFileSync(join(fixtures, name)) });
     await input.setInputFiles([file('torbay-dementia-elements.csv'), { name: 'connections.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) }]);
-    await poll(() => cal.page.getByRole('alert').textContent()).toMatch(/Nothing was imported.*Row 2.*Footfal/s);
+    await poll(() => cal.page.getByRole('alert').textContent()).toMatch(/Nothing was imported.*row 2.*Footfal/s);
     expect(await cal.labels()).toEqual([]);
 
     await input.setInputFiles([file('torbay-dementia-elements.csv'), file('torbay-dementia-connections.csv')]);
@@ -271,6 +271,42 @@ describe('system maps in a real browser', { timeout: 90_000 }, () => {
       await poll(() => again.labels()).toEqual(labels);
       await poll(() => again.polarities()).toEqual(polarities);
     }
+  });
+
+  it('imports a Kumu workbook showing what was merged and kept, exports a workbook, and re-imports it without duplicates', async () => {
+    const workbook = readFileSync(fileURLToPath(new URL('../../shared/map/fixtures/kumu/kumu-export.xlsx', import.meta.url)));
+    const roomId = await createRoom(suite.ws, council, 'torbay', 'map', 'From Kumu');
+    const cal = await openMap(council, roomId, 'From Kumu');
+    await cal.openPanel('Import and export');
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await cal.page.getByLabel('Import a map').setInputFiles({ name: 'kumu-export.xlsx', mimeType: xlsx, buffer: workbook });
+    const status = cal.page.locator('.import-export [role="status"]');
+    await poll(() => status.textContent()).toMatch(/^Imported 6 elements and \d+ connections\./);
+    // The summary says what Kumu's file held beyond elements and connections.
+    const said = (await status.textContent()) ?? '';
+    expect(said).toMatch(/merged into it, as Kumu does/);
+    expect(said).toMatch(/Custom fields kept: .*Population/);
+    expect(said).toMatch(/Company/);
+    const labels = await cal.labels();
+    expect(labels).toHaveLength(6);
+    // A kept field shows in the details panel.
+    await cal.select('Bay Area');
+    await poll(() => cal.page.locator('.custom-fields').getByLabel('Population', { exact: true }).inputValue()).toBe('7760000');
+
+    const downloads: Download[] = [];
+    cal.page.on('download', (d) => downloads.push(d));
+    await cal.page.getByRole('button', { name: 'Export Kumu workbook (.xlsx)' }).click();
+    await poll(() => downloads.length).toBe(1);
+    expect(downloads[0]!.suggestedFilename()).toBe('from-kumu.xlsx');
+    const exported = readFileSync((await downloads[0]!.path())!);
+    expect(exported.subarray(0, 2).toString()).toBe('PK');
+
+    // The same workbook again: the page offers to update what is there rather than duplicate it.
+    await cal.page.getByLabel('Import a map').setInputFiles({ name: 'from-kumu.xlsx', mimeType: xlsx, buffer: exported });
+    await cal.page.getByRole('heading', { name: 'Some of this is already on the map' }).waitFor();
+    await cal.page.getByRole('button', { name: /^Update 6 existing elements, add 0 new$/ }).click();
+    await poll(() => status.textContent()).toMatch(/^Updated .* added 0 new elements and 0 new connections\./);
+    expect((await cal.labels()).sort()).toEqual([...labels].sort());
   });
 
   it('lenses answer "what did the police add?", search finds elements, and a tidy layout moves them apart', async () => {

@@ -256,7 +256,8 @@ describe('the workspace in a real browser', { timeout: 60_000 }, () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
     let reached = false;
-    for (let i = 0; i < 30 && !reached; i++) {
+    // Past the header, the editor's toolbar and the Files panel (Markdown, HTML and Word, in and out).
+    for (let i = 0; i < 40 && !reached; i++) {
       await page.keyboard.press('Tab');
       reached = await page.evaluate(() => document.activeElement?.id === 'new-note');
     }

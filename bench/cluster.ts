@@ -37,7 +37,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { sendOwnAwarenessOnly } from '../client/room/ownAwareness.js';
@@ -50,7 +49,7 @@ import { openPostgresStorage, type PostgresStorage } from '../server/storage/pos
 import { replayStoredDoc } from '../server/ydoc/replay.js';
 import { buildServer } from '../scripts/buildServer.js';
 import { freePort } from '../test/helpers/server.js';
-import { childEnv, fmt, machineBusySeconds, numberOption, percentile, postJson, procStats, ratio, sleep, table } from './common.js';
+import { childEnv, countingSocket, fmt, machineBusySeconds, numberOption, percentile, postJson, procStats, ratio, sleep, table } from './common.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SITE = 'torbay';
@@ -431,22 +430,6 @@ class Workload {
   readonly socket = countingSocket(this.counts);
 
   constructor(readonly token: string) {}
-}
-
-/** `ws`, counting every message a client sends and receives. */
-function countingSocket(counts: { sent: number; received: number }): typeof globalThis.WebSocket {
-  class CountingSocket extends WebSocket {
-    constructor(...args: ConstructorParameters<typeof WebSocket>) {
-      super(...args);
-      this.on('message', () => counts.received++);
-    }
-
-    override send(data: Parameters<WebSocket['send']>[0]): void {
-      counts.sent++;
-      super.send(data);
-    }
-  }
-  return CountingSocket as unknown as typeof globalThis.WebSocket;
 }
 
 class BenchClient {

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
 
 /** A numeric command-line option within [min, max], or exit 2 with a message naming it. */
 export function numberOption(name: string, raw: string, min: number, max: number): number {
@@ -124,4 +125,20 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   ];
   for (const key of strip) delete env[key];
   return { ...env, ...extra };
+}
+
+/** `ws`, counting every message a client sends and receives (for a provider's WebSocketPolyfill). */
+export function countingSocket(counts: { sent: number; received: number }): typeof globalThis.WebSocket {
+  class CountingSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.on('message', () => counts.received++);
+    }
+
+    override send(data: Parameters<WebSocket['send']>[0]): void {
+      counts.sent++;
+      super.send(data);
+    }
+  }
+  return CountingSocket as unknown as typeof globalThis.WebSocket;
 }

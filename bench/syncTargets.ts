@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import Database from 'better-sqlite3';
-import WebSocket from 'ws';
 import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -32,7 +31,7 @@ import { replayStoredDoc } from '../server/ydoc/replay.js';
 import { buildServer } from '../scripts/buildServer.js';
 import { MAP_ROOTS } from '../shared/map/doc.js';
 import { freePort } from '../test/helpers/server.js';
-import { childEnv, postJson, sleep } from './common.js';
+import { childEnv, countingSocket, postJson, sleep } from './common.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SITE = 'torbay';
@@ -401,22 +400,6 @@ export const hocuspocusServer: Target = {
 export class MessageCounts {
   sent = 0;
   received = 0;
-}
-
-/** `ws`, counting every message a client sends and receives. */
-function countingSocket(counts: MessageCounts): typeof globalThis.WebSocket {
-  class CountingSocket extends WebSocket {
-    constructor(...args: ConstructorParameters<typeof WebSocket>) {
-      super(...args);
-      this.on('message', () => counts.received++);
-    }
-
-    override send(data: Parameters<WebSocket['send']>[0]): void {
-      counts.sent++;
-      super.send(data);
-    }
-  }
-  return CountingSocket as unknown as typeof globalThis.WebSocket;
 }
 
 /** What the workloads need of a provider, so that y-websocket's and Hocuspocus's both fit. */
